@@ -15,7 +15,9 @@ if(NOT KERNEL_RELEASE)
 	endforeach()
 endif()
 
-if(KERNEL_RELEASE AND EXISTS "/lib/modules/${KERNEL_RELEASE}/build/Makefile")
+if(NOT EXISTS "${CMAKE_SOURCE_DIR}/kmod/Makefile")
+	message(STATUS "Kernel modules: kmod/Makefile missing, target 'kmod' not available")
+elseif(KERNEL_RELEASE AND EXISTS "/lib/modules/${KERNEL_RELEASE}/build/Makefile")
 	set(KMOD_OUT "${CMAKE_BINARY_DIR}/kmod")
 	add_custom_target(kmod
 		COMMAND ${CMAKE_COMMAND} -E make_directory "${KMOD_OUT}"

@@ -1,0 +1,39 @@
+# shellcheck shell=bash
+# The Debian 12 packages mdevvirtio needs to build, test and demo, and a
+# function that installs whichever are missing (idempotent, non-interactive).
+
+deps_build=(cmake make gcc pkg-config libsystemd-dev libudev-dev libjson-c-dev libnl-3-dev
+	libnl-genl-3-dev check libdbus-1-dev)
+deps_vm=(qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod
+	systemd udev dbus)
+# Tools the tests run, on the host and in the guest (which sees the host's root).
+deps_tools=(valgrind iproute2 iputils-ping e2fsprogs procps coreutils gawk util-linux)
+
+deps_missing() {
+	local p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+			echo "$p"
+	done
+}
+
+# deps_ensure [package...]: install what is missing of the given (default: all) packages.
+deps_ensure() {
+	local want=("$@") missing
+	[ ${#want[@]} -gt 0 ] || want=("${deps_build[@]}" "${deps_vm[@]}" "${deps_tools[@]}")
+	mapfile -t missing < <(deps_missing "${want[@]}")
+	[ ${#missing[@]} -gt 0 ] || return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "Missing packages: ${missing[*]} (run as root to install them)" >&2
+		return 1
+	fi
+	echo "Installing ${missing[*]} ..."
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q >/dev/null
+	apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+	# modprobe/modinfo need the index of a freshly installed kernel.
+	local k
+	for k in /lib/modules/*; do
+		[ -f "$k/modules.dep" ] || depmod -a "$(basename "$k")"
+	done
+}
