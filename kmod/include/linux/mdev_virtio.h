@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Mediated virtio bus: the in-kernel API of mdev_virtio.ko.
+ *
+ * Three kinds of users:
+ *  - a *parent* (hardware or a simulator) registers itself with a table of
+ *    types; userspace then creates GUID-named devices of those types through
+ *    sysfs, and the bus calls the parent's create()/remove() for each;
+ *  - a *class driver* (virtio_mdev, vhost_mdev) binds devices whose class id
+ *    it lists, and drives them through struct mdev_virtio_ops;
+ *  - userspace, through the sysfs ABI described in DESIGN.md section 1.
+ *
+ * Ownership: the bus allocates, names and frees every struct
+ * mdev_virtio_device; the parent owns only what it hangs off the device with
+ * mdev_virtio_set_parent_data().  The ops are called only while a class
+ * driver is bound, and never after the parent's remove() was called.
+ */
+#ifndef _LINUX_MDEV_VIRTIO_H
+#define _LINUX_MDEV_VIRTIO_H
+
+#include <linux/device.h>
+#include <linux/if_ether.h>
+#include <linux/interrupt.h>
+#include <linux/list.h>
+#include <linux/rwsem.h>
+#include <linux/uuid.h>
+#include <uapi/linux/mdev_virtio.h>
+
+struct mdev_virtio_device;
+struct mdev_virtio_type;
+
+/**
+ * struct mdev_virtio_callback - an interrupt the device raises
+ * @callback: called by the device like an interrupt handler: in atomic
+ *            context, with at least softirqs disabled; must not sleep
+ * @private: argument to @callback
+ */
+struct mdev_virtio_callback {
+	irqreturn_t (*callback)(void *private);
+	void *private;
+};
+
+/**
+ * struct mdev_virtio_ops - the device interface a class driver drives
+ * @set_vq_address: set the desc/driver/device areas of a vq (driver
+ *                  addresses); 0 or -errno
+ * @set_vq_num: set the size of a vq
+ * @kick_vq: the driver made buffers available in a vq
+ * @set_vq_cb: set the interrupt of a vq (@cb is copied)
+ * @set_vq_ready: enable or disable a vq
+ * @get_vq_ready: whether a vq is enabled
+ * @set_vq_state: set a vq's next available index (a split ring's
+ *                last_avail_idx); 0 or -errno
+ * @get_vq_state: get a vq's next available index
+ * @get_vq_align: alignment the device wants for the vq areas
+ * @get_features: the features the device offers
+ * @set_features: the features the driver accepted; 0 or -EINVAL
+ * @set_config_cb: set the config-change interrupt (@cb is copied)
+ * @get_vq_num_max: largest vq size the device supports
+ * @get_device_id: virtio device id (1 net, 2 blk)
+ * @get_vendor_id: virtio vendor id
+ * @get_status: the virtio status byte
+ * @set_status: set the virtio status byte; 0 resets the device, and when it
+ *              returns the device no longer touches the rings nor raises any
+ *              callback
+ * @get_config: read the device config space (out-of-range bytes read as 0)
+ * @set_config: write the device config space
+ * @get_generation: the config generation counter (optional, 0 if missing)
+ *
+ * All callbacks are mandatory except @get_generation.  They are called in
+ * process context, except @kick_vq which may be called in atomic context.
+ * The order follows the virtio 1.x device initialisation: reset, features,
+ * vq set-up, DRIVER_OK.
+ */
+struct mdev_virtio_ops {
+	int (*set_vq_address)(struct mdev_virtio_device *mdev, u16 idx, u64 desc_area,
+			      u64 driver_area, u64 device_area);
+	void (*set_vq_num)(struct mdev_virtio_device *mdev, u16 idx, u32 num);
+	void (*kick_vq)(struct mdev_virtio_device *mdev, u16 idx);
+	void (*set_vq_cb)(struct mdev_virtio_device *mdev, u16 idx,
+			  const struct mdev_virtio_callback *cb);
+	void (*set_vq_ready)(struct mdev_virtio_device *mdev, u16 idx, bool ready);
+	bool (*get_vq_ready)(struct mdev_virtio_device *mdev, u16 idx);
+	int (*set_vq_state)(struct mdev_virtio_device *mdev, u16 idx, u64 state);
+	u64 (*get_vq_state)(struct mdev_virtio_device *mdev, u16 idx);
+	u16 (*get_vq_align)(struct mdev_virtio_device *mdev);
+	u64 (*get_features)(struct mdev_virtio_device *mdev);
+	int (*set_features)(struct mdev_virtio_device *mdev, u64 features);
+	void (*set_config_cb)(struct mdev_virtio_device *mdev,
+			      const struct mdev_virtio_callback *cb);
+	u16 (*get_vq_num_max)(struct mdev_virtio_device *mdev);
+	u32 (*get_device_id)(struct mdev_virtio_device *mdev);
+	u32 (*get_vendor_id)(struct mdev_virtio_device *mdev);
+	u8 (*get_status)(struct mdev_virtio_device *mdev);
+	void (*set_status)(struct mdev_virtio_device *mdev, u8 status);
+	void (*get_config)(struct mdev_virtio_device *mdev, unsigned int offset, void *buf,
+			   unsigned int len);
+	void (*set_config)(struct mdev_virtio_device *mdev, unsigned int offset,
+			   const void *buf, unsigned int len);
+	u32 (*get_generation)(struct mdev_virtio_device *mdev);
+};
+
+/**
+ * struct mdev_virtio_dev_config - provisioning attributes of a device
+ * @mac: net: the MAC address the device reports
+ * @mtu: net: the MTU the device reports
+ * @max_vqp: net: number of queue pairs
+ * @capacity: blk: size in 512-byte sectors
+ *
+ * Userspace writes these through sysfs while no driver is bound; the parent
+ * reads them when the device is reset.  While a driver is bound they do not
+ * change.
+ */
+struct mdev_virtio_dev_config {
+	u8 mac[ETH_ALEN];
+	u16 mtu;
+	u16 max_vqp;
+	u64 capacity;
+};
+
+/**
+ * struct mdev_virtio_device - a mediated virtio device
+ * @dev: the device on the mdev_virtio bus, named after @uuid ("%pUl")
+ * @uuid: the GUID userspace created it with
+ * @class_id: %MDEV_VIRTIO_CLASS_ID_VIRTIO or %MDEV_VIRTIO_CLASS_ID_VHOST
+ * @device_id: virtio device id
+ * @ops: the device interface, from the type
+ * @config: provisioning attributes, see struct mdev_virtio_dev_config
+ *
+ * The remaining members belong to the bus.
+ */
+struct mdev_virtio_device {
+	struct device dev;
+	guid_t uuid;
+	u16 class_id;
+	u32 device_id;
+	const struct mdev_virtio_ops *ops;
+	struct mdev_virtio_dev_config config;
+
+	/* private: to mdev_virtio.ko */
+	struct mdev_virtio_type *type;
+	struct list_head node;
+	unsigned int state;
+	unsigned long flags;
+	void *parent_data;
+};
+
+#define to_mdev_virtio_device(d) container_of(d, struct mdev_virtio_device, dev)
+
+/**
+ * struct mdev_virtio_parent_ops - what the bus asks of a parent
+ * @create: set up a new device (called before it is added; @mdev->config
+ *          holds the defaults, which create() may change); 0 or -errno
+ * @remove: tear a device down; no driver is bound any more and no op will be
+ *          called again
+ * @config_update: optional: accept (0) or refuse (-errno) new provisioning
+ *          attributes, called with the device lock held while no driver is
+ *          bound; the bus stores them on success
+ */
+struct mdev_virtio_parent_ops {
+	int (*create)(struct mdev_virtio_device *mdev);
+	void (*remove)(struct mdev_virtio_device *mdev);
+	int (*config_update)(struct mdev_virtio_device *mdev,
+			     const struct mdev_virtio_dev_config *config);
+};
+
+/**
+ * struct mdev_virtio_type_info - one kind of device a parent can create
+ * @name: sysfs name; the type id is "<parent driver>-<name>"
+ * @description: one line for <type>/description
+ * @class_id: class of its devices (%MDEV_VIRTIO_CLASS_ID_*)
+ * @device_id: virtio device id of its devices
+ * @max_instances: how many may exist at once
+ * @max_vqp: net: largest max_vqp accepted (0 means 1)
+ * @ops: the device interface of its devices
+ * @dev_groups: optional extra attributes of its devices (NULL-terminated)
+ */
+struct mdev_virtio_type_info {
+	const char *name;
+	const char *description;
+	u16 class_id;
+	u32 device_id;
+	unsigned int max_instances;
+	u16 max_vqp;
+	const struct mdev_virtio_ops *ops;
+	const struct attribute_group **dev_groups;
+};
+
+/**
+ * struct mdev_virtio_parent - a registered parent, embedded by its owner
+ *
+ * All members are private to the bus.  @unreg_sem is taken for reading
+ * (trylock) by every create and remove, and for writing by unregistration,
+ * which thereby waits for them and makes new ones fail with -ENODEV.
+ */
+struct mdev_virtio_parent {
+	/* private: */
+	struct device *dev;
+	const struct mdev_virtio_parent_ops *ops;
+	struct kset *types_kset;
+	struct mdev_virtio_type **types;
+	unsigned int nr_types;
+	struct rw_semaphore unreg_sem;
+	struct list_head node;
+};
+
+int mdev_virtio_register_parent(struct mdev_virtio_parent *parent, struct device *dev,
+				const struct mdev_virtio_parent_ops *ops,
+				const struct mdev_virtio_type_info *types, unsigned int nr_types);
+void mdev_virtio_unregister_parent(struct mdev_virtio_parent *parent);
+
+/**
+ * struct mdev_virtio_class_id - a class id a driver binds
+ * @id: %MDEV_VIRTIO_CLASS_ID_*, 0 terminates a table
+ */
+struct mdev_virtio_class_id {
+	u16 id;
+};
+
+/**
+ * struct mdev_virtio_driver - a class driver
+ * @driver: the driver-core driver; set .name
+ * @id_table: class ids it binds, terminated by { 0 }
+ * @probe: bind a device; 0 or -errno
+ * @remove: unbind a device, leaving it reset (status 0): config attributes
+ *          may change and the parent may free it once no driver is bound
+ */
+struct mdev_virtio_driver {
+	struct device_driver driver;
+	const struct mdev_virtio_class_id *id_table;
+	int (*probe)(struct mdev_virtio_device *mdev);
+	void (*remove)(struct mdev_virtio_device *mdev);
+};
+
+#define to_mdev_virtio_driver(d) container_of(d, struct mdev_virtio_driver, driver)
+
+int __mdev_virtio_register_driver(struct mdev_virtio_driver *drv, struct module *owner);
+#define mdev_virtio_register_driver(drv) __mdev_virtio_register_driver(drv, THIS_MODULE)
+void mdev_virtio_unregister_driver(struct mdev_virtio_driver *drv);
+
+#define module_mdev_virtio_driver(__drv) \
+	module_driver(__drv, mdev_virtio_register_driver, mdev_virtio_unregister_driver)
+
+const char *mdev_virtio_class_name(u16 class_id);
+
+static inline void *mdev_virtio_get_parent_data(const struct mdev_virtio_device *mdev)
+{
+	return mdev->parent_data;
+}
+
+static inline void mdev_virtio_set_parent_data(struct mdev_virtio_device *mdev, void *data)
+{
+	mdev->parent_data = data;
+}
+
+#endif /* _LINUX_MDEV_VIRTIO_H */

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mdev_virtio_device.c: the GUID lifecycle of mediated virtio devices.
+ *
+ * create:  reserve the UUID and an instance (mdev_virtio_lock), let the
+ *          parent set up, device_add() with the KOBJ_ADD uevent held back
+ *          until the mdev_type and devices/ links exist, then mark the device
+ *          ACTIVE and carry out any probe the driver core asked for meanwhile.
+ * remove:  exactly one remover (the "remove" file's writer, whom
+ *          device_remove_file_self() elects, or parent unregistration) moves
+ *          the device to REMOVING and tears it down: links, device_del()
+ *          (unbinding the driver), the parent's remove(), the UUID and the
+ *          instance are released, and the creation reference is put.
+ *          A remove that arrives while the device is still being created is
+ *          recorded and carried out by the creator.
+ * release: frees the memory once the last reference is gone.
+ */
+#include <linux/etherdevice.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+
+#include "mdev_virtio_private.h"
+
+static void mdev_virtio_device_unreserve(struct mdev_virtio_device *mdev)
+{
+	mutex_lock(&mdev_virtio_lock);
+	if (!list_empty(&mdev->node)) {
+		list_del_init(&mdev->node);
+		mdev->type->instances--;
+	}
+	mutex_unlock(&mdev_virtio_lock);
+}
+
+static void mdev_virtio_device_release(struct device *dev)
+{
+	struct mdev_virtio_device *mdev = to_mdev_virtio_device(dev);
+
+	/* Whoever reserved the UUID released it already: no lock taken here. */
+	WARN_ON_ONCE(mdev->state == MDEV_VIRTIO_ACTIVE);
+	kobject_put(&mdev->type->kobj);
+	kfree(mdev);
+}
+
+/* -EEXIST if the UUID is in use (on any parent), -EUSERS if the type is full. */
+static int mdev_virtio_device_reserve(struct mdev_virtio_device *mdev)
+{
+	struct mdev_virtio_type *type = mdev->type;
+	struct mdev_virtio_device *tmp;
+	int ret = 0;
+
+	mutex_lock(&mdev_virtio_lock);
+	list_for_each_entry(tmp, &mdev_virtio_devices, node) {
+		if (guid_equal(&tmp->uuid, &mdev->uuid)) {
+			ret = -EEXIST;
+			goto out;
+		}
+	}
+	if (type->instances >= type->max_instances) {
+		ret = -EUSERS;
+		goto out;
+	}
+	type->instances++;
+	mdev->state = MDEV_VIRTIO_CREATING;
+	list_add_tail(&mdev->node, &mdev_virtio_devices);
+out:
+	mutex_unlock(&mdev_virtio_lock);
+	return ret;
+}
+
+static void mdev_virtio_default_config(struct mdev_virtio_device *mdev)
+{
+	eth_random_addr(mdev->config.mac);
+	mdev->config.mtu = ETH_DATA_LEN;
+	mdev->config.max_vqp = 1;
+	mdev->config.capacity = 0;
+}
+
+/* Returns a device holding one reference (put_device() frees it) or an ERR_PTR. */
+static struct mdev_virtio_device *mdev_virtio_device_alloc(struct mdev_virtio_type *type,
+							   const guid_t *uuid)
+{
+	struct mdev_virtio_device *mdev;
+	int ret;
+
+	mdev = kzalloc(sizeof(*mdev), GFP_KERNEL);
+	if (!mdev)
+		return ERR_PTR(-ENOMEM);
+
+	INIT_LIST_HEAD(&mdev->node);
+	guid_copy(&mdev->uuid, uuid);
+	kobject_get(&type->kobj);
+	mdev->type = type;
+	mdev->class_id = type->class_id;
+	mdev->device_id = type->device_id;
+	mdev->ops = type->info->ops;
+	mdev_virtio_default_config(mdev);
+
+	device_initialize(&mdev->dev);
+	mdev->dev.bus = &mdev_virtio_bus_type;
+	mdev->dev.parent = type->parent->dev;
+	mdev->dev.groups = type->dev_groups;
+	mdev->dev.release = mdev_virtio_device_release;
+	ret = dev_set_name(&mdev->dev, "%pUl", uuid);
+	if (ret) {
+		put_device(&mdev->dev);
+		return ERR_PTR(ret);
+	}
+	return mdev;
+}
+
+/* device_add() and the links, then the KOBJ_ADD uevent udev waits for. */
+static int mdev_virtio_device_add(struct mdev_virtio_device *mdev)
+{
+	struct mdev_virtio_type *type = mdev->type;
+	struct device *dev = &mdev->dev;
+	int ret;
+
+	dev_set_uevent_suppress(dev, 1);
+	ret = device_add(dev);
+	if (ret)
+		return ret;
+	ret = sysfs_create_link(type->devices_kobj, &dev->kobj, dev_name(dev));
+	if (ret)
+		goto err_del;
+	ret = sysfs_create_link(&dev->kobj, &type->kobj, "mdev_type");
+	if (ret)
+		goto err_unlink;
+
+	dev_set_uevent_suppress(dev, 0);
+	kobject_uevent(&dev->kobj, KOBJ_ADD);
+	return 0;
+
+err_unlink:
+	sysfs_remove_link(type->devices_kobj, dev_name(dev));
+err_del:
+	device_del(dev);
+	return ret;
+}
+
+static void mdev_virtio_device_teardown(struct mdev_virtio_device *mdev)
+{
+	struct mdev_virtio_type *type = mdev->type;
+	struct device *dev = &mdev->dev;
+
+	sysfs_remove_link(&dev->kobj, "mdev_type");
+	sysfs_remove_link(type->devices_kobj, dev_name(dev));
+	device_del(dev);
+	type->parent->ops->remove(mdev);
+	/* Free the UUID now: a release delayed by some reference must not block re-creation. */
+	mdev_virtio_device_unreserve(mdev);
+	put_device(dev);
+}
+
+/*
+ * The last step of creation: make the device removable and matchable, unless a
+ * remove came in meanwhile.  Called with the creation reference, which a
+ * concurrent remove may drop as soon as the device is ACTIVE.
+ */
+static void mdev_virtio_device_activate(struct mdev_virtio_device *mdev)
+{
+	struct device *dev = &mdev->dev;
+	bool remove;
+
+	mutex_lock(&mdev_virtio_lock);
+	remove = test_bit(MDEV_VIRTIO_F_REMOVE_PENDING, &mdev->flags);
+	mdev->state = remove ? MDEV_VIRTIO_REMOVING : MDEV_VIRTIO_ACTIVE;
+	get_device(dev);
+	mutex_unlock(&mdev_virtio_lock);
+
+	if (remove) {
+		mdev_virtio_device_teardown(mdev);
+	} else {
+		set_bit(MDEV_VIRTIO_F_READY, &mdev->flags);
+		/* Pairs with the barrier in mdev_virtio_ready_to_match(). */
+		smp_mb__after_atomic();
+		if (test_and_clear_bit(MDEV_VIRTIO_F_PROBE_WANTED, &mdev->flags) &&
+		    device_attach(dev) < 0)
+			dev_warn(dev, "probe failed\n");
+	}
+	put_device(dev);
+}
+
+/**
+ * mdev_virtio_device_create() - create a device of a type
+ * @type: the type; its parent must be registered (the caller is the type's
+ *        "create" attribute, whose removal unregistration waits for)
+ * @uuid: the new device's UUID
+ *
+ * Return: 0, -ENODEV if the parent is being unregistered, -EEXIST if the UUID
+ * is in use, -EUSERS if no instance of the type is left, or what the parent
+ * or the driver core returned.
+ */
+int mdev_virtio_device_create(struct mdev_virtio_type *type, const guid_t *uuid)
+{
+	struct mdev_virtio_parent *parent = type->parent;
+	struct mdev_virtio_device *mdev;
+	int ret;
+
+	if (!down_read_trylock(&parent->unreg_sem))
+		return -ENODEV;
+
+	mdev = mdev_virtio_device_alloc(type, uuid);
+	if (IS_ERR(mdev)) {
+		ret = PTR_ERR(mdev);
+		goto out;
+	}
+	ret = mdev_virtio_device_reserve(mdev);
+	if (ret)
+		goto err_put;
+	ret = parent->ops->create(mdev);
+	if (ret)
+		goto err_unreserve;
+	ret = mdev_virtio_device_add(mdev);
+	if (ret)
+		goto err_parent;
+
+	mdev_virtio_device_activate(mdev);
+	goto out;
+
+err_parent:
+	parent->ops->remove(mdev);
+err_unreserve:
+	mdev_virtio_device_unreserve(mdev);
+err_put:
+	put_device(&mdev->dev);
+out:
+	up_read(&parent->unreg_sem);
+	return ret;
+}
+
+/* Elect the remover: true if the caller must tear the device down. */
+static bool mdev_virtio_device_claim_removal(struct mdev_virtio_device *mdev)
+{
+	bool claimed = false;
+
+	mutex_lock(&mdev_virtio_lock);
+	switch (mdev->state) {
+	case MDEV_VIRTIO_CREATING:
+		set_bit(MDEV_VIRTIO_F_REMOVE_PENDING, &mdev->flags);
+		break;
+	case MDEV_VIRTIO_ACTIVE:
+		mdev->state = MDEV_VIRTIO_REMOVING;
+		claimed = true;
+		break;
+	default:
+		break;
+	}
+	mutex_unlock(&mdev_virtio_lock);
+	return claimed;
+}
+
+/* Called by unregistration, with parent->unreg_sem held for writing. */
+void mdev_virtio_remove_parent_devices(struct mdev_virtio_parent *parent)
+{
+	struct mdev_virtio_device *mdev;
+
+	lockdep_assert_held_write(&parent->unreg_sem);
+	for (;;) {
+		struct mdev_virtio_device *victim = NULL;
+
+		/* Creators and removers are excluded: every device left is ACTIVE. */
+		mutex_lock(&mdev_virtio_lock);
+		list_for_each_entry(mdev, &mdev_virtio_devices, node) {
+			if (mdev->type->parent == parent && mdev->state == MDEV_VIRTIO_ACTIVE) {
+				mdev->state = MDEV_VIRTIO_REMOVING;
+				victim = mdev;
+				break;
+			}
+		}
+		mutex_unlock(&mdev_virtio_lock);
+		if (!victim)
+			break;
+		mdev_virtio_device_teardown(victim);
+	}
+}
+
+static ssize_t remove_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t count)
+{
+	struct mdev_virtio_device *mdev = to_mdev_virtio_device(dev);
+	/* Valid while this file is active or unreg_sem is held. */
+	struct mdev_virtio_parent *parent = mdev->type->parent;
+	unsigned long val;
+
+	if (kstrtoul(buf, 0, &val))
+		return -EINVAL;
+	if (!val)
+		return count;
+
+	/*
+	 * Take unreg_sem before giving up the file's active reference, so that
+	 * neither the device nor the parent can go away under us.
+	 */
+	if (!down_read_trylock(&parent->unreg_sem))
+		return -ENODEV;
+	if (device_remove_file_self(dev, attr) && mdev_virtio_device_claim_removal(mdev))
+		mdev_virtio_device_teardown(mdev);
+	up_read(&parent->unreg_sem);
+	return count;
+}
+static DEVICE_ATTR_WO(remove);
+
+static ssize_t class_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", mdev_virtio_class_name(to_mdev_virtio_device(dev)->class_id));
+}
+static DEVICE_ATTR_RO(class);
+
+static struct attribute *mdev_virtio_dev_attrs[] = {
+	&dev_attr_remove.attr,
+	&dev_attr_class.attr,
+	NULL,
+};
+
+const struct attribute_group mdev_virtio_dev_group = {
+	.attrs = mdev_virtio_dev_attrs,
+};

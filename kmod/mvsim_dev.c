@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mvsim_dev.c: the device model every mvsim device shares, and its
+ * struct mdev_virtio_ops.
+ *
+ * Every device follows the virtio 1.x device rules: features are offered
+ * and negotiated before FEATURES_OK, queues are used only after DRIVER_OK,
+ * writing status 0 resets synchronously (the work is cancelled, the rings
+ * detached and the callbacks forgotten before it returns), and a malformed
+ * ring sets DEVICE_NEEDS_RESET and raises the config interrupt.  What differs
+ * between net and blk is a struct mvsim_kind.
+ */
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/virtio_config.h>
+
+#include "mvsim.h"
+
+/* virtio class: virtio_ring hands us physical addresses of kernel memory. */
+static void *mvsim_translate_phys(void *opaque, u64 addr, u32 len, u32 *mapped)
+{
+	u32 done;
+
+	if (!len || !pfn_valid(PHYS_PFN(addr)))
+		return NULL;
+	done = min_t(u64, len, PAGE_SIZE - offset_in_page(addr));
+	while (done < len && pfn_valid(PHYS_PFN(addr + done)))
+		done += min_t(u32, len - done, PAGE_SIZE);
+	*mapped = done;
+	return phys_to_virt(addr);
+}
+
+/*
+ * vhost class: addresses are IOVAs of a userspace driver, which only an
+ * IOTLB can translate; until the bus carries one, nothing is mapped.
+ */
+static void *mvsim_translate_none(void *opaque, u64 addr, u32 len, u32 *mapped)
+{
+	return NULL;
+}
+
+bool mvsim_has_feature(const struct mvsim_dev *dev, unsigned int bit)
+{
+	return dev->features & BIT_ULL(bit);
+}
+
+/**
+ * mvsim_vq_usable() - may the datapath use this vq now?
+ * @dev: device
+ * @vq: one of its vqs, whose lock the caller holds
+ *
+ * Return: true if @vq is enabled, sound, and the driver set DRIVER_OK.
+ */
+bool mvsim_vq_usable(struct mvsim_dev *dev, struct mvsim_vq *vq)
+{
+	lockdep_assert_held(&vq->lock);
+	return vq->ready && !vq->broken &&
+	       (READ_ONCE(dev->status) & VIRTIO_CONFIG_S_DRIVER_OK);
+}
+
+/**
+ * mvsim_vq_notify() - raise a vq's interrupt
+ * @vq: the vq, whose lock the caller holds
+ *
+ * Softirqs the callback raises (NAPI, block completion) run when we
+ * re-enable them, as they would on return from a hardware interrupt.
+ */
+void mvsim_vq_notify(struct mvsim_vq *vq)
+{
+	lockdep_assert_held(&vq->lock);
+	if (!vq->cb.callback)
+		return;
+	local_bh_disable();
+	vq->cb.callback(vq->cb.private);
+	local_bh_enable();
+}
+
+/**
+ * mvsim_vq_fail() - the driver broke a vq's ring: stop it and say so
+ * @dev: device
+ * @vq: the vq, whose lock the caller holds
+ */
+void mvsim_vq_fail(struct mvsim_dev *dev, struct mvsim_vq *vq)
+{
+	unsigned long flags;
+
+	lockdep_assert_held(&vq->lock);
+	vq->broken = true;
+	dev_warn_ratelimited(&dev->mdev->dev, "malformed virtqueue %td, needs reset\n",
+			     vq - dev->vqs);
+	spin_lock_irqsave(&dev->lock, flags);
+	dev->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
+	/* Called like a hardware interrupt handler would be. */
+	if (dev->config_cb.callback)
+		dev->config_cb.callback(dev->config_cb.private);
+	spin_unlock_irqrestore(&dev->lock, flags);
+}
+
+static void mvsim_work(struct work_struct *work)
+{
+	struct mvsim_dev *dev = container_of(work, struct mvsim_dev, work);
+
+	dev->kind->work(dev);
+}
+
+/**
+ * mvsim_dev_reset() - reset a device to its initial state
+ * @dev: device
+ *
+ * On return no work runs, no ring is touched and no callback is raised until
+ * the driver sets the device up again.
+ */
+void mvsim_dev_reset(struct mvsim_dev *dev)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	WRITE_ONCE(dev->status, 0);
+	dev->features = 0;
+	dev->config_cb = (struct mdev_virtio_callback){};
+	dev->generation++;
+	dev->kind->build_config(dev);
+	spin_unlock_irqrestore(&dev->lock, flags);
+
+	cancel_work_sync(&dev->work);
+
+	for (i = 0; i < dev->nvqs; i++) {
+		struct mvsim_vq *vq = &dev->vqs[i];
+
+		mutex_lock(&vq->lock);
+		mvsim_vring_reset(&vq->vring);
+		vq->ready = false;
+		vq->broken = false;
+		vq->cb = (struct mdev_virtio_callback){};
+		vq->desc_area = 0;
+		vq->driver_area = 0;
+		vq->device_area = 0;
+		vq->num = 0;
+		vq->avail_state = 0;
+		mutex_unlock(&vq->lock);
+	}
+}
+
+/**
+ * mvsim_dev_init() - initialise the shared part of a new device
+ * @dev: zeroed device state, embedded by the kind
+ * @mdev: its mediated device
+ * @kind: net or blk
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int mvsim_dev_init(struct mvsim_dev *dev, struct mdev_virtio_device *mdev,
+		   const struct mvsim_kind *kind)
+{
+	unsigned int i;
+
+	dev->vqs = kcalloc(kind->nvqs, sizeof(*dev->vqs), GFP_KERNEL);
+	if (!dev->vqs)
+		return -ENOMEM;
+	dev->nvqs = kind->nvqs;
+	for (i = 0; i < dev->nvqs; i++)
+		mutex_init(&dev->vqs[i].lock);
+	dev->mdev = mdev;
+	dev->kind = kind;
+	dev->translate = mdev->class_id == MDEV_VIRTIO_CLASS_ID_VIRTIO ?
+			 mvsim_translate_phys : mvsim_translate_none;
+	spin_lock_init(&dev->lock);
+	INIT_WORK(&dev->work, mvsim_work);
+	INIT_LIST_HEAD(&dev->node);
+	mvsim_dev_reset(dev);
+	return 0;
+}
+
+/**
+ * mvsim_dev_destroy() - quiesce a device and free the shared part
+ * @dev: device; no driver is bound any more
+ */
+void mvsim_dev_destroy(struct mvsim_dev *dev)
+{
+	unsigned int i;
+
+	mvsim_dev_reset(dev);
+	for (i = 0; i < dev->nvqs; i++)
+		mutex_destroy(&dev->vqs[i].lock);
+	kfree(dev->vqs);
+}
+
+static struct mvsim_vq *mvsim_get_vq(struct mdev_virtio_device *mdev, u16 idx)
+{
+	struct mvsim_dev *dev = mdev_to_mvsim(mdev);
+
+	return idx < dev->nvqs ? &dev->vqs[idx] : NULL;
+}
+
+static int mvsim_set_vq_address(struct mdev_virtio_device *mdev, u16 idx, u64 desc_area,
+				u64 driver_area, u64 device_area)
+{
+	struct mvsim_vq *vq = mvsim_get_vq(mdev, idx);
+	int ret = 0;
+
+	if (!vq)
+		return -EINVAL;
+	mutex_lock(&vq->lock);
+	if (vq->ready) {
+		ret = -EBUSY;
+	} else {
+		vq->desc_area = desc_area;
+		vq->driver_area = driver_area;
+		vq->device_area = device_area;
+	}
+	mutex_unlock(&vq->lock);
+	return ret;
+}
+
+static void mvsim_set_vq_num(struct mdev_virtio_device *mdev, u16 idx, u32 num)
+{
+	struct mvsim_vq *vq = mvsim_get_vq(mdev, idx);
+
+	if (!vq)
+		return;
+	mutex_lock(&vq->lock);
+	if (!vq->ready)
+		vq->num = num;
+	mutex_unlock(&vq->lock);
+}
+
+/* May be called in atomic context (virtqueue_kick). */
+static void mvsim_kick_vq(struct mdev_virtio_device *mdev, u16 idx)
+{
+	struct mvsim_dev *dev = mdev_to_mvsim(mdev);
+
+	if (idx < dev->nvqs)
+		dev->kind->kick(dev, idx);
+}
+
+static void mvsim_set_vq_cb(struct mdev_virtio_device *mdev, u16 idx,
+			    const struct mdev_virtio_callback *cb)
+{
+	struct mvsim_vq *vq = mvsim_get_vq(mdev, idx);
+
+	if (!vq)
+		return;
+	mutex_lock(&vq->lock);
+	vq->cb = *cb;
+	mutex_unlock(&vq->lock);
+}
+
+static void mvsim_set_vq_ready(struct mdev_virtio_device *mdev, u16 idx, bool ready)
+{
+	struct mvsim_dev *dev = mdev_to_mvsim(mdev);
+	struct mvsim_vq *vq = mvsim_get_vq(mdev, idx);
+	bool kick = false;
+
+	if (!vq)
+		return;
+	mutex_lock(&vq->lock);
+	if (ready && !vq->ready) {
+		bool event_idx = mvsim_has_feature(dev, VIRTIO_RING_F_EVENT_IDX);
+
+		if (vq->num && vq->num <= MVSIM_VQ_NUM_MAX &&
+		    !mvsim_vring_setup(&vq->vring, vq->num, vq->desc_area, vq->driver_area,
+				       vq->device_area, event_idx, dev->translate, dev)) {
+			mvsim_vring_set_avail_state(&vq->vring, vq->avail_state);
+			vq->ready = true;
+			vq->broken = false;
+			kick = true;
+		}
+	} else if (!ready && vq->ready) {
+		vq->avail_state = mvsim_vring_get_avail_state(&vq->vring);
+		mvsim_vring_reset(&vq->vring);
+		vq->ready = false;
+	}
+	mutex_unlock(&vq->lock);
+	if (kick)
+		dev->kind->kick(dev, idx);
+}
+
+static bool mvsim_get_vq_ready(struct mdev_virtio_device *mdev, u16 idx)
+{
+	struct mvsim_vq *vq = mvsim_get_vq(mdev, idx);
+	bool ready;
+
+	if (!vq)
+		return false;
+	mutex_lock(&vq->lock);
+	ready = vq->ready;
+	mutex_unlock(&vq->lock);
+	return ready;
+}
+
+static int mvsim_set_vq_state(struct mdev_virtio_device *mdev, u16 idx, u64 state)
+{
+	struct mvsim_vq *vq = mvsim_get_vq(mdev, idx);
+	int ret = 0;
+
+	if (!vq || state > U16_MAX)
+		return -EINVAL;
+	mutex_lock(&vq->lock);
+	if (vq->ready)
+		ret = -EBUSY;
+	else
+		vq->avail_state = state;
+	mutex_unlock(&vq->lock);
+	return ret;
+}
+
+static u64 mvsim_get_vq_state(struct mdev_virtio_device *mdev, u16 idx)
+{
+	struct mvsim_vq *vq = mvsim_get_vq(mdev, idx);
+	u16 state;
+
+	if (!vq)
+		return 0;
+	mutex_lock(&vq->lock);
+	state = vq->ready ? mvsim_vring_get_avail_state(&vq->vring) : vq->avail_state;
+	mutex_unlock(&vq->lock);
+	return state;
+}
+
+static u16 mvsim_get_vq_align(struct mdev_virtio_device *mdev)
+{
+	return PAGE_SIZE;
+}
+
+static u64 mvsim_get_features(struct mdev_virtio_device *mdev)
+{
+	return mdev_to_mvsim(mdev)->kind->features;
+}
+
+static int mvsim_set_features(struct mdev_virtio_device *mdev, u64 features)
+{
+	struct mvsim_dev *dev = mdev_to_mvsim(mdev);
+	unsigned long flags;
+	int ret = 0;
+
+	/* Only virtio 1.x drivers, and only features we offered. */
+	if ((features & ~dev->kind->features) || !(features & BIT_ULL(VIRTIO_F_VERSION_1)))
+		return -EINVAL;
+	spin_lock_irqsave(&dev->lock, flags);
+	if (dev->status & VIRTIO_CONFIG_S_FEATURES_OK)
+		ret = -EBUSY;
+	else
+		dev->features = features;
+	spin_unlock_irqrestore(&dev->lock, flags);
+	return ret;
+}
+
+static void mvsim_set_config_cb(struct mdev_virtio_device *mdev,
+				const struct mdev_virtio_callback *cb)
+{
+	struct mvsim_dev *dev = mdev_to_mvsim(mdev);
+	unsigned long flags;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	dev->config_cb = *cb;
+	spin_unlock_irqrestore(&dev->lock, flags);
+}
+
+static u16 mvsim_get_vq_num_max(struct mdev_virtio_device *mdev)
+{
+	return MVSIM_VQ_NUM_MAX;
+}
+
+static u32 mvsim_get_device_id(struct mdev_virtio_device *mdev)
+{
+	return mdev_to_mvsim(mdev)->kind->device_id;
+}
+
+static u32 mvsim_get_vendor_id(struct mdev_virtio_device *mdev)
+{
+	return 0;
+}
+
+static u8 mvsim_get_status(struct mdev_virtio_device *mdev)
+{
+	struct mvsim_dev *dev = mdev_to_mvsim(mdev);
+	unsigned long flags;
+	u8 status;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	status = dev->status;
+	spin_unlock_irqrestore(&dev->lock, flags);
+	return status;
+}
+
+static void mvsim_set_status(struct mdev_virtio_device *mdev, u8 status)
+{
+	struct mvsim_dev *dev = mdev_to_mvsim(mdev);
+	unsigned long flags;
+	bool start;
+
+	if (!status) {
+		mvsim_dev_reset(dev);
+		return;
+	}
+	spin_lock_irqsave(&dev->lock, flags);
+	start = (status & ~dev->status) & VIRTIO_CONFIG_S_DRIVER_OK;
+	WRITE_ONCE(dev->status, status | (dev->status & VIRTIO_CONFIG_S_NEEDS_RESET));
+	spin_unlock_irqrestore(&dev->lock, flags);
+	/* Buffers made available before DRIVER_OK are ours now. */
+	if (start)
+		queue_work(mvsim_wq, &dev->work);
+}
+
+static void mvsim_get_config(struct mdev_virtio_device *mdev, unsigned int offset, void *buf,
+			     unsigned int len)
+{
+	struct mvsim_dev *dev = mdev_to_mvsim(mdev);
+	unsigned long flags;
+	size_t size = dev->kind->config_size;
+	unsigned int n = 0;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	if (offset < size) {
+		n = min_t(size_t, len, size - offset);
+		memcpy(buf, (u8 *)&dev->config + offset, n);
+	}
+	spin_unlock_irqrestore(&dev->lock, flags);
+	memset((u8 *)buf + n, 0, len - n);
+}
+
+/* Nothing in our config space is writable by the driver. */
+static void mvsim_set_config(struct mdev_virtio_device *mdev, unsigned int offset,
+			     const void *buf, unsigned int len)
+{
+}
+
+static u32 mvsim_get_generation(struct mdev_virtio_device *mdev)
+{
+	struct mvsim_dev *dev = mdev_to_mvsim(mdev);
+	unsigned long flags;
+	u32 gen;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	gen = dev->generation;
+	spin_unlock_irqrestore(&dev->lock, flags);
+	return gen;
+}
+
+const struct mdev_virtio_ops mvsim_ops = {
+	.set_vq_address = mvsim_set_vq_address,
+	.set_vq_num = mvsim_set_vq_num,
+	.kick_vq = mvsim_kick_vq,
+	.set_vq_cb = mvsim_set_vq_cb,
+	.set_vq_ready = mvsim_set_vq_ready,
+	.get_vq_ready = mvsim_get_vq_ready,
+	.set_vq_state = mvsim_set_vq_state,
+	.get_vq_state = mvsim_get_vq_state,
+	.get_vq_align = mvsim_get_vq_align,
+	.get_features = mvsim_get_features,
+	.set_features = mvsim_set_features,
+	.set_config_cb = mvsim_set_config_cb,
+	.get_vq_num_max = mvsim_get_vq_num_max,
+	.get_device_id = mvsim_get_device_id,
+	.get_vendor_id = mvsim_get_vendor_id,
+	.get_status = mvsim_get_status,
+	.set_status = mvsim_set_status,
+	.get_config = mvsim_get_config,
+	.set_config = mvsim_set_config,
+	.get_generation = mvsim_get_generation,
+};

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mvsim_main.c: the mvsim module and its parent.
+ *
+ * The parent is the device "mvsim" of a class of the same name
+ * (/sys/devices/virtual/mvsim/mvsim): a class gives it a driver string for
+ * the type ids and lets its MDEV_STATE uevents through. Four types:
+ * mvsim-virtio_net, mvsim-vhost_net, mvsim-virtio_blk, mvsim-vhost_blk.
+ * Their devices are created and removed here; the device model is in
+ * mvsim_dev.c, the kinds in mvsim_net.c and mvsim_blk.c.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <uapi/linux/virtio_ids.h>
+
+#include "compat.h"
+#include "mvsim.h"
+
+static unsigned int max_virtio_net = 16;
+module_param(max_virtio_net, uint, 0444);
+MODULE_PARM_DESC(max_virtio_net, "Instances of mvsim-virtio_net (default 16)");
+static unsigned int max_vhost_net = 16;
+module_param(max_vhost_net, uint, 0444);
+MODULE_PARM_DESC(max_vhost_net, "Instances of mvsim-vhost_net (default 16)");
+static unsigned int max_virtio_blk = 16;
+module_param(max_virtio_blk, uint, 0444);
+MODULE_PARM_DESC(max_virtio_blk, "Instances of mvsim-virtio_blk (default 16)");
+static unsigned int max_vhost_blk = 16;
+module_param(max_vhost_blk, uint, 0444);
+MODULE_PARM_DESC(max_vhost_blk, "Instances of mvsim-vhost_blk (default 16)");
+
+struct workqueue_struct *mvsim_wq;
+DEFINE_MUTEX(mvsim_lock);
+LIST_HEAD(mvsim_devices);
+
+static struct class *mvsim_class;
+static struct device *mvsim_root;
+static struct mdev_virtio_parent mvsim_parent;
+
+static int mvsim_create(struct mdev_virtio_device *mdev)
+{
+	struct mvsim_dev *dev;
+
+	switch (mdev->device_id) {
+	case VIRTIO_ID_NET:
+		dev = mvsim_net_create(mdev);
+		break;
+	case VIRTIO_ID_BLOCK:
+		dev = mvsim_blk_create(mdev);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+
+	mdev_virtio_set_parent_data(mdev, dev);
+	mutex_lock(&mvsim_lock);
+	list_add_tail(&dev->node, &mvsim_devices);
+	mutex_unlock(&mvsim_lock);
+	return 0;
+}
+
+static void mvsim_remove(struct mdev_virtio_device *mdev)
+{
+	struct mvsim_dev *dev = mdev_to_mvsim(mdev);
+
+	mutex_lock(&mvsim_lock);
+	list_del_init(&dev->node);
+	mutex_unlock(&mvsim_lock);
+
+	if (dev->kind == &mvsim_net_kind)
+		mvsim_net_remove(dev);
+	else
+		mvsim_blk_remove(dev);
+	mdev_virtio_set_parent_data(mdev, NULL);
+}
+
+static int mvsim_config_update(struct mdev_virtio_device *mdev,
+			       const struct mdev_virtio_dev_config *cfg)
+{
+	struct mvsim_dev *dev = mdev_to_mvsim(mdev);
+
+	if (dev->kind == &mvsim_blk_kind)
+		return mvsim_blk_config_update(dev, cfg);
+	return 0;
+}
+
+static const struct mdev_virtio_parent_ops mvsim_parent_ops = {
+	.create = mvsim_create,
+	.remove = mvsim_remove,
+	.config_update = mvsim_config_update,
+};
+
+static struct mdev_virtio_type_info mvsim_types[] = {
+	{
+		.name = "virtio_net",
+		.description = "simulated virtio-net: loopback, or a cable to its peer",
+		.class_id = MDEV_VIRTIO_CLASS_ID_VIRTIO,
+		.device_id = VIRTIO_ID_NET,
+		.ops = &mvsim_ops,
+		.dev_groups = mvsim_net_groups,
+	}, {
+		.name = "vhost_net",
+		.description = "simulated virtio-net for vhost: loopback, or a cable to its peer",
+		.class_id = MDEV_VIRTIO_CLASS_ID_VHOST,
+		.device_id = VIRTIO_ID_NET,
+		.ops = &mvsim_ops,
+		.dev_groups = mvsim_net_groups,
+	}, {
+		.name = "virtio_blk",
+		.description = "simulated virtio-blk: a RAM disk",
+		.class_id = MDEV_VIRTIO_CLASS_ID_VIRTIO,
+		.device_id = VIRTIO_ID_BLOCK,
+		.ops = &mvsim_ops,
+	}, {
+		.name = "vhost_blk",
+		.description = "simulated virtio-blk for vhost: a RAM disk",
+		.class_id = MDEV_VIRTIO_CLASS_ID_VHOST,
+		.device_id = VIRTIO_ID_BLOCK,
+		.ops = &mvsim_ops,
+	},
+};
+
+static int __init mvsim_init(void)
+{
+	int ret;
+
+	mvsim_types[0].max_instances = max_virtio_net;
+	mvsim_types[1].max_instances = max_vhost_net;
+	mvsim_types[2].max_instances = max_virtio_blk;
+	mvsim_types[3].max_instances = max_vhost_blk;
+
+	mvsim_wq = alloc_workqueue("mvsim", 0, 0);
+	if (!mvsim_wq)
+		return -ENOMEM;
+
+	mvsim_class = mdev_virtio_class_create("mvsim");
+	if (IS_ERR(mvsim_class)) {
+		ret = PTR_ERR(mvsim_class);
+		goto err_wq;
+	}
+	mvsim_root = device_create(mvsim_class, NULL, MKDEV(0, 0), NULL, "mvsim");
+	if (IS_ERR(mvsim_root)) {
+		ret = PTR_ERR(mvsim_root);
+		goto err_class;
+	}
+
+	ret = mdev_virtio_register_parent(&mvsim_parent, mvsim_root, &mvsim_parent_ops,
+					  mvsim_types, ARRAY_SIZE(mvsim_types));
+	if (ret)
+		goto err_root;
+	return 0;
+
+err_root:
+	device_unregister(mvsim_root);
+err_class:
+	class_destroy(mvsim_class);
+err_wq:
+	destroy_workqueue(mvsim_wq);
+	return ret;
+}
+
+static void __exit mvsim_exit(void)
+{
+	mdev_virtio_unregister_parent(&mvsim_parent);
+	device_unregister(mvsim_root);
+	class_destroy(mvsim_class);
+	destroy_workqueue(mvsim_wq);
+}
+
+module_init(mvsim_init);
+module_exit(mvsim_exit);
+
+MODULE_DESCRIPTION("Simulated parent of mediated virtio devices (net loopback, blk ramdisk)");
+MODULE_LICENSE("GPL");
