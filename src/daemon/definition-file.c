@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Definition files on disk. Contract in definition-file.h.
+ *
+ * Reading never blocks (O_NONBLOCK, so a FIFO dropped in is refused, not
+ * waited on) and never reads more than DEFINITION_JSON_SIZE_MAX + 1 bytes.
+ * Writing goes through a hidden temporary name in the target directory, which
+ * the store and the watcher ignore, so readers see the old file or the new
+ * one, never a partial one, even across a crash.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "definition-file.h"
+#include "uuid-util.h"
+
+static int _printf_(3, 4) fail(char **ret_error, int r, const char *format, ...)
+{
+	va_list ap;
+	char *m;
+
+	if (!ret_error)
+		return r;
+	va_start(ap, format);
+	errno = -r; /* for %m */
+	if (vasprintf(&m, format, ap) >= 0)
+		*ret_error = m;
+	va_end(ap);
+	return r;
+}
+
+/* 1 if the symlink @path points to /dev/null. */
+static int symlink_is_mask(const char *path)
+{
+	char target[sizeof(DEFINITION_MASK_TARGET) + 1];
+	ssize_t n;
+
+	n = readlink(path, target, sizeof(target));
+	if (n < 0)
+		return -errno;
+	return (size_t)n == strlen(DEFINITION_MASK_TARGET) &&
+	       memcmp(target, DEFINITION_MASK_TARGET, (size_t)n) == 0;
+}
+
+/* Read at most DEFINITION_JSON_SIZE_MAX + 1 bytes: one more than allowed tells "too large". */
+static int read_limited(int fd, char **ret, size_t *ret_size)
+{
+	const size_t max = DEFINITION_JSON_SIZE_MAX + 1;
+	_cleanup_free_ char *buf = malloc(max);
+	size_t n = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	while (n < max) {
+		ssize_t k = read(fd, buf + n, max - n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -errno;
+		if (k == 0)
+			break;
+		n += (size_t)k;
+	}
+	*ret = TAKE_PTR(buf);
+	*ret_size = n;
+	return 0;
+}
+
+/* MASKED, or DEFINED with *ret_fd open on a regular file within the size limit. */
+static int open_checked(const char *path, bool is_link, int *ret_fd, char **ret_error)
+{
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return fail(ret_error, -errno,
+			    is_link ? "Cannot follow symlink: %m" : "Cannot open: %m");
+	if (fstat(fd, &st) < 0)
+		return fail(ret_error, -errno, "Cannot stat: %m");
+	if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3))
+		return DEFINITION_FILE_MASKED;
+	if (S_ISDIR(st.st_mode))
+		return fail(ret_error, -EISDIR, "Is a directory");
+	if (!S_ISREG(st.st_mode))
+		return fail(ret_error, -EINVAL, "Not a regular file");
+	if (st.st_size > DEFINITION_JSON_SIZE_MAX)
+		return fail(ret_error, -EFBIG, "File is too large (%lld bytes, limit %d)",
+			    (long long)st.st_size, DEFINITION_JSON_SIZE_MAX);
+	*ret_fd = TAKE_FD(fd);
+	return DEFINITION_FILE_DEFINED;
+}
+
+int definition_file_read(const char *path, const char *parent, const char *uuid,
+			 struct definition **ret, char **ret_error)
+{
+	_cleanup_free_ char *buf = NULL;
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	size_t size = 0;
+	int r;
+
+	if (lstat(path, &st) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return DEFINITION_FILE_ABSENT;
+		return fail(ret_error, -errno, "Cannot stat: %m");
+	}
+	if (S_ISLNK(st.st_mode)) {
+		r = symlink_is_mask(path);
+		if (r < 0)
+			return fail(ret_error, r, "Cannot read symlink: %m");
+		if (r > 0)
+			return DEFINITION_FILE_MASKED;
+	}
+	r = open_checked(path, S_ISLNK(st.st_mode), &fd, ret_error);
+	if (r != DEFINITION_FILE_DEFINED)
+		return r;
+
+	r = read_limited(fd, &buf, &size);
+	if (r < 0)
+		return fail(ret_error, r, "Cannot read: %m");
+	if (size > DEFINITION_JSON_SIZE_MAX)
+		return fail(ret_error, -EFBIG, "File is too large (more than %d bytes)",
+			    DEFINITION_JSON_SIZE_MAX);
+	r = definition_from_json(parent, uuid, buf, size, ret, ret_error);
+	if (r < 0)
+		return r;
+	return DEFINITION_FILE_DEFINED;
+}
+
+int definition_file_exists(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) >= 0)
+		return 1;
+	return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+}
+
+static int fsync_dir(const char *dir)
+{
+	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 || fsync(fd) < 0)
+		return -errno;
+	return 0;
+}
+
+/* mkdir one level; a new directory gets exactly 0755 and is fsynced into its parent. */
+static int dir_make(char *path)
+{
+	struct stat st;
+	char *slash;
+	int r;
+
+	if (mkdir(path, 0755) < 0) {
+		if (errno != EEXIST)
+			return -errno;
+		if (stat(path, &st) < 0)
+			return -errno;
+		return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+	}
+	if (chmod(path, 0755) < 0)
+		return -errno;
+	slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return fsync_dir("/");
+	*slash = '\0';
+	r = fsync_dir(path);
+	*slash = '/';
+	return r;
+}
+
+int definition_dir_create(const char *path)
+{
+	_cleanup_free_ char *p = strdup(path);
+	int r;
+
+	if (!p)
+		return -ENOMEM;
+	if (p[0] != '/')
+		return -EINVAL;
+	for (char *s = p + 1;; s++) {
+		char c = *s;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*s = '\0';
+		r = s[-1] == '/' ? 0 : dir_make(p);
+		*s = c;
+		if (r < 0)
+			return r;
+		if (c == '\0')
+			return 0;
+	}
+}
+
+/* "<dir>/.#<name>.<random uuid>": hidden, so the store and the watcher ignore it. */
+static int tmp_path(const char *dir, const char *name, char **ret)
+{
+	char rnd[UUID_STRING_LEN + 1];
+	int r;
+
+	r = uuid_generate(rnd);
+	if (r < 0)
+		return r;
+	if (asprintf(ret, "%s/.#%s.%s", dir, name, rnd) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static int write_synced(int fd, const char *data, size_t size)
+{
+	if (fchmod(fd, 0644) < 0)
+		return -errno;
+	while (size > 0) {
+		ssize_t k = write(fd, data, size);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -errno;
+		data += k;
+		size -= (size_t)k;
+	}
+	return fsync(fd) < 0 ? -errno : 0;
+}
+
+/* Put @tmp in place of @dir/@name and make that durable; @tmp is gone either way. */
+static int tmp_commit(const char *tmp, const char *dir, const char *name, int r)
+{
+	_cleanup_free_ char *path = NULL;
+
+	if (r >= 0 && asprintf(&path, "%s/%s", dir, name) < 0)
+		r = -ENOMEM;
+	if (r >= 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		(void)unlink(tmp);
+		return r;
+	}
+	return fsync_dir(dir);
+}
+
+int definition_file_write(const char *dir, const char *name, const char *data, size_t size)
+{
+	_cleanup_free_ char *tmp = NULL;
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	r = definition_dir_create(dir);
+	if (r < 0)
+		return r;
+	r = tmp_path(dir, name, &tmp);
+	if (r < 0)
+		return r;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -errno;
+	r = write_synced(fd, data, size);
+	if (r >= 0 && close(TAKE_FD(fd)) < 0)
+		r = -errno;
+	return tmp_commit(tmp, dir, name, r);
+}
+
+int definition_file_mask(const char *dir, const char *name)
+{
+	_cleanup_free_ char *tmp = NULL;
+	int r;
+
+	r = definition_dir_create(dir);
+	if (r < 0)
+		return r;
+	r = tmp_path(dir, name, &tmp);
+	if (r < 0)
+		return r;
+	if (symlink(DEFINITION_MASK_TARGET, tmp) < 0)
+		return -errno;
+	return tmp_commit(tmp, dir, name, 0);
+}
+
+int definition_file_unlink(const char *dir, const char *name)
+{
+	_cleanup_free_ char *path = NULL;
+
+	if (asprintf(&path, "%s/%s", dir, name) < 0)
+		return -ENOMEM;
+	if (unlink(path) < 0)
+		return -errno;
+	return fsync_dir(dir);
+}

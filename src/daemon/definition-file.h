@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * One definition file on disk, without any index: read it within the limits
+ * (recognising a /dev/null mask), and write, mask or unlink it atomically and
+ * durably. Paths are real paths (already under the root). Internal to the
+ * definition store.
+ */
+#pragma once
+
+#include "definition.h"
+
+enum definition_file_state {
+	DEFINITION_FILE_ABSENT,
+	DEFINITION_FILE_MASKED,
+	DEFINITION_FILE_DEFINED,
+};
+
+/* The path /dev/null masks are symlinks to. */
+#define DEFINITION_MASK_TARGET "/dev/null"
+
+/*
+ * Read the definition file @path of @parent/@uuid. Returns a
+ * definition_file_state (*ret set only for DEFINED), or a negative errno if
+ * the file is bad, with the reason in *ret_error (when not -ENOMEM).
+ */
+int definition_file_read(const char *path, const char *parent, const char *uuid,
+			 struct definition **ret, char **ret_error);
+/* 1 if something (of any type) is at @path, 0 if not, negative errno otherwise. */
+int definition_file_exists(const char *path);
+
+/* mkdir -p with mode 0755; each directory created is made durable in its parent. */
+int definition_dir_create(const char *path);
+/* Replace @dir/@name by a 0644 file holding @data: temp file, fsync, rename, fsync @dir. */
+int definition_file_write(const char *dir, const char *name, const char *data, size_t size);
+/* Replace @dir/@name by a symlink to /dev/null, atomically and durably. */
+int definition_file_mask(const char *dir, const char *name);
+/* Unlink @dir/@name and fsync @dir; -ENOENT if it was not there. */
+int definition_file_unlink(const char *dir, const char *name);

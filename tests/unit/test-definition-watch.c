@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The inotify watcher: files dropped in, edited, masked or removed by hand,
+ * and parent directories appearing or going away, reach the handler. The loop
+ * runs with sd_event_run() and a deadline; nothing sleeps.
+ */
+#include "check-main.h"
+#include "definition-test.h"
+
+#define DEADLINE_USEC (5 * 1000 * 1000)
+#define QUIET_USEC (100 * 1000)
+
+static char *root;
+static sd_event *event;
+static struct definition_store *store;
+static char *seen[64];
+static size_t n_seen;
+
+static void record(struct definition_store *s, const struct definition_event *e, void *userdata)
+{
+	static const char *const names[] = {"added", "changed", "removed", "bad+", "bad-"};
+	char *line;
+
+	ck_assert_uint_lt(n_seen, ELEMENTSOF(seen));
+	if (e->bad)
+		ck_assert_int_ge(
+		    asprintf(&line, "%s %s", names[e->change], e->bad->path + strlen(root)), 0);
+	else
+		ck_assert_int_ge(asprintf(&line, "%s %s/%s", names[e->change], e->parent, e->uuid),
+				 0);
+	seen[n_seen++] = line;
+}
+
+static void seen_clear(void)
+{
+	for (size_t i = 0; i < n_seen; i++)
+		free(seen[i]);
+	n_seen = 0;
+}
+
+static bool seen_has(const char *line)
+{
+	for (size_t i = 0; i < n_seen; i++)
+		if (streq(seen[i], line))
+			return true;
+	return false;
+}
+
+/* Run the loop until @line was reported (or the deadline passes), then clear. */
+static void expect(const char *line)
+{
+	uint64_t start, now;
+
+	ck_assert_int_ge(sd_event_now(event, CLOCK_MONOTONIC, &start), 0);
+	for (now = start; !seen_has(line) && now - start < DEADLINE_USEC;) {
+		ck_assert_int_ge(sd_event_run(event, DEADLINE_USEC), 0);
+		ck_assert_int_ge(sd_event_now(event, CLOCK_MONOTONIC, &now), 0);
+	}
+	ck_assert_msg(seen_has(line), "never saw \"%s\" (%zu other events)", line, n_seen);
+	seen_clear();
+}
+
+/* Nothing more is reported while the loop runs for a short while. */
+static void expect_quiet(void)
+{
+	while (sd_event_run(event, QUIET_USEC) > 0)
+		;
+	ck_assert_msg(n_seen == 0, "unexpected \"%s\"", seen[0]);
+}
+
+static void setup(void)
+{
+	root = test_root_new();
+	test_write(VENDOR "/mvsim/" U3, GOLDEN_NET);
+	test_write(ADMIN "/mvsim/" U2, GOLDEN_NET);
+	ck_assert_int_eq(sd_event_new(&event), 0);
+	ck_assert_int_eq(definition_store_new(&store), 0);
+	ck_assert_int_eq(definition_store_watch(store, event, record, NULL), 0);
+	ck_assert_int_eq(definition_store_load(store, NULL, NULL), 0);
+}
+
+static void teardown(void)
+{
+	seen_clear();
+	store = definition_store_free(store);
+	event = sd_event_unref(event);
+	test_root_free(root);
+	root = NULL;
+}
+
+START_TEST(watch_creates_writable_roots)
+{
+	ck_assert(test_exists(RUNTIME));
+	ck_assert_int_eq(definition_store_watch(store, event, record, NULL), -EBUSY);
+}
+END_TEST
+
+START_TEST(dropped_in_file_edit_and_removal)
+{
+	test_write(ADMIN "/mvsim/" U1, GOLDEN_NET);
+	expect("added mvsim/" U1);
+	test_write(ADMIN "/mvsim/" U1, GOLDEN_BLK);
+	expect("changed mvsim/" U1);
+	ck_assert_str_eq(definition_store_get(store, "mvsim", U1)->def->mdev_type,
+			 "mvsim-virtio_blk");
+	test_rm_rf(ADMIN "/mvsim/" U1);
+	expect("removed mvsim/" U1);
+	ck_assert_ptr_null(definition_store_get(store, "mvsim", U1));
+	expect_quiet();
+}
+END_TEST
+
+START_TEST(corrupt_edit_reported_then_fixed)
+{
+	test_write(ADMIN "/mvsim/" U2, "{\"mdev_type\": [], \"start\": \"auto\"}");
+	expect("bad+ " ADMIN "/mvsim/" U2);
+	ck_assert_ptr_null(definition_store_get(store, "mvsim", U2));
+	test_write(ADMIN "/mvsim/" U2, GOLDEN_BLK);
+	expect("bad- " ADMIN "/mvsim/" U2);
+	ck_assert_ptr_nonnull(definition_store_get(store, "mvsim", U2));
+}
+END_TEST
+
+START_TEST(mask_and_unmask_by_hand)
+{
+	test_symlink(ADMIN "/mvsim/" U3, "/dev/null");
+	expect("removed mvsim/" U3);
+	test_rm_rf(ADMIN "/mvsim/" U3);
+	expect("added mvsim/" U3);
+}
+END_TEST
+
+START_TEST(new_parent_directory_is_watched)
+{
+	test_write(RUNTIME "/0000:00:02.0/" U1, GOLDEN_BLK);
+	expect("added 0000:00:02.0/" U1);
+	/* The new directory is watched now: later files in it are seen too. */
+	test_write(RUNTIME "/0000:00:02.0/" U2, GOLDEN_BLK);
+	expect("added 0000:00:02.0/" U2);
+	test_rm_rf(RUNTIME "/0000:00:02.0");
+	expect("removed 0000:00:02.0/" U2);
+}
+END_TEST
+
+START_TEST(parent_directory_moved_away)
+{
+	_cleanup_free_ char *from = test_path(ADMIN "/mvsim"), *to = test_path("/tmp-mvsim");
+
+	ck_assert_int_eq(rename(from, to), 0);
+	expect("removed mvsim/" U2);
+	/* Files in the moved directory are no longer ours. */
+	test_write("/tmp-mvsim/" U1, GOLDEN_NET);
+	expect_quiet();
+}
+END_TEST
+
+START_TEST(invalid_parent_directory_reported)
+{
+	test_write(ADMIN "/bad parent/" U1, GOLDEN_NET);
+	expect("bad+ " ADMIN "/bad parent");
+}
+END_TEST
+
+START_TEST(own_writes_reported_once)
+{
+	_cleanup_definition_free_ struct definition *d = NULL;
+
+	ck_assert_int_eq(
+	    definition_new("mvsim", U1, "mvsim-virtio_net", DEFINITION_START_AUTO, &d, NULL), 0);
+	ck_assert_int_eq(definition_store_save(store, d, DEFINITION_LAYER_ADMIN, record, NULL), 0);
+	ck_assert_uint_eq(n_seen, 1);
+	ck_assert_str_eq(seen[0], "added mvsim/" U1);
+	seen_clear();
+	ck_assert_int_eq(definition_store_remove(store, "mvsim", U3, record, NULL), 0);
+	ck_assert_uint_eq(n_seen, 1);
+	seen_clear();
+	/* The temp file, rename and mask only echo as "unchanged". */
+	expect_quiet();
+}
+END_TEST
+
+static Suite *watch_suite(void)
+{
+	Suite *s = suite_create("definition-watch");
+	TCase *tc = tcase_create("inotify");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, watch_creates_writable_roots);
+	tcase_add_test(tc, dropped_in_file_edit_and_removal);
+	tcase_add_test(tc, corrupt_edit_reported_then_fixed);
+	tcase_add_test(tc, mask_and_unmask_by_hand);
+	tcase_add_test(tc, new_parent_directory_is_watched);
+	tcase_add_test(tc, parent_directory_moved_away);
+	tcase_add_test(tc, invalid_parent_directory_reported);
+	tcase_add_test(tc, own_writes_reported_once);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN(watch_suite)
