@@ -21,5 +21,11 @@ mdevvirtio_pkg_dir(DBUS_SYSTEM_SERVICES_DIR dbus-1 system_bus_services_dir
 	"/usr/share/dbus-1/system-services" "D-Bus system service activation files")
 mdevvirtio_pkg_dir(DBUS_INTERFACES_DIR dbus-1 interfaces_dir
 	"/usr/share/dbus-1/interfaces" "D-Bus introspection XML files")
-set(DBUS_SYSTEM_POLICY_DIR "${CMAKE_INSTALL_FULL_DATADIR}/dbus-1/system.d"
+# dbus-daemon reads policy from <its datadir>/dbus-1/system.d (and /etc), not
+# from under our prefix: take its datadir.
+pkg_get_variable(_dbus_datadir dbus-1 datadir)
+if(NOT _dbus_datadir)
+	set(_dbus_datadir "/usr/share")
+endif()
+set(DBUS_SYSTEM_POLICY_DIR "${_dbus_datadir}/dbus-1/system.d"
 	CACHE PATH "D-Bus system bus policy files")

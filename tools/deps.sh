@@ -7,7 +7,8 @@ deps_build=(cmake make gcc pkg-config libsystemd-dev libudev-dev libjson-c-dev l
 deps_vm=(qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod
 	systemd udev dbus)
 # Tools the tests run, on the host and in the guest (which sees the host's root).
-deps_tools=(valgrind iproute2 iputils-ping e2fsprogs procps coreutils gawk util-linux)
+deps_tools=(valgrind iproute2 iputils-ping e2fsprogs procps coreutils gawk util-linux
+	dkms jq mdevctl)
 
 deps_missing() {
 	local p

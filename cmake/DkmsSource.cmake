@@ -1,0 +1,17 @@
+# DKMS source tree: /usr/src/mdevvirtio-<version>/ holds kmod/ with the
+# project's include/uapi/ copied in as uapi/, as the Kbuild expects, and a
+# dkms.conf whose PACKAGE_VERSION is the project's. Then:
+#   dkms install mdevvirtio/<version>
+option(MDEVVIRTIO_INSTALL_DKMS "Install the kernel module sources for DKMS" ON)
+if(MDEVVIRTIO_INSTALL_DKMS AND EXISTS "${PROJECT_SOURCE_DIR}/kmod/dkms.conf")
+	set(DKMS_SOURCE_DIR "/usr/src/mdevvirtio-${PROJECT_VERSION}"
+		CACHE PATH "Where the kernel module sources are installed for DKMS")
+	file(READ "${PROJECT_SOURCE_DIR}/kmod/dkms.conf" _dkms_conf)
+	string(REGEX REPLACE "PACKAGE_VERSION=\"[^\"]*\"" "PACKAGE_VERSION=\"${PROJECT_VERSION}\""
+		_dkms_conf "${_dkms_conf}")
+	file(GENERATE OUTPUT "${CMAKE_BINARY_DIR}/dkms/dkms.conf" CONTENT "${_dkms_conf}")
+	install(DIRECTORY "${PROJECT_SOURCE_DIR}/kmod/" DESTINATION "${DKMS_SOURCE_DIR}"
+		PATTERN "dkms.conf" EXCLUDE)
+	install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/uapi/" DESTINATION "${DKMS_SOURCE_DIR}/uapi")
+	install(FILES "${CMAKE_BINARY_DIR}/dkms/dkms.conf" DESTINATION "${DKMS_SOURCE_DIR}")
+endif()
