@@ -3,12 +3,12 @@
 # function that installs whichever are missing (idempotent, non-interactive).
 
 deps_build=(cmake make gcc pkg-config libsystemd-dev libudev-dev libjson-c-dev libnl-3-dev
-	libnl-genl-3-dev check libdbus-1-dev)
+	libnl-genl-3-dev check libdbus-1-dev bash-completion)
 deps_vm=(qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod
 	systemd udev dbus)
 # Tools the tests run, on the host and in the guest (which sees the host's root).
 deps_tools=(valgrind iproute2 iputils-ping e2fsprogs procps coreutils gawk util-linux
-	dkms jq mdevctl)
+	dkms jq mdevctl python3)
 
 deps_missing() {
 	local p

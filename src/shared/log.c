@@ -128,3 +128,20 @@ int log_internal(int level, int error, const char *const *fields, const char *fo
 	va_end(ap);
 	return r;
 }
+
+int log_device_internal(int level, int error, const char *uuid, const char *format, ...)
+{
+	_cleanup_free_ char *field = NULL;
+	const char *fields[2] = {};
+	va_list ap;
+	int r;
+
+	if (level > max_level)
+		return -abs(error);
+	if (uuid && asprintf(&field, LOG_FIELD_UUID "=%s", uuid) >= 0)
+		fields[0] = field;
+	va_start(ap, format);
+	r = log_internalv(level, error, fields, format, ap);
+	va_end(ap);
+	return r;
+}

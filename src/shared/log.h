@@ -54,5 +54,28 @@ int log_internalv(int level, int error, const char *const *fields, const char *f
 #define log_warning_errno(e, ...) log_full_errno(LOG_WARNING, (e), __VA_ARGS__)
 #define log_error_errno(e, ...) log_full_errno(LOG_ERR, (e), __VA_ARGS__)
 
+/*
+ * About one device: the journal gets the UUID as the structured field
+ * MDEV_UUID=<uuid> (so `journalctl MDEV_UUID=...` shows a device's history);
+ * @uuid may be NULL. Returns like log_internal().
+ */
+#define LOG_FIELD_UUID "MDEV_UUID"
+int log_device_internal(int level, int error, const char *uuid, const char *format, ...)
+	_printf_(4, 5);
+
+#define log_device_full_errno(level, uuid, error, ...)                                             \
+	log_device_internal((level), (error), (uuid), __VA_ARGS__)
+#define log_device_full(level, uuid, ...)                                                          \
+	((void)log_device_internal((level), 0, (uuid), __VA_ARGS__))
+#define log_device_debug(uuid, ...) log_device_full(LOG_DEBUG, (uuid), __VA_ARGS__)
+#define log_device_info(uuid, ...) log_device_full(LOG_INFO, (uuid), __VA_ARGS__)
+#define log_device_notice(uuid, ...) log_device_full(LOG_NOTICE, (uuid), __VA_ARGS__)
+#define log_device_warning(uuid, ...) log_device_full(LOG_WARNING, (uuid), __VA_ARGS__)
+#define log_device_error(uuid, ...) log_device_full(LOG_ERR, (uuid), __VA_ARGS__)
+#define log_device_warning_errno(uuid, e, ...)                                                     \
+	log_device_full_errno(LOG_WARNING, (uuid), (e), __VA_ARGS__)
+#define log_device_error_errno(uuid, e, ...)                                                       \
+	log_device_full_errno(LOG_ERR, (uuid), (e), __VA_ARGS__)
+
 /* Out of memory: logged once, returns -ENOMEM. */
 #define log_oom() log_error_errno(ENOMEM, "Out of memory.")

@@ -45,6 +45,18 @@ static int log_debug_hidden(void)
 	return 0;
 }
 
+static int log_device_busy(void)
+{
+	return log_device_error_errno("11111111-2222-3333-4444-555555555555", EBUSY,
+				      "Device %s is busy: %m", "11111111");
+}
+
+static int log_device_hidden(void)
+{
+	log_device_debug(NULL, "device %s", "hidden");
+	return 0;
+}
+
 static void setup(void)
 {
 	log_open(LOG_TARGET_CONSOLE);
@@ -103,6 +115,21 @@ START_TEST(level_names)
 }
 END_TEST
 
+START_TEST(device_messages)
+{
+	_cleanup_free_ char *out = NULL;
+	int r;
+
+	out = capture_stderr(log_device_busy, &r);
+	ck_assert_int_eq(r, -EBUSY);
+	ck_assert_str_eq(out, "unit: Device 11111111 is busy: Device or resource busy\n");
+	free(out);
+	out = capture_stderr(log_device_hidden, &r);
+	ck_assert_int_eq(r, 0);
+	ck_assert_str_eq(out, "");
+}
+END_TEST
+
 static Suite *log_suite(void)
 {
 	Suite *s = suite_create("log");
@@ -113,6 +140,7 @@ static Suite *log_suite(void)
 	tcase_add_test(tc, level_filters_but_still_returns);
 	tcase_add_test(tc, errno_preserved);
 	tcase_add_test(tc, level_names);
+	tcase_add_test(tc, device_messages);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -72,3 +72,54 @@ kernel_log_problems() {
 dmesg_lines() {
 	dmesg | wc -l
 }
+
+# --- mdevvirtiod over D-Bus --------------------------------------------------
+MV_BUS=org.mdevvirtio1
+MV_ROOT=/org/mdevvirtio1
+
+# mv_call <method> <signature> <args...>: call a Manager method.
+mv_call() {
+	local method=$1
+	shift
+	busctl call "$MV_BUS" "$MV_ROOT" org.mdevvirtio1.Manager "$method" "$@"
+}
+
+# mv_device_path <uuid>: the device's object path (sd_bus_path_encode: every
+# byte but [A-Za-z0-9], and a leading digit, becomes _xx).
+mv_device_path() {
+	local s=$1 out= c i
+	for ((i = 0; i < ${#s}; i++)); do
+		c=${s:i:1}
+		if [[ $c =~ [A-Za-z] ]] || { [[ $c =~ [0-9] ]] && [ "$i" -gt 0 ]; }; then
+			out+=$c
+		else
+			out+=$(printf '_%02x' "'$c")
+		fi
+	done
+	echo "$MV_ROOT/devices/$out"
+}
+
+# mv_prop <uuid> <property>: a Device property, busctl's text form without the
+# signature ('s "running"' -> "running", 'b true' -> true).
+mv_prop() {
+	local v
+	v=$(busctl get-property "$MV_BUS" "$(mv_device_path "$1")" org.mdevvirtio1.Device "$2") || return 1
+	v=${v#* }
+	v=${v#\"}
+	echo "${v%\"}"
+}
+
+# mv_netdev <uuid>: the interface of a running virtio_net device, from sysfs.
+mv_netdev() {
+	local d
+	for d in /sys/bus/mdev_virtio/devices/"$1"/virtio*/net/*; do
+		[ -e "$d" ] && basename "$d" && return 0
+	done
+	return 1
+}
+
+# mv_daemon_start: start the installed service and wait until it answers.
+mv_daemon_start() {
+	systemctl start mdevvirtiod.service || fail "mdevvirtiod.service did not start: $(journalctl -b -u mdevvirtiod --no-pager | tail -n 20)"
+	wait_for 30 busctl status "$MV_BUS"
+}

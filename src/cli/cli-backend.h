@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * What the verbs need from the daemon, as a table of operations: the D-Bus
+ * client (cli-dbus.c) implements it for real, the golden-file tests with a
+ * fixture that records each call. Every operation returns 0 or a negative
+ * errno and, on failure, may fill @error with the daemon's error name and
+ * message (which names the object). Returned strings are allocated.
+ */
+#pragma once
+
+#include <systemd/sd-bus.h>
+
+#include "cli-model.h"
+
+/* Modify flags, as org.mdevvirtio1.Manager.Modify. */
+#define CLI_MODIFY_LIVE 1u
+#define CLI_MODIFY_DEFINED 2u
+
+struct cli_changes {
+	const char *type; /* NULL: unchanged */
+	const char *start; /* NULL: unchanged */
+	bool set_attrs;
+	const struct cli_attr *attrs;
+	size_t n_attrs;
+};
+
+struct cli_backend {
+	void *userdata;
+	int (*load)(void *userdata, struct cli_model **ret, sd_bus_error *error);
+	int (*define)(void *userdata, const char *parent, const char *uuid, const char *type,
+		      const char *start, const struct cli_attr *attrs, size_t n_attrs,
+		      char **ret_uuid, sd_bus_error *error);
+	int (*define_json)(void *userdata, const char *parent, const char *uuid, const char *json,
+			   char **ret_uuid, sd_bus_error *error);
+	int (*undefine)(void *userdata, const char *uuid, sd_bus_error *error);
+	int (*start)(void *userdata, const char *uuid, sd_bus_error *error);
+	int (*start_transient)(void *userdata, const char *parent, const char *type,
+			       const char *uuid, const struct cli_attr *attrs, size_t n_attrs,
+			       char **ret_uuid, sd_bus_error *error);
+	int (*stop)(void *userdata, const char *uuid, sd_bus_error *error);
+	int (*modify)(void *userdata, const char *uuid, const struct cli_changes *changes,
+		      unsigned flags, sd_bus_error *error);
+	/* Print changes until interrupted; NULL where not supported (tests). */
+	int (*monitor)(void *userdata, bool json, FILE *out);
+	void (*free)(void *userdata);
+};

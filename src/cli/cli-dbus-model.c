@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Reading org.mdevvirtio1 objects off the wire into the model: the reply of
+ * ObjectManager.GetManagedObjects, and the a{sv} property dictionaries that
+ * InterfacesAdded also carries. Unknown properties, and known ones with an
+ * unexpected signature, are skipped, so a newer daemon does not break an
+ * older CLI.
+ */
+#include <stddef.h>
+
+#include "cli-dbus.h"
+
+static int read_string(sd_bus_message *m, char **field)
+{
+	const char *s;
+	int r;
+
+	r = sd_bus_message_read_basic(m, 's', &s);
+	if (r < 0)
+		return r;
+	free(*field);
+	*field = strdup(s);
+	return *field ? 0 : -ENOMEM;
+}
+
+static int read_pairs(sd_bus_message *m, struct cli_attr **v, size_t *n)
+{
+	const char *a, *b;
+	int r;
+
+	cli_attrs_free(*v, *n);
+	*v = NULL;
+	*n = 0;
+	r = sd_bus_message_enter_container(m, 'a', "(ss)");
+	if (r < 0)
+		return r;
+	while ((r = sd_bus_message_read(m, "(ss)", &a, &b)) > 0)
+		if (cli_attrs_append(v, n, a, b) < 0)
+			return -ENOMEM;
+	if (r < 0)
+		return r;
+	return sd_bus_message_exit_container(m);
+}
+
+static int read_types(sd_bus_message *m, struct cli_parent *p)
+{
+	const char *id, *name, *desc, *api;
+	uint32_t avail;
+	int r;
+
+	r = sd_bus_message_enter_container(m, 'a', "(sssus)");
+	if (r < 0)
+		return r;
+	while ((r = sd_bus_message_read(m, "(sssus)", &id, &name, &desc, &avail, &api)) > 0) {
+		struct cli_type *t = cli_parent_add_type(p);
+
+		if (!t)
+			return -ENOMEM;
+		t->available_instances = avail;
+		t->id = strdup(id);
+		t->name = strdup(name);
+		t->description = strdup(desc);
+		t->device_api = strdup(api);
+		if (!t->id || !t->name || !t->description || !t->device_api)
+			return -ENOMEM;
+	}
+	if (r < 0)
+		return r;
+	return sd_bus_message_exit_container(m);
+}
+
+static int read_bool(sd_bus_message *m, bool *field)
+{
+	int b, r;
+
+	r = sd_bus_message_read_basic(m, 'b', &b);
+	if (r >= 0)
+		*field = b;
+	return r;
+}
+
+/* One property value (the variant's content) into the device. 0: not ours, skip. */
+static int device_property(sd_bus_message *m, const char *name, const char *sig,
+			   struct cli_device *d)
+{
+	static const struct {
+		const char *name;
+		size_t offset;
+	} strings[] = {
+	    {"Uuid", offsetof(struct cli_device, uuid)},
+	    {"Parent", offsetof(struct cli_device, parent)},
+	    {"Type", offsetof(struct cli_device, type)},
+	    {"Class", offsetof(struct cli_device, class)},
+	    {"Start", offsetof(struct cli_device, start)},
+	    {"State", offsetof(struct cli_device, state)},
+	    {"LastError", offsetof(struct cli_device, last_error)},
+	    {"Driver", offsetof(struct cli_device, driver)},
+	};
+
+	if (streq(sig, "s"))
+		for (size_t i = 0; i < ELEMENTSOF(strings); i++)
+			if (streq(name, strings[i].name))
+				return read_string(m, (char **)((char *)d + strings[i].offset))
+					   ?: 1;
+	if (streq(sig, "b") && streq(name, "Defined"))
+		return read_bool(m, &d->defined) ?: 1;
+	if (streq(sig, "b") && streq(name, "Active"))
+		return read_bool(m, &d->active) ?: 1;
+	if (streq(sig, "a(ss)") && streq(name, "Attrs"))
+		return read_pairs(m, &d->attrs, &d->n_attrs) ?: 1;
+	if (streq(sig, "a(ss)") && streq(name, "Nodes"))
+		return read_pairs(m, &d->nodes, &d->n_nodes) ?: 1;
+	return 0;
+}
+
+static int parent_property(sd_bus_message *m, const char *name, const char *sig,
+			   struct cli_parent *p)
+{
+	if (streq(sig, "s") && streq(name, "Name"))
+		return read_string(m, &p->name) ?: 1;
+	if (streq(sig, "s") && streq(name, "Bus"))
+		return read_string(m, &p->bus) ?: 1;
+	if (streq(sig, "b") && streq(name, "Present"))
+		return read_bool(m, &p->present) ?: 1;
+	if (streq(sig, "a(sssus)") && streq(name, "Types"))
+		return read_types(m, p) ?: 1;
+	return 0;
+}
+
+static int manager_property(sd_bus_message *m, const char *name, const char *sig,
+			    struct cli_model *model)
+{
+	if (streq(sig, "a(ss)") && streq(name, "BadDefinitions"))
+		return read_pairs(m, &model->bad_definitions, &model->n_bad_definitions) ?: 1;
+	return 0;
+}
+
+int cli_dbus_read_properties(sd_bus_message *m, enum cli_dbus_iface iface, void *target)
+{
+	const char *name, *sig;
+	int r;
+
+	r = sd_bus_message_enter_container(m, 'a', "{sv}");
+	if (r < 0)
+		return r;
+	while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+		r = sd_bus_message_read_basic(m, 's', &name);
+		if (r < 0)
+			return r;
+		r = sd_bus_message_peek_type(m, NULL, &sig);
+		if (r < 0)
+			return r;
+		r = sd_bus_message_enter_container(m, 'v', sig);
+		if (r < 0)
+			return r;
+		r = iface == CLI_DBUS_DEVICE   ? device_property(m, name, sig, target)
+		    : iface == CLI_DBUS_PARENT ? parent_property(m, name, sig, target)
+					       : manager_property(m, name, sig, target);
+		if (r == 0)
+			r = sd_bus_message_skip(m, sig);
+		if (r < 0)
+			return r;
+		r = sd_bus_message_exit_container(m);
+		if (r >= 0)
+			r = sd_bus_message_exit_container(m);
+		if (r < 0)
+			return r;
+	}
+	if (r < 0)
+		return r;
+	return sd_bus_message_exit_container(m);
+}
+
+enum cli_dbus_iface cli_dbus_iface_from_string(const char *s)
+{
+	if (streq(s, CLI_DBUS_DEVICE_IFACE))
+		return CLI_DBUS_DEVICE;
+	if (streq(s, CLI_DBUS_PARENT_IFACE))
+		return CLI_DBUS_PARENT;
+	if (streq(s, CLI_DBUS_MANAGER_IFACE))
+		return CLI_DBUS_MANAGER;
+	return _CLI_DBUS_IFACE_INVALID;
+}
+
+/* One object's a{sa{sv}}: each of our interfaces becomes a device, a parent, or manager data. */
+static int read_interfaces(sd_bus_message *m, struct cli_model *model)
+{
+	const char *iface;
+	int r;
+
+	r = sd_bus_message_enter_container(m, 'a', "{sa{sv}}");
+	if (r < 0)
+		return r;
+	while ((r = sd_bus_message_enter_container(m, 'e', "sa{sv}")) > 0) {
+		enum cli_dbus_iface i;
+		void *target = model;
+
+		r = sd_bus_message_read_basic(m, 's', &iface);
+		if (r < 0)
+			return r;
+		i = cli_dbus_iface_from_string(iface);
+		if (i == CLI_DBUS_DEVICE)
+			target = cli_model_add_device(model);
+		else if (i == CLI_DBUS_PARENT)
+			target = cli_model_add_parent(model);
+		if (!target)
+			return -ENOMEM;
+		r = i == _CLI_DBUS_IFACE_INVALID ? sd_bus_message_skip(m, "a{sv}")
+						 : cli_dbus_read_properties(m, i, target);
+		if (r < 0)
+			return r;
+		r = sd_bus_message_exit_container(m);
+		if (r < 0)
+			return r;
+	}
+	if (r < 0)
+		return r;
+	return sd_bus_message_exit_container(m);
+}
+
+int cli_dbus_read_managed_objects(sd_bus_message *reply, struct cli_model **ret)
+{
+	_cleanup_cli_model_free_ struct cli_model *model = cli_model_new();
+	const char *path;
+	int r;
+
+	if (!model)
+		return -ENOMEM;
+	r = sd_bus_message_enter_container(reply, 'a', "{oa{sa{sv}}}");
+	if (r < 0)
+		return r;
+	while ((r = sd_bus_message_enter_container(reply, 'e', "oa{sa{sv}}")) > 0) {
+		r = sd_bus_message_read_basic(reply, 'o', &path);
+		if (r < 0)
+			return r;
+		r = read_interfaces(reply, model);
+		if (r < 0)
+			return r;
+		r = sd_bus_message_exit_container(reply);
+		if (r < 0)
+			return r;
+	}
+	if (r < 0)
+		return r;
+	r = sd_bus_message_exit_container(reply);
+	if (r < 0)
+		return r;
+	r = cli_model_finish(model);
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(model);
+	return 0;
+}

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * struct cli_backend over D-Bus: each operation is one method call on
+ * org.mdevvirtio1.Manager, "list" is one GetManagedObjects. The bus
+ * connection is the backend's userdata and is closed by free().
+ */
+#include "cli-dbus.h"
+
+static int call(sd_bus *bus, sd_bus_message *req, sd_bus_error *error, sd_bus_message **reply)
+{
+	/* Starting a device may wait for the kernel and a driver to bind. */
+	return sd_bus_call(bus, req, 120 * 1000000ULL, error, reply);
+}
+
+static int new_call(sd_bus *bus, const char *method, sd_bus_message **ret)
+{
+	return sd_bus_message_new_method_call(bus, ret, CLI_DBUS_NAME, CLI_DBUS_ROOT,
+					      CLI_DBUS_MANAGER_IFACE, method);
+}
+
+static int append_attrs(sd_bus_message *m, const struct cli_attr *attrs, size_t n)
+{
+	int r = sd_bus_message_open_container(m, 'a', "(ss)");
+
+	for (size_t i = 0; r >= 0 && i < n; i++)
+		r = sd_bus_message_append(m, "(ss)", attrs[i].name, attrs[i].value);
+	return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
+/* Send @req and read the (o device, s uuid) reply's UUID. */
+static int call_returning_uuid(sd_bus *bus, sd_bus_message *req, char **ret_uuid,
+			       sd_bus_error *error)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	const char *path, *uuid;
+	int r;
+
+	r = call(bus, req, error, &reply);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_read(reply, "os", &path, &uuid);
+	if (r < 0)
+		return r;
+	*ret_uuid = strdup(uuid);
+	return *ret_uuid ? 0 : -ENOMEM;
+}
+
+/*
+ * GetManagedObjects lists the objects below the manager, not the manager
+ * itself: its properties (BadDefinitions) take a GetAll of their own.
+ */
+static int dbus_load_manager(sd_bus *bus, struct cli_model *m, sd_bus_error *error)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	int r;
+
+	r = sd_bus_call_method(bus, CLI_DBUS_NAME, CLI_DBUS_ROOT, "org.freedesktop.DBus.Properties",
+			       "GetAll", error, &reply, "s", CLI_DBUS_MANAGER_IFACE);
+	if (r < 0)
+		return r;
+	return cli_dbus_read_properties(reply, CLI_DBUS_MANAGER, m);
+}
+
+static int dbus_load(void *userdata, struct cli_model **ret, sd_bus_error *error)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	_cleanup_cli_model_free_ struct cli_model *m = NULL;
+	int r;
+
+	r = sd_bus_call_method(userdata, CLI_DBUS_NAME, CLI_DBUS_ROOT,
+			       "org.freedesktop.DBus.ObjectManager", "GetManagedObjects", error,
+			       &reply, NULL);
+	if (r < 0)
+		return r;
+	r = cli_dbus_read_managed_objects(reply, &m);
+	if (r < 0)
+		return r;
+	r = dbus_load_manager(userdata, m, error);
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(m);
+	return 0;
+}
+
+static int dbus_define(void *userdata, const char *parent, const char *uuid, const char *type,
+		       const char *start, const struct cli_attr *attrs, size_t n_attrs,
+		       char **ret_uuid, sd_bus_error *error)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *req = NULL;
+	int r;
+
+	r = new_call(userdata, "Define", &req);
+	if (r >= 0)
+		r = sd_bus_message_append(req, "ssss", parent, uuid, type, start);
+	if (r >= 0)
+		r = append_attrs(req, attrs, n_attrs);
+	if (r < 0)
+		return r;
+	return call_returning_uuid(userdata, req, ret_uuid, error);
+}
+
+static int dbus_define_json(void *userdata, const char *parent, const char *uuid, const char *json,
+			    char **ret_uuid, sd_bus_error *error)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *req = NULL;
+	int r;
+
+	r = new_call(userdata, "DefineJSON", &req);
+	if (r >= 0)
+		r = sd_bus_message_append(req, "sss", parent, uuid, json);
+	if (r < 0)
+		return r;
+	return call_returning_uuid(userdata, req, ret_uuid, error);
+}
+
+static int dbus_start_transient(void *userdata, const char *parent, const char *type,
+				const char *uuid, const struct cli_attr *attrs, size_t n_attrs,
+				char **ret_uuid, sd_bus_error *error)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *req = NULL;
+	int r;
+
+	r = new_call(userdata, "StartTransient", &req);
+	if (r >= 0)
+		r = sd_bus_message_append(req, "sss", parent, type, uuid);
+	if (r >= 0)
+		r = append_attrs(req, attrs, n_attrs);
+	if (r < 0)
+		return r;
+	return call_returning_uuid(userdata, req, ret_uuid, error);
+}
+
+static int call_uuid(sd_bus *bus, const char *method, const char *uuid, sd_bus_error *error)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *req = NULL;
+	int r;
+
+	r = new_call(bus, method, &req);
+	if (r >= 0)
+		r = sd_bus_message_append(req, "s", uuid);
+	if (r < 0)
+		return r;
+	return call(bus, req, error, NULL);
+}
+
+static int dbus_undefine(void *userdata, const char *uuid, sd_bus_error *error)
+{
+	return call_uuid(userdata, "Undefine", uuid, error);
+}
+
+static int dbus_start(void *userdata, const char *uuid, sd_bus_error *error)
+{
+	return call_uuid(userdata, "Start", uuid, error);
+}
+
+static int dbus_stop(void *userdata, const char *uuid, sd_bus_error *error)
+{
+	return call_uuid(userdata, "Stop", uuid, error);
+}
+
+static int append_changes(sd_bus_message *m, const struct cli_changes *ch)
+{
+	int r = sd_bus_message_open_container(m, 'a', "{sv}");
+
+	if (r >= 0 && ch->type)
+		r = sd_bus_message_append(m, "{sv}", "type", "s", ch->type);
+	if (r >= 0 && ch->start)
+		r = sd_bus_message_append(m, "{sv}", "start", "s", ch->start);
+	if (r >= 0 && ch->set_attrs) {
+		r = sd_bus_message_open_container(m, 'e', "sv");
+		if (r >= 0)
+			r = sd_bus_message_append(m, "s", "attrs");
+		if (r >= 0)
+			r = sd_bus_message_open_container(m, 'v', "a(ss)");
+		if (r >= 0)
+			r = append_attrs(m, ch->attrs, ch->n_attrs);
+		if (r >= 0)
+			r = sd_bus_message_close_container(m);
+		if (r >= 0)
+			r = sd_bus_message_close_container(m);
+	}
+	return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
+static int dbus_modify(void *userdata, const char *uuid, const struct cli_changes *changes,
+		       unsigned flags, sd_bus_error *error)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *req = NULL;
+	int r;
+
+	r = new_call(userdata, "Modify", &req);
+	if (r >= 0)
+		r = sd_bus_message_append(req, "s", uuid);
+	if (r >= 0)
+		r = append_changes(req, changes);
+	if (r >= 0)
+		r = sd_bus_message_append(req, "u", (uint32_t)flags);
+	if (r < 0)
+		return r;
+	return call(userdata, req, error, NULL);
+}
+
+static int dbus_monitor(void *userdata, bool json, FILE *out)
+{
+	return cli_dbus_monitor(userdata, json, out);
+}
+
+static void dbus_free(void *userdata)
+{
+	sd_bus_flush_close_unref(userdata);
+}
+
+int cli_dbus_connect(void *userdata, struct cli_backend *ret)
+{
+	sd_bus *bus = NULL;
+	int r;
+
+	r = sd_bus_open_system(&bus);
+	if (r < 0)
+		return r;
+	*ret = (struct cli_backend){
+	    .userdata = bus,
+	    .load = dbus_load,
+	    .define = dbus_define,
+	    .define_json = dbus_define_json,
+	    .undefine = dbus_undefine,
+	    .start = dbus_start,
+	    .start_transient = dbus_start_transient,
+	    .stop = dbus_stop,
+	    .modify = dbus_modify,
+	    .monitor = dbus_monitor,
+	    .free = dbus_free,
+	};
+	return 0;
+}

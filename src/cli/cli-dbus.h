@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The D-Bus client: a struct cli_backend over org.mdevvirtio1 on the system
+ * bus ($DBUS_SYSTEM_BUS_ADDRESS is honoured, which the host tests use), plus
+ * the message readers it shares with the monitor.
+ */
+#pragma once
+
+#include <systemd/sd-bus.h>
+
+#include "cli-backend.h"
+
+#define CLI_DBUS_NAME "org.mdevvirtio1"
+#define CLI_DBUS_ROOT "/org/mdevvirtio1"
+#define CLI_DBUS_DEVICES CLI_DBUS_ROOT "/devices"
+#define CLI_DBUS_PARENTS CLI_DBUS_ROOT "/parents"
+#define CLI_DBUS_MANAGER_IFACE "org.mdevvirtio1.Manager"
+#define CLI_DBUS_DEVICE_IFACE "org.mdevvirtio1.Device"
+#define CLI_DBUS_PARENT_IFACE "org.mdevvirtio1.Parent"
+
+enum cli_dbus_iface {
+	CLI_DBUS_MANAGER,
+	CLI_DBUS_DEVICE,
+	CLI_DBUS_PARENT,
+	_CLI_DBUS_IFACE_INVALID,
+};
+
+enum cli_dbus_iface cli_dbus_iface_from_string(const char *s);
+/* Read an a{sv} of @iface's properties into a struct cli_device/cli_parent/cli_model. */
+int cli_dbus_read_properties(sd_bus_message *m, enum cli_dbus_iface iface, void *target);
+/* Read a GetManagedObjects reply into a new, finished model. */
+int cli_dbus_read_managed_objects(sd_bus_message *reply, struct cli_model **ret);
+
+/* An a{sv} of properties as a JSON object (cli-dbus-json.c); NULL on error. */
+struct json_object *cli_dbus_read_properties_json(sd_bus_message *m);
+
+/* cli_connect_t for cli_run(): connect to the system bus. */
+int cli_dbus_connect(void *userdata, struct cli_backend *ret);
+
+/* The monitor loop (cli-monitor.c): print every change until SIGINT/SIGTERM. */
+int cli_dbus_monitor(sd_bus *bus, bool json, FILE *out);

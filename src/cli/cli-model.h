@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The CLI's picture of the daemon: devices and parents with the properties of
+ * org.mdevvirtio1.Device/.Parent, filled from GetManagedObjects (cli-dbus.c)
+ * or from a test fixture. The model owns every string in it; cli_model_free()
+ * releases everything. Sorting gives mdevctl's order (byte-wise by parent,
+ * then UUID; types by id).
+ */
+#pragma once
+
+#include "macro.h"
+
+struct cli_attr {
+	char *name;
+	char *value;
+};
+
+struct cli_device {
+	char *uuid;
+	char *parent;
+	char *type;
+	char *class;
+	char *start; /* "auto" | "manual" */
+	bool defined;
+	bool active;
+	char *state;
+	char *last_error;
+	char *driver;
+	struct cli_attr *attrs; /* definition order is write order */
+	size_t n_attrs;
+	struct cli_attr *nodes; /* (kind, name), e.g. ("net", "eth1") */
+	size_t n_nodes;
+};
+
+struct cli_type {
+	char *id;
+	char *name;
+	char *description;
+	char *device_api;
+	unsigned available_instances;
+};
+
+struct cli_parent {
+	char *name;
+	char *bus;
+	bool present;
+	struct cli_type *types;
+	size_t n_types;
+};
+
+struct cli_model {
+	struct cli_device *devices;
+	size_t n_devices;
+	struct cli_parent *parents;
+	size_t n_parents;
+	struct cli_attr *bad_definitions; /* (path, error) */
+	size_t n_bad_definitions;
+};
+
+struct cli_model *cli_model_new(void);
+struct cli_model *cli_model_free(struct cli_model *m);
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct cli_model *, cli_model_free)
+#define _cleanup_cli_model_free_ _cleanup_(cli_model_freep)
+
+/* Append a zeroed element; the returned pointer is valid until the next append. */
+struct cli_device *cli_model_add_device(struct cli_model *m);
+struct cli_parent *cli_model_add_parent(struct cli_model *m);
+struct cli_type *cli_parent_add_type(struct cli_parent *p);
+/* Append a copy of (name, value) to an attr vector. */
+int cli_attrs_append(struct cli_attr **v, size_t *n, const char *name, const char *value);
+void cli_attrs_free(struct cli_attr *v, size_t n);
+
+/* Fill NULL strings with "" and "start" with "manual", then sort. */
+int cli_model_finish(struct cli_model *m);
+
+const struct cli_device *cli_model_find_device(const struct cli_model *m, const char *uuid);
+const struct cli_parent *cli_model_find_parent(const struct cli_model *m, const char *name);

@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The verbs that change something: define, undefine, modify, start, stop,
+ * start-parent-mdevs. Each resolves mdevctl's rules against the daemon's
+ * current model, then makes one D-Bus call (start-parent-mdevs: one per
+ * device). A UUID the daemon generated is printed on stdout, as mdevctl does.
+ */
+#include "cli-json.h"
+#include "cli-verbs-internal.h"
+#include "log.h"
+
+/* Read and check a --jsonfile; reports errors itself. */
+static int read_config(const char *path, char **ret_text, struct cli_config *ret)
+{
+	_cleanup_free_ char *text = NULL, *error = NULL;
+	int r;
+
+	r = cli_read_file(path, &text);
+	if (r == -EFBIG)
+		return log_error_errno(r, "Failed to read '%s': larger than %d bytes", path,
+				       CLI_JSONFILE_MAX);
+	if (r < 0)
+		return log_error_errno(r, "Failed to read '%s': %m", path);
+	r = cli_config_parse(text, ret, &error);
+	if (r < 0)
+		return log_error_errno(r, "Invalid device configuration in '%s': %s", path,
+				       error ? error : "out of memory");
+	if (ret_text)
+		*ret_text = TAKE_PTR(text);
+	return 0;
+}
+
+static void print_generated(const struct cli_context *c, const char *uuid)
+{
+	if (!c->cmd->has_uuid && uuid)
+		fprintf(c->out, "%s\n", uuid);
+}
+
+static int define_from_file(const struct cli_context *c)
+{
+	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_(cli_config_done) struct cli_config cfg = {};
+	_cleanup_free_ char *text = NULL, *uuid = NULL;
+	const struct cli_command *cmd = c->cmd;
+	int r;
+
+	if (read_config(cmd->jsonfile, &text, &cfg) < 0)
+		return CLI_EXIT_FAILURE;
+	r = c->backend->define_json(c->backend->userdata, cmd->parent,
+				    cmd->has_uuid ? cmd->uuid : "", text, &uuid, &error);
+	if (r < 0)
+		return cli_report_error(r, &error, "define",
+					cmd->has_uuid ? cmd->uuid : cmd->parent);
+	print_generated(c, uuid);
+	return CLI_EXIT_OK;
+}
+
+int cli_verb_define(const struct cli_context *c)
+{
+	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_cli_model_free_ struct cli_model *m = NULL;
+	const struct cli_command *cmd = c->cmd;
+	const char *parent = cmd->parent, *type = cmd->type;
+	const struct cli_device *d = NULL;
+	_cleanup_free_ char *uuid = NULL;
+	int r;
+
+	if (cmd->jsonfile)
+		return define_from_file(c);
+
+	/* "define -u U" promotes a running device: parent, type, attrs from it. */
+	if (cmd->has_uuid && (!parent || !type)) {
+		if (cli_load(c, &m) < 0)
+			return CLI_EXIT_FAILURE;
+		d = cli_model_find_device(m, cmd->uuid);
+		if (d && !d->active)
+			d = NULL;
+		if (d && parent && !streq(parent, d->parent))
+			d = NULL;
+		if (d) {
+			parent = d->parent;
+			type = type ?: d->type;
+		}
+	}
+	if (!parent) {
+		log_error("No parent specified for device '%s' (it is not running)", cmd->uuid);
+		return CLI_EXIT_FAILURE;
+	}
+	if (!type) {
+		log_error("No type specified for device '%s'", cmd->has_uuid ? cmd->uuid : parent);
+		return CLI_EXIT_FAILURE;
+	}
+	r = c->backend->define(c->backend->userdata, parent, cmd->has_uuid ? cmd->uuid : "", type,
+			       cmd->auto_start ? "auto" : "manual", d ? d->attrs : NULL,
+			       d ? d->n_attrs : 0, &uuid, &error);
+	if (r < 0)
+		return cli_report_error(r, &error, "define", cmd->has_uuid ? cmd->uuid : parent);
+	print_generated(c, uuid);
+	return CLI_EXIT_OK;
+}
+
+/* The definition @cmd names (with -p: only on that parent); reports if there is none. */
+static const struct cli_device *find_defined(const struct cli_model *m,
+					     const struct cli_command *cmd)
+{
+	const struct cli_device *d = cli_model_find_device(m, cmd->uuid);
+
+	if (d && d->defined && (!cmd->parent || streq(cmd->parent, d->parent)))
+		return d;
+	if (cmd->parent)
+		log_error("Device '%s' is not defined on parent '%s'", cmd->uuid, cmd->parent);
+	else
+		log_error("Device '%s' is not defined", cmd->uuid);
+	return NULL;
+}
+
+int cli_verb_undefine(const struct cli_context *c)
+{
+	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_cli_model_free_ struct cli_model *m = NULL;
+	int r;
+
+	if (c->cmd->parent) {
+		if (cli_load(c, &m) < 0)
+			return CLI_EXIT_FAILURE;
+		if (!find_defined(m, c->cmd))
+			return CLI_EXIT_FAILURE;
+	}
+	r = c->backend->undefine(c->backend->userdata, c->cmd->uuid, &error);
+	if (r < 0)
+		return cli_report_error(r, &error, "undefine", c->cmd->uuid);
+	return CLI_EXIT_OK;
+}
+
+/* The attribute list after --addattr/--delattr, as mdevctl edits it. */
+static int edit_attrs(const struct cli_command *cmd, const struct cli_device *d,
+		      struct cli_attr **ret, size_t *ret_n)
+{
+	size_t n = d->n_attrs, at;
+	struct cli_attr *v;
+
+	if (cmd->addattr ? cmd->index > (long)n : (cmd->index >= (long)n && cmd->index >= 0)) {
+		log_error("Attribute index %ld is invalid for device '%s', which has %zu "
+			  "attribute%s",
+			  cmd->index, cmd->uuid, n, n == 1 ? "" : "s");
+		return -EINVAL;
+	}
+	v = calloc(n + 1, sizeof(*v));
+	if (!v)
+		return log_oom();
+	if (n > 0)
+		memcpy(v, d->attrs, n * sizeof(*v));
+	if (cmd->addattr) {
+		at = cmd->index >= 0 ? (size_t)cmd->index : n;
+		memmove(v + at + 1, v + at, (n - at) * sizeof(*v));
+		v[at] = (struct cli_attr){(char *)cmd->addattr, (char *)cmd->value};
+		n++;
+	} else if (n > 0) {
+		at = cmd->index >= 0 ? (size_t)cmd->index : n - 1;
+		memmove(v + at, v + at + 1, (n - at - 1) * sizeof(*v));
+		n--;
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+int cli_verb_modify(const struct cli_context *c)
+{
+	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_(cli_config_done) struct cli_config cfg = {};
+	_cleanup_cli_model_free_ struct cli_model *m = NULL;
+	const struct cli_command *cmd = c->cmd;
+	struct cli_changes ch = {.type = cmd->type};
+	_cleanup_free_ struct cli_attr *attrs = NULL; /* borrowed strings */
+	const struct cli_device *d;
+	unsigned flags = CLI_MODIFY_DEFINED;
+	int r;
+
+	if (cli_load(c, &m) < 0)
+		return CLI_EXIT_FAILURE;
+	if (cmd->live) {
+		flags = CLI_MODIFY_LIVE | (cmd->defined ? CLI_MODIFY_DEFINED : 0);
+		d = cli_model_find_device(m, cmd->uuid);
+		if (!d || !d->active || (cmd->parent && !streq(cmd->parent, d->parent))) {
+			log_error("Device '%s' is not running%s%s", cmd->uuid,
+				  cmd->parent ? " on parent " : "", strempty(cmd->parent));
+			return CLI_EXIT_FAILURE;
+		}
+	} else if (!(d = find_defined(m, cmd)))
+		return CLI_EXIT_FAILURE;
+
+	if (cmd->jsonfile) {
+		if (read_config(cmd->jsonfile, NULL, &cfg) < 0)
+			return CLI_EXIT_FAILURE;
+		ch = (struct cli_changes){.type = cfg.type,
+					  .start = cfg.start,
+					  .set_attrs = true,
+					  .attrs = cfg.attrs,
+					  .n_attrs = cfg.n_attrs};
+	}
+	if (cmd->auto_start || cmd->manual)
+		ch.start = cmd->auto_start ? "auto" : "manual";
+	if (cmd->addattr || cmd->delattr) {
+		if (edit_attrs(cmd, d, &attrs, &ch.n_attrs) < 0)
+			return CLI_EXIT_FAILURE;
+		ch.attrs = attrs;
+		ch.set_attrs = true;
+	}
+	r = c->backend->modify(c->backend->userdata, cmd->uuid, &ch, flags, &error);
+	if (r < 0)
+		return cli_report_error(r, &error, "modify", cmd->uuid);
+	return CLI_EXIT_OK;
+}
+
+static int start_transient(const struct cli_context *c, const char *type,
+			   const struct cli_attr *attrs, size_t n_attrs)
+{
+	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+	const struct cli_command *cmd = c->cmd;
+	_cleanup_free_ char *uuid = NULL;
+	int r;
+
+	r = c->backend->start_transient(c->backend->userdata, cmd->parent, type,
+					cmd->has_uuid ? cmd->uuid : "", attrs, n_attrs, &uuid,
+					&error);
+	if (r < 0)
+		return cli_report_error(r, &error, "start",
+					cmd->has_uuid ? cmd->uuid : cmd->parent);
+	print_generated(c, uuid);
+	return CLI_EXIT_OK;
+}
+
+int cli_verb_start(const struct cli_context *c)
+{
+	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_(cli_config_done) struct cli_config cfg = {};
+	_cleanup_cli_model_free_ struct cli_model *m = NULL;
+	const struct cli_command *cmd = c->cmd;
+	const struct cli_device *d;
+	int r;
+
+	/* --jsonfile: a transient device of that config; any definition is ignored. */
+	if (cmd->jsonfile) {
+		if (read_config(cmd->jsonfile, NULL, &cfg) < 0)
+			return CLI_EXIT_FAILURE;
+		return start_transient(c, cfg.type, cfg.attrs, cfg.n_attrs);
+	}
+	if (cmd->has_uuid) {
+		if (cli_load(c, &m) < 0)
+			return CLI_EXIT_FAILURE;
+		d = cli_model_find_device(m, cmd->uuid);
+		if (d && d->defined && (!cmd->parent || streq(cmd->parent, d->parent))) {
+			if (cmd->type && !streq(cmd->type, d->type)) {
+				log_error(
+				    "Device '%s' already exists on parent '%s' with type '%s'",
+				    d->uuid, d->parent, d->type);
+				return CLI_EXIT_FAILURE;
+			}
+			r = c->backend->start(c->backend->userdata, cmd->uuid, &error);
+			if (r < 0)
+				return cli_report_error(r, &error, "start", cmd->uuid);
+			return CLI_EXIT_OK;
+		}
+	}
+	if (!cmd->parent || !cmd->type) {
+		if (cmd->parent)
+			log_error("Device '%s' is not defined on parent '%s': give --type to start "
+				  "a transient device",
+				  cmd->uuid, cmd->parent);
+		else
+			log_error("Device '%s' is not defined: give --parent and --type to start a "
+				  "transient device",
+				  cmd->uuid);
+		return CLI_EXIT_FAILURE;
+	}
+	return start_transient(c, cmd->type, NULL, 0);
+}
+
+int cli_verb_stop(const struct cli_context *c)
+{
+	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+	int r;
+
+	r = c->backend->stop(c->backend->userdata, c->cmd->uuid, &error);
+	if (r < 0)
+		return cli_report_error(r, &error, "stop", c->cmd->uuid);
+	return CLI_EXIT_OK;
+}
+
+/*
+ * What mdevctl's udev rule runs. The daemon starts auto devices itself; this
+ * stays for scripts that call it. Failures are warnings and the exit status
+ * stays 0, as with mdevctl; devices already running are skipped, not errors.
+ */
+int cli_verb_start_parent_mdevs(const struct cli_context *c)
+{
+	_cleanup_cli_model_free_ struct cli_model *m = NULL;
+
+	if (cli_load(c, &m) < 0)
+		return CLI_EXIT_FAILURE;
+	for (size_t i = 0; i < m->n_devices; i++) {
+		_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+		const struct cli_device *d = &m->devices[i];
+		int r;
+
+		if (!d->defined || d->active || !streq(d->start, "auto") ||
+		    !streq(d->parent, c->cmd->parent))
+			continue;
+		r = c->backend->start(c->backend->userdata, d->uuid, &error);
+		if (r < 0)
+			log_warning("Warning: failed to start '%s' on '%s': %s", d->uuid, d->parent,
+				    sd_bus_error_is_set(&error) ? error.message : strerror(-r));
+	}
+	return CLI_EXIT_OK;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Verb functions shared between cli-verbs*.c and cli-import.c; not an API. */
+#pragma once
+
+#include "cli-verbs.h"
+
+/* Load the model through the backend; reports the error itself. */
+int cli_load(const struct cli_context *c, struct cli_model **ret);
+
+int cli_verb_define(const struct cli_context *c);
+int cli_verb_undefine(const struct cli_context *c);
+int cli_verb_modify(const struct cli_context *c);
+int cli_verb_start(const struct cli_context *c);
+int cli_verb_stop(const struct cli_context *c);
+int cli_verb_start_parent_mdevs(const struct cli_context *c);
+int cli_verb_import(const struct cli_context *c);

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The read-only verbs (list, types, status), the dispatcher and the error
+ * reporter. Changing verbs are in cli-verbs-change.c, import in cli-import.c.
+ */
+#include "cli-format.h"
+#include "cli-verbs-internal.h"
+#include "log.h"
+
+static bool error_is_access_denied(int r, const sd_bus_error *error)
+{
+	return sd_bus_error_has_name(error, "org.mdevvirtio1.Error.AccessDenied") ||
+	       sd_bus_error_has_name(error, SD_BUS_ERROR_ACCESS_DENIED) ||
+	       sd_bus_error_has_name(error, SD_BUS_ERROR_INTERACTIVE_AUTHORIZATION_REQUIRED) ||
+	       (!sd_bus_error_is_set(error) && (r == -EACCES || r == -EPERM));
+}
+
+static bool error_is_unreachable(const sd_bus_error *error)
+{
+	return sd_bus_error_has_name(error, SD_BUS_ERROR_SERVICE_UNKNOWN) ||
+	       sd_bus_error_has_name(error, SD_BUS_ERROR_NAME_HAS_NO_OWNER) ||
+	       sd_bus_error_has_name(error, SD_BUS_ERROR_NO_SERVER) ||
+	       sd_bus_error_has_name(error, "org.freedesktop.DBus.Error.Spawn.ServiceNotFound");
+}
+
+int cli_report_error(int r, const sd_bus_error *error, const char *what, const char *object)
+{
+	const char *msg = sd_bus_error_is_set(error) && error->message ? error->message : NULL;
+
+	if (error_is_access_denied(r, error))
+		log_error("Permission denied: changing '%s' (%s) needs root or CAP_SYS_ADMIN%s%s",
+			  object, what, msg ? ": " : "", strempty(msg));
+	else if (error_is_unreachable(error))
+		log_error("Failed to %s '%s': mdevvirtiod is not available on the system bus: %s",
+			  what, object, strempty(msg));
+	else if (msg)
+		log_error("Failed to %s '%s': %s", what, object, msg);
+	else
+		log_error_errno(r, "Failed to %s '%s': %m", what, object);
+	return CLI_EXIT_FAILURE;
+}
+
+int cli_load(const struct cli_context *c, struct cli_model **ret)
+{
+	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+	int r;
+
+	r = c->backend->load(c->backend->userdata, ret, &error);
+	if (r < 0) {
+		cli_report_error(r, &error, "query", "org.mdevvirtio1");
+		return r;
+	}
+	return 0;
+}
+
+static void warn_bad_definitions(const struct cli_model *m)
+{
+	for (size_t i = 0; i < m->n_bad_definitions; i++)
+		log_warning("Warning: ignoring bad definition '%s': %s", m->bad_definitions[i].name,
+			    m->bad_definitions[i].value);
+}
+
+static int verb_list(const struct cli_context *c)
+{
+	_cleanup_cli_model_free_ struct cli_model *m = NULL;
+	const struct cli_command *cmd = c->cmd;
+	struct cli_list_filter flt = {
+	    .defined = cmd->defined,
+	    .uuid = cmd->has_uuid ? cmd->uuid : NULL,
+	    .parent = cmd->parent,
+	};
+	int r;
+
+	if (cli_load(c, &m) < 0)
+		return CLI_EXIT_FAILURE;
+	if (cmd->defined)
+		warn_bad_definitions(m);
+	r = cmd->dumpjson ? cli_format_list_json(c->out, m, &flt)
+			  : cli_format_list_text(c->out, m, &flt, cmd->verbose);
+	if (r < 0)
+		return log_oom(), CLI_EXIT_FAILURE;
+	return CLI_EXIT_OK;
+}
+
+static int verb_types(const struct cli_context *c)
+{
+	_cleanup_cli_model_free_ struct cli_model *m = NULL;
+	int r;
+
+	if (cli_load(c, &m) < 0)
+		return CLI_EXIT_FAILURE;
+	r = c->cmd->dumpjson ? cli_format_types_json(c->out, m, c->cmd->parent)
+			     : cli_format_types_text(c->out, m, c->cmd->parent);
+	if (r < 0)
+		return log_oom(), CLI_EXIT_FAILURE;
+	return CLI_EXIT_OK;
+}
+
+static int verb_status(const struct cli_context *c)
+{
+	_cleanup_cli_model_free_ struct cli_model *m = NULL;
+	const struct cli_device *d;
+	int r;
+
+	if (cli_load(c, &m) < 0)
+		return CLI_EXIT_FAILURE;
+	d = cli_model_find_device(m, c->cmd->uuid);
+	if (!d) {
+		log_error("Device '%s' is neither defined nor running", c->cmd->uuid);
+		return CLI_EXIT_FAILURE;
+	}
+	r = c->cmd->json ? cli_format_status_json(c->out, d) : cli_format_status_text(c->out, d);
+	if (r < 0)
+		return log_oom(), CLI_EXIT_FAILURE;
+	return CLI_EXIT_OK;
+}
+
+static int verb_monitor(const struct cli_context *c)
+{
+	int r;
+
+	if (!c->backend->monitor) {
+		log_error("Monitoring is not available here");
+		return CLI_EXIT_FAILURE;
+	}
+	r = c->backend->monitor(c->backend->userdata, c->cmd->json, c->out);
+	return r < 0 ? CLI_EXIT_FAILURE : CLI_EXIT_OK;
+}
+
+typedef int (*verb_fn)(const struct cli_context *c);
+
+static const verb_fn verb_table[_CLI_VERB_MAX] = {
+    [CLI_VERB_LIST] = verb_list,
+    [CLI_VERB_TYPES] = verb_types,
+    [CLI_VERB_STATUS] = verb_status,
+    [CLI_VERB_MONITOR] = verb_monitor,
+    [CLI_VERB_DEFINE] = cli_verb_define,
+    [CLI_VERB_UNDEFINE] = cli_verb_undefine,
+    [CLI_VERB_MODIFY] = cli_verb_modify,
+    [CLI_VERB_START] = cli_verb_start,
+    [CLI_VERB_STOP] = cli_verb_stop,
+    [CLI_VERB_START_PARENT_MDEVS] = cli_verb_start_parent_mdevs,
+    [CLI_VERB_IMPORT] = cli_verb_import,
+};
+
+int cli_verb_run(const struct cli_context *c)
+{
+	verb_fn fn = verb_table[c->cmd->verb];
+
+	return fn ? fn(c) : CLI_EXIT_USAGE;
+}
+
+int cli_run(int argc, char **argv, FILE *out, cli_connect_t connect, void *connect_userdata)
+{
+	const char *name = argc > 0 ? strrchr(argv[0], '/') : NULL;
+	_cleanup_free_ char *error = NULL;
+	struct cli_backend backend = {};
+	struct cli_command cmd;
+	int r;
+
+	name = name ? name + 1 : argc > 0 ? argv[0] : "";
+	r = cli_parse(argc, argv, streq(name, "lsmdev") || streq(name, "lsmdevvirtio"), &cmd,
+		      &error);
+	if (r < 0) {
+		log_error("%s", error ? error : "Out of memory.");
+		if (r == -EINVAL)
+			log_error("Try '%s --help' for more information.", "mdevvirtioctl");
+		return r == -EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
+	}
+	if (cmd.version) {
+		fprintf(out, "mdevvirtioctl %s\n", MDEVVIRTIO_VERSION);
+		return CLI_EXIT_OK;
+	}
+	if (cmd.help || cmd.verb == CLI_VERB_NONE) {
+		cli_help(out, cmd.verb);
+		return CLI_EXIT_OK;
+	}
+	r = connect(connect_userdata, &backend);
+	if (r < 0) {
+		log_error_errno(r, "Failed to connect to the system bus: %m");
+		return CLI_EXIT_FAILURE;
+	}
+	r = cli_verb_run(&(struct cli_context){.cmd = &cmd, .backend = &backend, .out = out});
+	if (backend.free)
+		backend.free(backend.userdata);
+	if (fflush(out) != 0 && r == CLI_EXIT_OK) {
+		log_error_errno(errno, "Failed to write output: %m");
+		r = CLI_EXIT_FAILURE;
+	}
+	return r;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The org.mdevvirtio1 D-Bus API over a struct manager: the Manager object at
+ * /org/mdevvirtio1 (with org.freedesktop.DBus.ObjectManager), one Device
+ * object per known UUID under /org/mdevvirtio1/devices/<encoded uuid>, one
+ * Parent object per parent under /org/mdevvirtio1/parents/<encoded name>,
+ * PropertiesChanged and InterfacesAdded/Removed on every manager change,
+ * named errors, and the privilege check (root or CAP_SYS_ADMIN) on every
+ * method that changes anything. See man/org.mdevvirtio1.5.
+ */
+#pragma once
+
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+#include "manager.h"
+
+#define BUS_API_NAME "org.mdevvirtio1"
+#define BUS_API_ROOT_PATH "/org/mdevvirtio1"
+
+struct bus_api;
+
+/*
+ * Connect to the system bus (or to @address if not NULL, e.g. a private
+ * dbus-daemon in host tests), attach to @event, export the objects, register
+ * as the change callback of @m, and request BUS_API_NAME.
+ */
+int bus_api_new(sd_event *event, struct manager *m, const char *address, struct bus_api **ret);
+/* Release the name, flush, close; returns NULL. */
+struct bus_api *bus_api_free(struct bus_api *api);
+static inline void bus_api_freep(struct bus_api **api)
+{
+	if (*api)
+		bus_api_free(*api);
+}
+#define _cleanup_bus_api_free_ _cleanup_(bus_api_freep)

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Reading method arguments and refusing bad ones at the boundary, before the
+ * manager sees them: names that would be path components, UUIDs, start modes,
+ * attribute lists (count, name, value size) and Modify's change dictionary.
+ * The manager validates again; checking here gives every caller the same
+ * InvalidArgument wording whatever the manager does.
+ */
+#include <errno.h>
+
+#include "bus-error.h"
+#include "bus-internal.h"
+#include "name-check.h"
+
+int bus_check_name(const char *s, size_t max, const char *what, sd_bus_error *error)
+{
+	if (strlen(s) > max)
+		return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+					 "Invalid %s '%s': longer than %zu bytes", what,
+					 BUS_QUOTE(s), max);
+	if (!name_is_valid(s, max))
+		return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+					 "Invalid %s '%s': must be [A-Za-z0-9_.:+@-], "
+					 "not starting with '.'",
+					 what, BUS_QUOTE(s));
+	return 0;
+}
+
+int bus_check_uuid(const char *uuid, bool allow_empty, char ret[static UUID_STRING_LEN + 1],
+		   sd_bus_error *error)
+{
+	if (allow_empty && isempty(uuid)) {
+		ret[0] = '\0';
+		return 0;
+	}
+	if (uuid_normalize(uuid, ret) < 0)
+		return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT, "Invalid UUID '%s'",
+					 BUS_QUOTE(uuid));
+	return 0;
+}
+
+int bus_check_start(const char *start, sd_bus_error *error)
+{
+	enum definition_start s;
+
+	if (definition_start_from_string(start, &s) < 0)
+		return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+					 "Invalid start mode '%s': must be 'auto' or 'manual'",
+					 BUS_QUOTE(start));
+	return (int)s;
+}
+
+void bus_attrs_done(struct bus_attrs *a)
+{
+	free(a->attrs);
+	*a = (struct bus_attrs){};
+}
+
+static int check_attr(const char *name, const char *value, size_t n, sd_bus_error *error)
+{
+	int r;
+
+	if (n >= DEFINITION_ATTRS_MAX)
+		return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+					 "Too many attributes: at most %d", DEFINITION_ATTRS_MAX);
+	r = bus_check_name(name, NAME_MAX_ATTR, "attribute name", error);
+	if (r < 0)
+		return r;
+	if (strlen(value) > DEFINITION_VALUE_MAX)
+		return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+					 "Value of attribute '%s' is longer than %d bytes", name,
+					 DEFINITION_VALUE_MAX);
+	return 0;
+}
+
+int bus_read_attrs(sd_bus_message *m, struct bus_attrs *ret, sd_bus_error *error)
+{
+	_cleanup_free_ struct definition_attr *attrs = NULL;
+	size_t n = 0;
+	int r;
+
+	r = sd_bus_message_enter_container(m, 'a', "(ss)");
+	if (r < 0)
+		return r;
+	for (;;) {
+		const char *name, *value;
+		struct definition_attr *grown;
+
+		r = sd_bus_message_read(m, "(ss)", &name, &value);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			break;
+		r = check_attr(name, value, n, error);
+		if (r < 0)
+			return r;
+		grown = reallocarray(attrs, n + 1, sizeof(*attrs));
+		if (!grown)
+			return -ENOMEM;
+		attrs = grown;
+		/* The manager takes const attributes; these stay the message's. */
+		attrs[n++] = (struct definition_attr){(char *)name, (char *)value};
+	}
+	r = sd_bus_message_exit_container(m);
+	if (r < 0)
+		return r;
+
+	*ret = (struct bus_attrs){TAKE_PTR(attrs), n};
+	return 0;
+}
+
+void bus_changes_done(struct bus_changes *c)
+{
+	bus_attrs_done(&c->attrs);
+	*c = (struct bus_changes){.changes.start = -1};
+}
+
+static int enter_variant(sd_bus_message *m, const char *key, const char *signature,
+			 sd_bus_error *error)
+{
+	int r;
+
+	r = sd_bus_message_enter_container(m, 'v', signature);
+	if (r == -ENXIO)
+		return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+					 "Modify key '%s' must be of type '%s'", key, signature);
+	return r;
+}
+
+static int read_change(sd_bus_message *m, const char *key, struct bus_changes *c,
+		       sd_bus_error *error)
+{
+	const char *s;
+	int r;
+
+	if (streq(key, "attrs")) {
+		if (c->changes.set_attrs)
+			goto duplicate;
+		r = enter_variant(m, key, "a(ss)", error);
+		if (r < 0)
+			return r;
+		r = bus_read_attrs(m, &c->attrs, error);
+		if (r < 0)
+			return r;
+		c->changes.set_attrs = true;
+		c->changes.attrs = c->attrs.attrs;
+		c->changes.n_attrs = c->attrs.n;
+		return sd_bus_message_exit_container(m);
+	}
+
+	if (!streq(key, "type") && !streq(key, "start"))
+		return sd_bus_error_setf(
+		    error, BUS_ERROR_INVALID_ARGUMENT,
+		    "Unknown Modify key '%s': expected 'type', 'start' or 'attrs'", BUS_QUOTE(key));
+	if (streq(key, "type") ? c->changes.type != NULL : c->changes.start >= 0)
+		goto duplicate;
+	r = enter_variant(m, key, "s", error);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_read(m, "s", &s);
+	if (r < 0)
+		return r;
+	if (streq(key, "type")) {
+		r = bus_check_name(s, NAME_MAX_TYPE, "type", error);
+		if (r < 0)
+			return r;
+		c->changes.type = s;
+	} else {
+		r = bus_check_start(s, error);
+		if (r < 0)
+			return r;
+		c->changes.start = r;
+	}
+	return sd_bus_message_exit_container(m);
+
+duplicate:
+	return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+				 "Modify key '%s' given more than once", key);
+}
+
+int bus_read_changes(sd_bus_message *m, struct bus_changes *ret, unsigned *ret_flags,
+		     sd_bus_error *error)
+{
+	_cleanup_(bus_changes_done) struct bus_changes c = {.changes.start = -1};
+	unsigned flags;
+	int r;
+
+	r = sd_bus_message_enter_container(m, 'a', "{sv}");
+	if (r < 0)
+		return r;
+	while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+		const char *key;
+
+		r = sd_bus_message_read(m, "s", &key);
+		if (r < 0)
+			return r;
+		r = read_change(m, key, &c, error);
+		if (r < 0)
+			return r;
+		r = sd_bus_message_exit_container(m);
+		if (r < 0)
+			return r;
+	}
+	if (r < 0)
+		return r;
+	r = sd_bus_message_exit_container(m);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_read(m, "u", &flags);
+	if (r < 0)
+		return r;
+
+	if (flags & ~(MANAGER_MODIFY_LIVE | MANAGER_MODIFY_DEFINED))
+		return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+					 "Invalid Modify flags 0x%x: only 1 (live) and 2 (defined)",
+					 flags);
+	if (!c.changes.type && c.changes.start < 0 && !c.changes.set_attrs)
+		return sd_bus_error_set(error, BUS_ERROR_INVALID_ARGUMENT,
+					"Nothing to modify: give 'type', 'start' or 'attrs'");
+
+	*ret_flags = flags;
+	*ret = c;
+	c = (struct bus_changes){.changes.start = -1};
+	return 0;
+}

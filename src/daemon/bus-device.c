@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * org.mdevvirtio1.Device: one object per known UUID at
+ * /org/mdevvirtio1/devices/<sd_bus_path_encode(uuid)>, served by a fallback
+ * vtable whose find callback accepts only normalised UUIDs the manager knows
+ * (so one device has exactly one path), plus a node enumerator for
+ * introspection and GetManagedObjects.
+ *
+ * The objects' userdata is the bus_api; each call looks the device up by its
+ * path, so no pointer into the manager outlives a call.
+ */
+#include <errno.h>
+
+#include "bus-access.h"
+#include "bus-error.h"
+#include "bus-internal.h"
+#include "log.h"
+
+int bus_device_path(const char *uuid, char **ret)
+{
+	return sd_bus_path_encode(BUS_DEVICES_PATH, uuid, ret);
+}
+
+static const struct managed_device *device_from_path(struct bus_api *api, const char *path)
+{
+	_cleanup_free_ char *uuid = NULL;
+
+	if (sd_bus_path_decode(path, BUS_DEVICES_PATH, &uuid) <= 0)
+		return NULL;
+	if (!uuid_is_normalized(uuid))
+		return NULL;
+	return manager_get_device(api->manager, uuid);
+}
+
+static int device_get(struct bus_api *api, const char *path, const struct managed_device **ret,
+		      sd_bus_error *error)
+{
+	*ret = device_from_path(api, path);
+	if (!*ret)
+		return sd_bus_error_setf(error, BUS_ERROR_NOT_FOUND, "No device at %s", path);
+	return 0;
+}
+
+static int device_find(sd_bus *bus, const char *path, const char *interface, void *userdata,
+		       void **found, sd_bus_error *error)
+{
+	if (!device_from_path(userdata, path))
+		return 0;
+	*found = userdata;
+	return 1;
+}
+
+static int device_enumerate(sd_bus *bus, const char *path, void *userdata, char ***nodes,
+			    sd_bus_error *error)
+{
+	struct bus_api *api = userdata;
+	_cleanup_strv_free_ char **l = NULL;
+	size_t n = manager_n_devices(api->manager);
+	int r;
+
+	l = calloc(n + 1, sizeof(char *));
+	if (!l)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		r = bus_device_path(manager_device_at(api->manager, i)->uuid, &l[i]);
+		if (r < 0)
+			return r;
+	}
+	*nodes = TAKE_PTR(l);
+	return 1;
+}
+
+static const char *device_string(const struct managed_device *d, const char *property)
+{
+	if (streq(property, "Uuid"))
+		return d->uuid;
+	if (streq(property, "Parent"))
+		return d->parent;
+	if (streq(property, "Type"))
+		return d->type;
+	if (streq(property, "Class"))
+		return d->class;
+	if (streq(property, "Start"))
+		return definition_start_to_string(d->start);
+	if (streq(property, "State"))
+		return device_state_to_string(d->state);
+	if (streq(property, "LastError"))
+		return d->last_error;
+	if (streq(property, "Driver"))
+		return d->driver;
+	return NULL;
+}
+
+/* The string properties; an unknown value (NULL) is "". */
+static int property_get_string(sd_bus *bus, const char *path, const char *interface,
+			       const char *property, sd_bus_message *reply, void *userdata,
+			       sd_bus_error *error)
+{
+	const struct managed_device *d;
+	int r;
+
+	r = device_get(userdata, path, &d, error);
+	if (r < 0)
+		return r;
+	return sd_bus_message_append(reply, "s", strempty(device_string(d, property)));
+}
+
+static int property_get_bool(sd_bus *bus, const char *path, const char *interface,
+			     const char *property, sd_bus_message *reply, void *userdata,
+			     sd_bus_error *error)
+{
+	const struct managed_device *d;
+	int r;
+
+	r = device_get(userdata, path, &d, error);
+	if (r < 0)
+		return r;
+	return sd_bus_message_append(reply, "b",
+				     (int)(streq(property, "Defined") ? d->defined : d->active));
+}
+
+static int property_get_attrs(sd_bus *bus, const char *path, const char *interface,
+			      const char *property, sd_bus_message *reply, void *userdata,
+			      sd_bus_error *error)
+{
+	const struct managed_device *d;
+	int r;
+
+	r = device_get(userdata, path, &d, error);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_open_container(reply, 'a', "(ss)");
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < d->n_attrs; i++) {
+		r = sd_bus_message_append(reply, "(ss)", d->attrs[i].name, d->attrs[i].value);
+		if (r < 0)
+			return r;
+	}
+	return sd_bus_message_close_container(reply);
+}
+
+static int property_get_nodes(sd_bus *bus, const char *path, const char *interface,
+			      const char *property, sd_bus_message *reply, void *userdata,
+			      sd_bus_error *error)
+{
+	const struct managed_device *d;
+	int r;
+
+	r = device_get(userdata, path, &d, error);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_open_container(reply, 'a', "(ss)");
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < d->n_nodes; i++) {
+		r = sd_bus_message_append(reply, "(ss)", d->nodes[i].kind, d->nodes[i].name);
+		if (r < 0)
+			return r;
+	}
+	return sd_bus_message_close_container(reply);
+}
+
+/* The UUID of the called object, copied: the manager may change under the call. */
+static int device_uuid(sd_bus_message *m, struct bus_api *api, char ret[static UUID_STRING_LEN + 1],
+		       sd_bus_error *error)
+{
+	const struct managed_device *d;
+	int r;
+
+	r = device_get(api, sd_bus_message_get_path(m), &d, error);
+	if (r < 0)
+		return r;
+	memcpy(ret, d->uuid, UUID_STRING_LEN + 1);
+	return 0;
+}
+
+typedef int (*uuid_op_fn)(struct manager *m, const char *uuid, struct manager_error *error);
+
+static int run_device_op(sd_bus_message *m, struct bus_api *api, const char *method, uuid_op_fn op,
+			 sd_bus_error *error)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	char uuid[UUID_STRING_LEN + 1];
+	int r;
+
+	r = device_uuid(m, api, uuid, error);
+	if (r < 0)
+		return r;
+	r = bus_access_check(m, method, error);
+	if (r < 0)
+		return r;
+	r = op(api->manager, uuid, &e);
+	if (r < 0)
+		return bus_error_from_manager(error, r, &e);
+	return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	return run_device_op(m, userdata, "Start", manager_start, error);
+}
+
+static int method_stop(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	return run_device_op(m, userdata, "Stop", manager_stop, error);
+}
+
+static int method_undefine(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	return run_device_op(m, userdata, "Undefine", manager_undefine, error);
+}
+
+static int method_modify(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct bus_api *api = userdata;
+	_cleanup_(bus_changes_done) struct bus_changes c = {};
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	char uuid[UUID_STRING_LEN + 1];
+	unsigned flags;
+	int r;
+
+	r = device_uuid(m, api, uuid, error);
+	if (r < 0)
+		return r;
+	r = bus_read_changes(m, &c, &flags, error);
+	if (r < 0)
+		return r;
+	r = bus_access_check(m, "Modify", error);
+	if (r < 0)
+		return r;
+	r = manager_modify(api->manager, uuid, &c.changes, flags, &e);
+	if (r < 0)
+		return bus_error_from_manager(error, r, &e);
+	return sd_bus_reply_method_return(m, NULL);
+}
+
+#define EMITS SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE
+
+/* One entry per line group, as systemd lays out vtables. */
+/* clang-format off */
+static const sd_bus_vtable device_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	SD_BUS_PROPERTY("Uuid", "s", property_get_string, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("Parent", "s", property_get_string, 0, EMITS),
+	SD_BUS_PROPERTY("Type", "s", property_get_string, 0, EMITS),
+	SD_BUS_PROPERTY("Class", "s", property_get_string, 0, EMITS),
+	SD_BUS_PROPERTY("Start", "s", property_get_string, 0, EMITS),
+	SD_BUS_PROPERTY("Defined", "b", property_get_bool, 0, EMITS),
+	SD_BUS_PROPERTY("Active", "b", property_get_bool, 0, EMITS),
+	SD_BUS_PROPERTY("State", "s", property_get_string, 0, EMITS),
+	SD_BUS_PROPERTY("LastError", "s", property_get_string, 0, EMITS),
+	SD_BUS_PROPERTY("Attrs", "a(ss)", property_get_attrs, 0, EMITS),
+	SD_BUS_PROPERTY("Driver", "s", property_get_string, 0, EMITS),
+	SD_BUS_PROPERTY("Nodes", "a(ss)", property_get_nodes, 0, EMITS),
+	SD_BUS_METHOD_WITH_ARGS("Start",
+				SD_BUS_NO_ARGS,
+				SD_BUS_NO_RESULT,
+				method_start, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("Stop",
+				SD_BUS_NO_ARGS,
+				SD_BUS_NO_RESULT,
+				method_stop, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("Undefine",
+				SD_BUS_NO_ARGS,
+				SD_BUS_NO_RESULT,
+				method_undefine, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("Modify",
+				SD_BUS_ARGS("a{sv}", changes, "u", flags),
+				SD_BUS_NO_RESULT,
+				method_modify, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_VTABLE_END,
+};
+/* clang-format on */
+
+int bus_device_add(struct bus_api *api)
+{
+	int r;
+
+	r = sd_bus_add_fallback_vtable(api->bus, NULL, BUS_DEVICES_PATH, BUS_DEVICE_INTERFACE,
+				       device_vtable, device_find, api);
+	if (r < 0)
+		return r;
+	return sd_bus_add_node_enumerator(api->bus, NULL, BUS_DEVICES_PATH, device_enumerate, api);
+}
+
+void bus_device_emit(struct bus_api *api, enum manager_change change, const char *uuid)
+{
+	_cleanup_free_ char *path = NULL;
+	int r;
+
+	r = bus_device_path(uuid, &path);
+	if (r < 0) {
+		log_warning_errno(r, "Failed to build the object path of %s, ignoring: %m", uuid);
+		return;
+	}
+
+	switch (change) {
+	case MANAGER_CHANGE_ADDED:
+		r = sd_bus_emit_interfaces_added(api->bus, path, BUS_DEVICE_INTERFACE, NULL);
+		break;
+	case MANAGER_CHANGE_CHANGED:
+		/* No names: every EMITS_CHANGE property of the interface. */
+		r = sd_bus_emit_properties_changed_strv(api->bus, path, BUS_DEVICE_INTERFACE, NULL);
+		break;
+	case MANAGER_CHANGE_REMOVED:
+		r = sd_bus_emit_interfaces_removed(api->bus, path, BUS_DEVICE_INTERFACE, NULL);
+		break;
+	default:
+		return;
+	}
+	if (r < 0)
+		log_warning_errno(r, "Failed to signal the change of device %s, ignoring: %m",
+				  uuid);
+}

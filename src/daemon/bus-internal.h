@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * What the bus-*.c files share: the bus_api context, object paths, the
+ * per-object registration functions and the argument readers that validate
+ * user input at the boundary (explicit limits, named InvalidArgument errors).
+ *
+ * Ownership: struct bus_api owns the connection and the event sources it
+ * adds; the vtable slots are floating (they live as long as the connection).
+ * Pointers into the manager handed to property getters are only valid for
+ * the call: a method handler that calls into the manager copies what it needs
+ * first.
+ */
+#pragma once
+
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+#include "bus-api.h"
+#include "definition.h"
+#include "manager.h"
+
+#define BUS_MANAGER_INTERFACE "org.mdevvirtio1.Manager"
+#define BUS_DEVICE_INTERFACE "org.mdevvirtio1.Device"
+#define BUS_PARENT_INTERFACE "org.mdevvirtio1.Parent"
+#define BUS_DEVICES_PATH BUS_API_ROOT_PATH "/devices"
+#define BUS_PARENTS_PATH BUS_API_ROOT_PATH "/parents"
+
+struct bus_api {
+	sd_bus *bus;
+	sd_event *event;
+	struct manager *manager;
+	/* Compares BadDefinitions after every loop iteration (bus-manager.c). */
+	sd_event_source *bad_files_source;
+	char **bad_files_seen; /* "path\nreason" of the last emitted state */
+};
+
+/* bus-manager.c: the Manager object and the BadDefinitions watcher. */
+int bus_manager_add(struct bus_api *api);
+void bus_manager_done(struct bus_api *api);
+
+/* bus-device.c / bus-parent.c: fallback vtables and node enumerators. */
+int bus_device_add(struct bus_api *api);
+int bus_device_path(const char *uuid, char **ret);
+void bus_device_emit(struct bus_api *api, enum manager_change change, const char *uuid);
+int bus_parent_add(struct bus_api *api);
+int bus_parent_path(const char *name, char **ret);
+void bus_parent_emit(struct bus_api *api, enum manager_change change, const char *name);
+
+/* bus-args.c: reading and validating arguments. All fill @error with
+ * org.mdevvirtio1.Error.InvalidArgument naming the bad value. */
+
+/* An attribute list a(ss); the strings point into @m (valid while @m is). */
+struct bus_attrs {
+	struct definition_attr *attrs;
+	size_t n;
+};
+void bus_attrs_done(struct bus_attrs *a);
+int bus_read_attrs(sd_bus_message *m, struct bus_attrs *ret, sd_bus_error *error);
+
+/* Validate names and UUIDs; @what names the argument ("parent", "type"). */
+int bus_check_name(const char *s, size_t max, const char *what, sd_bus_error *error);
+/* @uuid normalised into @ret; "" is refused unless @allow_empty (then @ret is ""). */
+int bus_check_uuid(const char *uuid, bool allow_empty, char ret[static UUID_STRING_LEN + 1],
+		   sd_bus_error *error);
+int bus_check_start(const char *start, sd_bus_error *error);
+
+/* Modify's a{sv}u: the changes (strings point into @m) and the flags. */
+struct bus_changes {
+	struct manager_changes changes;
+	struct bus_attrs attrs;
+};
+void bus_changes_done(struct bus_changes *c);
+int bus_read_changes(sd_bus_message *m, struct bus_changes *ret, unsigned *ret_flags,
+		     sd_bus_error *error);

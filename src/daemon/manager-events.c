@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * What moves the model besides its own operations: start-up reconciliation,
+ * the definition store's change reports (inotify, Reload) and uevents. All
+ * of them end in device_sync()/parent_refresh(), which tell the change
+ * callback; none re-scans more than the object an event is about.
+ */
+#include "log.h"
+#include "manager-internal.h"
+#include "mdev-device.h"
+#include "mdev-parent.h"
+#include "root-path.h"
+
+void manager_store_changed(struct definition_store *s, const struct definition_event *ev,
+			   void *userdata)
+{
+	struct manager *m = userdata;
+
+	switch (ev->change) {
+	case DEFINITION_ADDED:
+	case DEFINITION_CHANGED:
+	case DEFINITION_REMOVED:
+		log_device_debug(ev->uuid, "Definition of device %s on parent %s %s", ev->uuid,
+				 ev->parent,
+				 ev->change == DEFINITION_ADDED	    ? "added"
+				 : ev->change == DEFINITION_CHANGED ? "changed"
+								    : "removed");
+		device_sync_uuid(m, ev->uuid);
+		parent_sync(m, ev->parent);
+		break;
+	case DEFINITION_BAD_ADDED:
+		log_warning("Skipping definition file %s: %s", ev->bad->path, ev->bad->reason);
+		break;
+	case DEFINITION_BAD_REMOVED:
+		log_info("Definition file %s is no longer bad", ev->bad->path);
+		break;
+	}
+}
+
+/* (parent, uuid) pairs copied out of the store, which starting may change. */
+struct def_ref {
+	char *parent;
+	char uuid[UUID_STRING_LEN + 1];
+};
+
+static void def_refs_free(struct def_ref *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i].parent);
+	free(v);
+}
+
+/* The `auto` definitions on @parent (any if NULL) that are not running. */
+static int autostart_candidates(struct manager *m, const char *parent, struct def_ref **ret,
+				size_t *ret_n)
+{
+	const struct definition_entry *e;
+	struct def_ref *v;
+	size_t n, k = 0;
+
+	e = definition_store_entries(m->store, &n);
+	v = calloc(n ? n : 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct definition *def = e[i].def;
+		struct mdevice *d = manager_find_device(m, def->uuid);
+
+		if (def->start != DEFINITION_START_AUTO ||
+		    (parent && !streq(def->parent, parent)) || !parent_is_present(m, def->parent) ||
+		    (d && d->running))
+			continue;
+		v[k].parent = strdup(def->parent);
+		if (!v[k].parent) {
+			def_refs_free(v, k);
+			return -ENOMEM;
+		}
+		memcpy(v[k++].uuid, def->uuid, sizeof(v->uuid));
+	}
+	*ret = v;
+	*ret_n = k;
+	return 0;
+}
+
+static void autostart(struct manager *m, const char *parent)
+{
+	struct def_ref *v = NULL;
+	size_t n = 0;
+
+	if (autostart_candidates(m, parent, &v, &n) < 0) {
+		log_oom();
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_definition_free_ struct definition *def = NULL;
+		const struct definition_entry *e =
+		    definition_store_get(m->store, v[i].parent, v[i].uuid);
+		struct mdevice *d = manager_find_device(m, v[i].uuid);
+
+		/* An earlier start in this loop may have started or undefined it. */
+		if (!e || (d && d->running) || definition_dup(e->def, &def) < 0)
+			continue;
+		log_device_info(def->uuid, "Starting auto device %s on parent %s", def->uuid,
+				def->parent);
+		(void)device_start_definition(m, def, NULL); /* logs and records its failure */
+	}
+	def_refs_free(v, n);
+}
+
+/* A device on one of our buses: re-read it and, for its type counts, its parent. */
+static void uevent_device(struct manager *m, const char *uuid)
+{
+	_cleanup_free_ char *parent = NULL;
+	struct mdevice *d = device_get(m, uuid);
+	bool was;
+
+	if (!d) {
+		log_oom();
+		return;
+	}
+	was = d->running;
+	device_refresh(m, d);
+	if (d->running && !was)
+		log_device_info(uuid, "Device %s appeared on parent %s", uuid, d->run.parent);
+	else if (!d->running && was)
+		log_device_info(uuid, "Device %s went away", uuid);
+	parent = d->running ? strdup(d->run.parent) : d->pub.parent ? strdup(d->pub.parent) : NULL;
+	device_sync(m, d);
+	if (parent)
+		parent_refresh(m, parent);
+}
+
+static void uevent_parent(struct manager *m, const char *name)
+{
+	bool was = parent_is_present(m, name);
+
+	if (parent_refresh(m, name) && !was) {
+		log_info("Parent %s appeared", name);
+		autostart(m, name);
+	} else if (was && !parent_is_present(m, name)) {
+		log_info("Parent %s went away", name);
+	}
+}
+
+/* The known device a devpath lies below (net/block/virtio children), or NULL. */
+static struct mdevice *device_above(struct manager *m, const char *devpath)
+{
+	const char *p = devpath;
+
+	while ((p = strchr(p, '/'))) {
+		char id[UUID_STRING_LEN + 1];
+
+		p++;
+		if (strlen(p) < UUID_STRING_LEN ||
+		    (p[UUID_STRING_LEN] != '/' && p[UUID_STRING_LEN] != '\0'))
+			continue;
+		memcpy(id, p, UUID_STRING_LEN);
+		id[UUID_STRING_LEN] = '\0';
+		if (uuid_is_normalized(id)) {
+			struct mdevice *d = manager_find_device(m, id);
+
+			if (d && d->running)
+				return d;
+		}
+	}
+	return NULL;
+}
+
+static bool is_parent_name(struct manager *m, const char *name)
+{
+	const struct mdev_bus *bus;
+
+	if (manager_find_parent(m, name))
+		return true;
+	for (size_t i = 0; (bus = mdev_bus_get(i)); i++) {
+		_cleanup_free_ char *link = NULL;
+
+		if (asprintf(&link, "%s/%s", bus->class_dir, name) >= 0 &&
+		    mdev_sysfs_exists(link) > 0)
+			return true;
+	}
+	return false;
+}
+
+static void rescan_parents(struct manager *m, bool autostart_new);
+static void rescan_devices(struct manager *m);
+
+void manager_handle_uevent(struct manager *m, const struct uevent *ev)
+{
+	struct mdevice *d;
+
+	if (!ev) {
+		/* Events were lost: read everything again, as at start-up. */
+		log_warning("Lost uevents, re-reading parents and devices");
+		rescan_devices(m);
+		rescan_parents(m, true);
+		return;
+	}
+	if (!ev->action || !ev->devpath || !ev->sysname)
+		return;
+	if (ev->subsystem && mdev_bus_from_name(ev->subsystem)) {
+		if (uuid_is_normalized(ev->sysname))
+			uevent_device(m, ev->sysname);
+		return;
+	}
+	if (ev->mdev_state) {
+		uevent_parent(m, ev->sysname);
+		return;
+	}
+	d = device_above(m, ev->devpath);
+	if (d) {
+		/* A netdev, disk or char device of ours came or went (often after bind). */
+		device_refresh(m, d);
+		device_sync(m, d);
+		return;
+	}
+	if ((streq(ev->action, "add") || streq(ev->action, "remove")) &&
+	    is_parent_name(m, ev->sysname))
+		uevent_parent(m, ev->sysname);
+}
+
+/* Parents: every one sysfs lists, and every one we took as present that it no longer lists. */
+static void rescan_parents(struct manager *m, bool autostart_new)
+{
+	_cleanup_strv_free_ char **gone = NULL;
+	_cleanup_free_ char *msg = NULL;
+	struct mdev_parent *a = NULL;
+	size_t n = 0, k = 0;
+	int r;
+
+	r = mdev_parent_list(&a, &n, &msg);
+	if (r < 0) {
+		log_warning_errno(r, "%s, ignoring", msg ? msg : "Failed to list parents");
+		return;
+	}
+	gone = calloc(m->n_parents + 1, sizeof(char *));
+	for (size_t i = 0; gone && i < m->n_parents; i++) {
+		bool listed = false;
+
+		for (size_t j = 0; j < n && !listed; j++)
+			listed = streq(a[j].name, m->parents[i]->pub.name);
+		if (!listed && m->parents[i]->pub.present &&
+		    !(gone[k++] = strdup(m->parents[i]->pub.name)))
+			break;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (a[i].error)
+			log_warning("%s", strempty(a[i].error_message));
+		if (autostart_new)
+			uevent_parent(m, a[i].name);
+		else
+			parent_refresh(m, a[i].name);
+	}
+	for (char **g = gone; g && *g; g++)
+		uevent_parent(m, *g);
+	mdev_parent_array_free(a, n);
+}
+
+/* Devices: adopt what runs (never recreate, never remove), drop what no longer does. */
+static int uuid_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void rescan_devices(struct manager *m)
+{
+	_cleanup_free_ char(*stale)[UUID_STRING_LEN + 1] = NULL;
+	_cleanup_free_ const char **listed = NULL;
+	_cleanup_free_ char *msg = NULL;
+	struct mdev_device *a = NULL;
+	size_t n = 0, k = 0;
+	int r;
+
+	r = mdev_device_list(&a, &n, &msg);
+	if (r < 0) {
+		log_warning_errno(r, "%s, ignoring", msg ? msg : "Failed to list devices");
+		return;
+	}
+	stale = calloc(m->n_devices + 1, sizeof(*stale));
+	listed = calloc(n + 1, sizeof(*listed));
+	for (size_t i = 0; listed && i < n; i++)
+		listed[i] = a[i].uuid;
+	if (listed)
+		qsort(listed, n, sizeof(*listed), uuid_cmp);
+	for (size_t i = 0; stale && listed && i < m->n_devices; i++) {
+		const char *key = m->devices[i]->pub.uuid;
+
+		if (m->devices[i]->running && !bsearch(&key, listed, n, sizeof(*listed), uuid_cmp))
+			memcpy(stale[k++], key, UUID_STRING_LEN + 1);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct mdevice *d = device_get(m, a[i].uuid);
+
+		if (!d) {
+			log_oom();
+			break;
+		}
+		if (!d->running)
+			log_device_debug(a[i].uuid, "Adopting running device %s on parent %s",
+					 a[i].uuid, a[i].parent);
+		device_set_running(m, d, &a[i]);
+		device_sync(m, d);
+	}
+	for (size_t i = 0; i < k; i++) {
+		struct mdevice *d = manager_find_device(m, stale[i]);
+
+		if (d) {
+			device_set_running(m, d, NULL);
+			device_sync(m, d);
+		}
+	}
+	mdev_device_array_free(a, n);
+}
+
+static void on_uevent(const struct uevent *ev, void *userdata)
+{
+	manager_handle_uevent(userdata, ev);
+}
+
+static void startup_uevents(struct manager *m)
+{
+	int r;
+
+	/* Uevents talk about the real /sys; under a fake root they would mislead. */
+	if (!isempty(root_get())) {
+		log_info("Running under root %s: not listening to udev", root_get());
+		return;
+	}
+	r = uevent_monitor_new(m->event, on_uevent, m, &m->uevents);
+	if (r < 0)
+		log_warning_errno(r, "Cannot listen to udev, devices others create or remove "
+				     "will not be noticed: %m");
+}
+
+int manager_startup(struct manager *m)
+{
+	size_t n_bad, n_running = 0;
+	int r;
+
+	if (m->started)
+		return -EBUSY;
+	m->started = true;
+	r = definition_store_watch(m->store, m->event, manager_store_changed, m);
+	if (r < 0)
+		log_warning_errno(r, "Cannot watch the definition directories, changes are only "
+				     "seen on Reload: %m");
+	/* Listen before reading sysfs, so nothing that changes in between is missed. */
+	startup_uevents(m);
+	r = definition_store_load(m->store, manager_store_changed, m);
+	if (r < 0)
+		return log_error_errno(r, "Failed to load the definitions: %m");
+	rescan_parents(m, false);
+	rescan_devices(m);
+	autostart(m, NULL);
+	(void)definition_store_bad_files(m->store, &n_bad);
+	for (size_t i = 0; i < m->n_devices; i++)
+		n_running += m->devices[i]->running;
+	log_info("%zu devices known (%zu running), %zu parents, %zu bad definition files",
+		 m->n_devices, n_running, m->n_parents, n_bad);
+	return 0;
+}

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Inside the manager: the state behind struct manager, shared by its files
+ * (manager.c: lifetime, lookups, errors; manager-model.c: device facts and
+ * how the published devices follow them; manager-parents.c: the same for
+ * parents; manager-nodes.c: host nodes of a device;
+ * manager-ops.c: operations; manager-events.c: start-up, definition and udev
+ * events). Not for the D-Bus layer; the unit tests use the two seams at the
+ * end (kernel operations, uevent injection).
+ *
+ * Model: a record per device UUID and per parent name holds *facts* (what
+ * sysfs said when last read, how the last start went); what readers see
+ * (struct managed_device / managed_parent, "pub") is rebuilt from the facts
+ * and the definition store by device_sync()/parent_sync(), which compare it
+ * with what was published and report ADDED, CHANGED or REMOVED. Records live
+ * in arrays of pointers sorted by UUID / name, so a published pointer stays
+ * valid until that object changes.
+ */
+#pragma once
+
+#include "manager.h"
+#include "mdev-device.h"
+#include "udev-monitor.h"
+
+struct mdevice {
+	struct managed_device pub; /* owned deep copy, rebuilt by device_sync() */
+	bool published; /* in m->devices, ADDED reported */
+
+	/* Facts */
+	bool running;
+	struct mdev_device run; /* valid while running */
+	struct managed_node *nodes; /* while running */
+	size_t n_nodes;
+	bool failed; /* the last start failed */
+	char *last_error;
+	struct definition_attr *run_attrs; /* what it was last started (or live-set) with */
+	size_t n_run_attrs;
+};
+
+struct mparent {
+	struct managed_parent pub; /* name owned; types point into sys */
+	bool published;
+	struct mdev_parent sys; /* valid while pub.present */
+};
+
+/* How the manager reaches the kernel; the unit tests wrap these to play the kernel. */
+struct manager_kernel_ops {
+	int (*create)(const char *parent, const char *type, const char *uuid,
+		      const struct mdev_attr *attrs, size_t n_attrs, char **ret_error);
+	int (*remove)(const char *uuid, char **ret_error);
+};
+
+struct manager {
+	sd_event *event;
+	struct definition_store *store;
+	struct uevent_monitor *uevents;
+	bool started;
+
+	struct mdevice **devices; /* published, sorted by UUID */
+	size_t n_devices;
+	struct mparent **parents; /* published, sorted by name */
+	size_t n_parents;
+
+	manager_change_fn change_fn;
+	void *change_userdata;
+	struct manager_kernel_ops kernel;
+};
+
+/* manager.c */
+void manager_emit(struct manager *m, enum manager_object object, enum manager_change change,
+		  const char *id);
+struct mdevice *manager_find_device(const struct manager *m, const char *uuid);
+struct mparent *manager_find_parent(const struct manager *m, const char *name);
+int manager_devices_insert(struct manager *m, struct mdevice *d);
+void manager_devices_remove(struct manager *m, struct mdevice *d);
+int manager_parents_insert(struct manager *m, struct mparent *p);
+void manager_parents_remove(struct manager *m, struct mparent *p);
+/* Set @e (may be NULL) and return negative_errno(@r). */
+int manager_error_set(struct manager_error *e, enum manager_error_kind kind, int r,
+		      const char *format, ...) _printf_(4, 5);
+/* The kind for an errno from the sysfs layer (see manager.h). */
+enum manager_error_kind manager_error_kind_from_errno(int r);
+/* Take a message from the sysfs layer, classify it by @r. */
+int manager_error_take(struct manager_error *e, int r, char **message);
+
+/* manager-model.c */
+void definition_attrs_free(struct definition_attr *a, size_t n);
+int definition_attrs_dup(const struct definition_attr *a, size_t n, struct definition_attr **ret);
+struct mdevice *mdevice_free(struct mdevice *d);
+/* The record of @uuid (normalised): the published one, or a new detached one. */
+struct mdevice *device_get(struct manager *m, const char *uuid);
+/* The definition in force for @d: the one on its running parent if several. */
+const struct definition *device_definition(const struct manager *m, const struct mdevice *d);
+/* Take @sys (NULL: not running) as the running facts of @d; rescans nodes. */
+void device_set_running(struct manager *m, struct mdevice *d, struct mdev_device *sys);
+/* Re-read @d from sysfs (device and nodes). */
+void device_refresh(struct manager *m, struct mdevice *d);
+/* Republish @d from its facts; frees it if it is neither defined nor running. */
+void device_sync(struct manager *m, struct mdevice *d);
+/* Republish device @uuid (e.g. after its definition changed). */
+void device_sync_uuid(struct manager *m, const char *uuid);
+
+/* manager-parents.c */
+struct mparent *mparent_free(struct mparent *p);
+/* Re-read parent @name from sysfs and republish it; returns whether it is present. */
+bool parent_refresh(struct manager *m, const char *name);
+/* Publish a record for parent @name if there is none (a definition or device names it). */
+void parent_ensure(struct manager *m, const char *name);
+/* Republish parent @name from its facts and references; forget it if nothing refers to it. */
+void parent_sync(struct manager *m, const char *name);
+bool parent_is_present(const struct manager *m, const char *name);
+const struct mdev_type *parent_find_type(const struct manager *m, const char *parent,
+					 const char *type);
+
+/* manager-nodes.c: what a running device shows the host, from sysfs. */
+int device_nodes_scan(const struct mdev_device *d, struct managed_node **ret, size_t *ret_n);
+void managed_nodes_free(struct managed_node *n, size_t count);
+int managed_nodes_dup(const struct managed_node *n, size_t count, struct managed_node **ret);
+
+/* manager-run.c */
+/* Create @def on its parent and record the outcome in the model. */
+int device_start_definition(struct manager *m, const struct definition *def,
+			    struct manager_error *error);
+
+/* manager-events.c */
+void manager_store_changed(struct definition_store *s, const struct definition_event *ev,
+			   void *userdata);
+
+/* Test seams. */
+void manager_set_kernel_ops(struct manager *m, const struct manager_kernel_ops *ops);
+/* What the udev monitor calls for every uevent (NULL: events were lost, rescan
+ * all parents and devices); tests call it to play udev. */
+void manager_handle_uevent(struct manager *m, const struct uevent *ev);
+
+/* manager-validate.c: input checks; each fails with INVALID_ARGUMENT naming the value. */
+/* Printable ASCII, at most 64 characters then "...", for quoting user input. */
+#define MANAGER_QUOTE_MAX 68
+const char *manager_quote(const char *s, char buf[static MANAGER_QUOTE_MAX]);
+/* Normalise @in into @out; with @generate, NULL or "" makes a new UUID. */
+int manager_validate_uuid(const char *in, bool generate, char out[static UUID_STRING_LEN + 1],
+			  struct manager_error *e);
+int manager_validate_parent(const char *parent, struct manager_error *e);
+int manager_validate_type(const char *type, struct manager_error *e);
+/* At most MDEV_ATTRS_MAX attributes sysfs can take (names, values); @uuid names the device. */
+int manager_validate_attrs(const char *uuid, const struct definition_attr *a, size_t n,
+			   struct manager_error *e);

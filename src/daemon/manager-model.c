@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The model: records of devices and parents, their facts, and how the
+ * published view follows them (see manager-internal.h). Every path that
+ * changes a fact ends in device_sync() or parent_refresh(), which report the
+ * difference through the change callback once the model is consistent.
+ */
+#include "log.h"
+#include "manager-internal.h"
+#include "mdev-parent.h"
+
+void definition_attrs_free(struct definition_attr *a, size_t n)
+{
+	for (size_t i = 0; a && i < n; i++) {
+		free(a[i].name);
+		free(a[i].value);
+	}
+	free(a);
+}
+
+int definition_attrs_dup(const struct definition_attr *a, size_t n, struct definition_attr **ret)
+{
+	struct definition_attr *c;
+
+	if (n == 0) {
+		*ret = NULL;
+		return 0;
+	}
+	c = calloc(n, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		c[i].name = strdup(a[i].name);
+		c[i].value = strdup(a[i].value);
+		if (!c[i].name || !c[i].value) {
+			definition_attrs_free(c, n);
+			return -ENOMEM;
+		}
+	}
+	*ret = c;
+	return 0;
+}
+
+static bool attrs_equal(const struct definition_attr *a, size_t na, const struct definition_attr *b,
+			size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (!streq(a[i].name, b[i].name) || !streq(a[i].value, b[i].value))
+			return false;
+	return true;
+}
+
+static bool nodes_equal(const struct managed_node *a, size_t na, const struct managed_node *b,
+			size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (!streq(a[i].kind, b[i].kind) || !streq(a[i].name, b[i].name))
+			return false;
+	return true;
+}
+
+static void managed_device_done(struct managed_device *d)
+{
+	free(d->parent);
+	free(d->type);
+	free(d->class);
+	free(d->last_error);
+	definition_attrs_free(d->attrs, d->n_attrs);
+	free(d->driver);
+	managed_nodes_free(d->nodes, d->n_nodes);
+	d->parent = d->type = d->class = d->last_error = d->driver = NULL;
+	d->attrs = NULL;
+	d->nodes = NULL;
+	d->n_attrs = d->n_nodes = 0;
+}
+
+struct mdevice *mdevice_free(struct mdevice *d)
+{
+	if (!d)
+		return NULL;
+	managed_device_done(&d->pub);
+	mdev_device_done(&d->run);
+	managed_nodes_free(d->nodes, d->n_nodes);
+	free(d->last_error);
+	definition_attrs_free(d->run_attrs, d->n_run_attrs);
+	free(d);
+	return NULL;
+}
+
+struct mdevice *device_get(struct manager *m, const char *uuid)
+{
+	struct mdevice *d = manager_find_device(m, uuid);
+
+	if (d)
+		return d;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return NULL;
+	snprintf(d->pub.uuid, sizeof(d->pub.uuid), "%s", uuid);
+	return d;
+}
+
+const struct definition *device_definition(const struct manager *m, const struct mdevice *d)
+{
+	const struct definition_entry *first;
+	size_t n = definition_store_find_uuid(m->store, d->pub.uuid, &first);
+
+	if (n == 0)
+		return NULL;
+	for (size_t i = 0; d->running && i < n; i++)
+		if (streq(first[i].def->parent, d->run.parent))
+			return first[i].def;
+	return first[0].def;
+}
+
+void device_set_running(struct manager *m, struct mdevice *d, struct mdev_device *sys)
+{
+	int r;
+
+	mdev_device_done(&d->run);
+	managed_nodes_free(d->nodes, d->n_nodes);
+	d->nodes = NULL;
+	d->n_nodes = 0;
+	d->running = sys != NULL;
+	if (!sys)
+		return;
+	d->run = *sys;
+	*sys = (struct mdev_device){};
+	r = device_nodes_scan(&d->run, &d->nodes, &d->n_nodes);
+	if (r < 0)
+		log_device_debug(d->pub.uuid, "Failed to find the nodes of device %s: %s",
+				 d->pub.uuid, strerror(-r));
+}
+
+void device_refresh(struct manager *m, struct mdevice *d)
+{
+	_cleanup_(mdev_device_done) struct mdev_device sys = {};
+	int r;
+
+	r = mdev_device_read(NULL, d->pub.uuid, &sys, NULL);
+	if (r < 0 && r != -ENODEV)
+		log_device_debug(d->pub.uuid, "Device %s is unreadable, taking it as gone: %s",
+				 d->pub.uuid, strerror(-r));
+	device_set_running(m, d, r < 0 ? NULL : &sys);
+}
+
+static enum device_state device_state_of(const struct manager *m, const struct mdevice *d,
+					 const struct definition *def)
+{
+	if (d->running)
+		return DEVICE_STATE_RUNNING;
+	if (def && def->start == DEFINITION_START_AUTO && !parent_is_present(m, def->parent))
+		return DEVICE_STATE_WAITING_FOR_PARENT;
+	return d->failed ? DEVICE_STATE_FAILED : DEVICE_STATE_STOPPED;
+}
+
+/* The class a stopped device will get: its type's device_api on our bus. */
+static const char *device_class_of(const struct manager *m, const struct mdevice *d,
+				   const char *parent, const char *type)
+{
+	const struct mdev_type *t;
+
+	if (d->running)
+		return d->run.class;
+	t = parent_find_type(m, parent, type);
+	if (t && t->device_api && (streq(t->device_api, "virtio") || streq(t->device_api, "vhost")))
+		return t->device_api;
+	return NULL;
+}
+
+static int strdup_or_null(const char *s, char **ret)
+{
+	*ret = s ? strdup(s) : NULL;
+	return !s || *ret ? 0 : -ENOMEM;
+}
+
+static int device_pub_build(const struct manager *m, const struct mdevice *d,
+			    struct managed_device *out)
+{
+	const struct definition *def = device_definition(m, d);
+	const char *parent = def ? def->parent : d->running ? d->run.parent : NULL;
+	const char *type = def ? def->mdev_type : d->running ? d->run.type : NULL;
+	int r;
+
+	*out = (struct managed_device){};
+	memcpy(out->uuid, d->pub.uuid, sizeof(out->uuid));
+	out->start = def ? def->start : DEFINITION_START_MANUAL;
+	out->defined = def != NULL;
+	out->active = d->running;
+	out->state = device_state_of(m, d, def);
+	if ((r = strdup_or_null(parent, &out->parent)) < 0 ||
+	    (r = strdup_or_null(type, &out->type)) < 0 ||
+	    (r = strdup_or_null(device_class_of(m, d, parent, type), &out->class)) < 0 ||
+	    (r = strdup_or_null(d->last_error, &out->last_error)) < 0 ||
+	    (r = strdup_or_null(d->running ? d->run.driver : NULL, &out->driver)) < 0)
+		goto fail;
+	if (def)
+		r = definition_attrs_dup(def->attrs, def->n_attrs, &out->attrs);
+	else
+		r = definition_attrs_dup(d->run_attrs, d->n_run_attrs, &out->attrs);
+	if (r < 0)
+		goto fail;
+	out->n_attrs = out->attrs ? (def ? def->n_attrs : d->n_run_attrs) : 0;
+	if (d->running) {
+		r = managed_nodes_dup(d->nodes, d->n_nodes, &out->nodes);
+		if (r < 0)
+			goto fail;
+		out->n_nodes = d->n_nodes;
+	}
+	return 0;
+fail:
+	managed_device_done(out);
+	return r;
+}
+
+static bool device_pub_equal(const struct managed_device *a, const struct managed_device *b)
+{
+	return streq(a->uuid, b->uuid) && streq_ptr(a->parent, b->parent) &&
+	       streq_ptr(a->type, b->type) && streq_ptr(a->class, b->class) &&
+	       a->start == b->start && a->defined == b->defined && a->active == b->active &&
+	       a->state == b->state && streq_ptr(a->last_error, b->last_error) &&
+	       attrs_equal(a->attrs, a->n_attrs, b->attrs, b->n_attrs) &&
+	       streq_ptr(a->driver, b->driver) &&
+	       nodes_equal(a->nodes, a->n_nodes, b->nodes, b->n_nodes);
+}
+
+static void device_unpublish(struct manager *m, struct mdevice *d)
+{
+	char id[UUID_STRING_LEN + 1];
+	_cleanup_free_ char *parent = NULL;
+	bool published = d->published;
+
+	memcpy(id, d->pub.uuid, sizeof(id));
+	parent = TAKE_PTR(d->pub.parent);
+	if (published)
+		manager_devices_remove(m, d);
+	mdevice_free(d);
+	if (!published)
+		return;
+	manager_emit(m, MANAGER_OBJECT_DEVICE, MANAGER_CHANGE_REMOVED, id);
+	parent_sync(m, parent);
+}
+
+void device_sync(struct manager *m, struct mdevice *d)
+{
+	struct managed_device pub;
+	_cleanup_free_ char *old_parent = NULL;
+	enum manager_change change;
+	int r;
+
+	if (!d->running && !device_definition(m, d)) {
+		device_unpublish(m, d);
+		return;
+	}
+	r = device_pub_build(m, d, &pub);
+	if (r < 0) {
+		log_oom();
+		if (!d->published)
+			mdevice_free(d);
+		return;
+	}
+	if (d->published && device_pub_equal(&pub, &d->pub)) {
+		managed_device_done(&pub);
+		return;
+	}
+	old_parent = TAKE_PTR(d->pub.parent);
+	managed_device_done(&d->pub);
+	d->pub = pub;
+	change = d->published ? MANAGER_CHANGE_CHANGED : MANAGER_CHANGE_ADDED;
+	if (!d->published) {
+		if (manager_devices_insert(m, d) < 0) {
+			log_oom();
+			mdevice_free(d);
+			return;
+		}
+		d->published = true;
+	}
+	/* The parent object exists before a device that names it is announced. */
+	parent_ensure(m, d->pub.parent);
+	manager_emit(m, MANAGER_OBJECT_DEVICE, change, d->pub.uuid);
+	if (old_parent && !streq_ptr(old_parent, d->pub.parent))
+		parent_sync(m, old_parent);
+}
+
+void device_sync_uuid(struct manager *m, const char *uuid)
+{
+	struct mdevice *d = device_get(m, uuid);
+
+	if (!d) {
+		log_oom();
+		return;
+	}
+	device_sync(m, d);
+}

@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Operations on definitions: define (from arguments or mdevctl JSON),
+ * undefine, modify (definition and/or running device), reload. Each
+ * validates everything first, then writes through the definition store,
+ * whose change report updates the model (the same path as a file an admin
+ * drops in).
+ */
+#include "log.h"
+#include "manager-internal.h"
+#include "mdev-bus.h"
+#include "name-check.h"
+
+/* A definition error message from definition.h, or a generic one. */
+static int definition_failed(struct manager_error *e, int r, char **msg, const char *uuid)
+{
+	if (r == -ENOMEM)
+		return manager_error_set(e, MANAGER_ERROR_KERNEL, r, "Out of memory");
+	return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
+				 "Invalid definition of device %s: %s", uuid,
+				 *msg ? *msg : strerror(-r));
+}
+
+static int type_check(struct manager *m, const char *parent, const char *type,
+		      struct manager_error *e)
+{
+	char q[MANAGER_QUOTE_MAX];
+
+	if (!parent_is_present(m, parent) || parent_find_type(m, parent, type))
+		return 0;
+	return manager_error_set(e, MANAGER_ERROR_TYPE_NOT_SUPPORTED, EOPNOTSUPP,
+				 "Parent %s does not offer type '%s'", parent,
+				 manager_quote(type, q));
+}
+
+static int define_commit(struct manager *m, const struct definition *def, char **ret_uuid,
+			 struct manager_error *e)
+{
+	const struct definition_entry *first;
+	_cleanup_free_ char *copy = NULL;
+	int r;
+
+	if (definition_store_find_uuid(m->store, def->uuid, &first) > 0)
+		return manager_error_set(e, MANAGER_ERROR_ALREADY_EXISTS, EEXIST,
+					 "Device %s is already defined on parent %s", def->uuid,
+					 first->def->parent);
+	r = type_check(m, def->parent, def->mdev_type, e);
+	if (r < 0)
+		return r;
+	if (ret_uuid && !(copy = strdup(def->uuid)))
+		return manager_error_set(e, MANAGER_ERROR_KERNEL, ENOMEM, "Out of memory");
+	r = definition_store_save(m->store, def, DEFINITION_LAYER_ADMIN, manager_store_changed, m);
+	if (r < 0)
+		return manager_error_set(
+		    e, MANAGER_ERROR_KERNEL, r,
+		    "Failed to save the definition of device %s on parent %s: %s", def->uuid,
+		    def->parent, strerror(-r));
+	log_device_info(def->uuid, "Defined %s device %s on parent %s (%s)", def->mdev_type,
+			def->uuid, def->parent, definition_start_to_string(def->start));
+	if (ret_uuid)
+		*ret_uuid = TAKE_PTR(copy);
+	return 0;
+}
+
+int manager_define(struct manager *m, const char *parent, const char *uuid, const char *type,
+		   const char *start, const struct definition_attr *attrs, size_t n_attrs,
+		   char **ret_uuid, struct manager_error *e)
+{
+	_cleanup_definition_free_ struct definition *def = NULL;
+	_cleanup_free_ char *msg = NULL;
+	char id[UUID_STRING_LEN + 1], q[MANAGER_QUOTE_MAX];
+	enum definition_start st;
+	int r;
+
+	if ((r = manager_validate_parent(parent, e)) < 0 ||
+	    (r = manager_validate_type(type, e)) < 0)
+		return r;
+	if (!start || definition_start_from_string(start, &st) < 0)
+		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
+					 "Invalid start mode '%s': must be 'auto' or 'manual'",
+					 manager_quote(start, q));
+	if ((r = manager_validate_uuid(uuid, true, id, e)) < 0 ||
+	    (r = manager_validate_attrs(id, attrs, n_attrs, e)) < 0)
+		return r;
+	r = definition_new(parent, id, type, st, &def, &msg);
+	for (size_t i = 0; r >= 0 && i < n_attrs; i++)
+		r = definition_attr_append(def, attrs[i].name, attrs[i].value, &msg);
+	if (r < 0)
+		return definition_failed(e, r, &msg, id);
+	return define_commit(m, def, ret_uuid, e);
+}
+
+int manager_define_json(struct manager *m, const char *parent, const char *uuid, const char *json,
+			char **ret_uuid, struct manager_error *e)
+{
+	_cleanup_definition_free_ struct definition *def = NULL;
+	_cleanup_free_ char *msg = NULL;
+	char id[UUID_STRING_LEN + 1];
+	int r;
+
+	if ((r = manager_validate_parent(parent, e)) < 0 ||
+	    (r = manager_validate_uuid(uuid, true, id, e)) < 0)
+		return r;
+	if (!json)
+		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
+					 "Invalid definition of device %s: no JSON", id);
+	r = definition_from_json(parent, id, json, strnlen(json, DEFINITION_JSON_SIZE_MAX + 1),
+				 &def, &msg);
+	if (r < 0)
+		return definition_failed(e, r, &msg, id);
+	r = manager_validate_attrs(id, def->attrs, def->n_attrs, e);
+	if (r < 0)
+		return r;
+	return define_commit(m, def, ret_uuid, e);
+}
+
+/* Undefine what is only a bad file of @uuid (so a broken file can be cleaned up). */
+static int undefine_bad(struct manager *m, const char *uuid, struct manager_error *e)
+{
+	const struct definition_bad_file *bad;
+	_cleanup_strv_free_ char **parents = NULL;
+	size_t n, k = 0;
+	int r = 0;
+
+	bad = definition_store_bad_files(m->store, &n);
+	parents = calloc(n + 1, sizeof(char *));
+	if (!parents)
+		return manager_error_set(e, MANAGER_ERROR_KERNEL, ENOMEM, "Out of memory");
+	for (size_t i = 0; i < n; i++)
+		if (bad[i].parent && bad[i].name && streq(bad[i].name, uuid) &&
+		    !(parents[k++] = strdup(bad[i].parent)))
+			return manager_error_set(e, MANAGER_ERROR_KERNEL, ENOMEM, "Out of memory");
+	if (k == 0)
+		return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT,
+					 "Device %s is not defined", uuid);
+	for (char **p = parents; *p && r >= 0; p++) {
+		r = definition_store_remove(m->store, *p, uuid, manager_store_changed, m);
+		if (r == -ENOENT)
+			r = 0;
+	}
+	return r < 0 ? manager_error_set(e, MANAGER_ERROR_KERNEL, r,
+					 "Failed to remove the definition of device %s: %s", uuid,
+					 strerror(-r))
+		     : 0;
+}
+
+int manager_undefine(struct manager *m, const char *uuid, struct manager_error *e)
+{
+	_cleanup_strv_free_ char **parents = NULL;
+	const struct definition_entry *first;
+	char id[UUID_STRING_LEN + 1];
+	size_t n;
+	int r;
+
+	r = manager_validate_uuid(uuid, false, id, e);
+	if (r < 0)
+		return r;
+	n = definition_store_find_uuid(m->store, id, &first);
+	if (n == 0)
+		return undefine_bad(m, id, e);
+	/* As mdevctl without --parent: every parent's definition of the UUID goes. */
+	parents = calloc(n + 1, sizeof(char *));
+	if (!parents)
+		return manager_error_set(e, MANAGER_ERROR_KERNEL, ENOMEM, "Out of memory");
+	for (size_t i = 0; i < n; i++)
+		if (!(parents[i] = strdup(first[i].def->parent)))
+			return manager_error_set(e, MANAGER_ERROR_KERNEL, ENOMEM, "Out of memory");
+	for (char **p = parents; *p; p++) {
+		r = definition_store_remove(m->store, *p, id, manager_store_changed, m);
+		if (r < 0 && r != -ENOENT)
+			return manager_error_set(
+			    e, MANAGER_ERROR_KERNEL, r,
+			    "Failed to remove the definition of device %s on parent %s: %s", id, *p,
+			    strerror(-r));
+		log_device_info(id, "Undefined device %s on parent %s", id, *p);
+	}
+	return 0;
+}
+
+static int modify_validate(const char *uuid, const struct manager_changes *c, unsigned flags,
+			   struct manager_error *e)
+{
+	int r;
+
+	if (flags & ~(MANAGER_MODIFY_LIVE | MANAGER_MODIFY_DEFINED))
+		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
+					 "Device %s: unknown modify flags 0x%x", uuid, flags);
+	if (c->type && (r = manager_validate_type(c->type, e)) < 0)
+		return r;
+	if (c->start != -1 && c->start != DEFINITION_START_MANUAL &&
+	    c->start != DEFINITION_START_AUTO)
+		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
+					 "Device %s: invalid start mode %d", uuid, c->start);
+	if (c->set_attrs)
+		return manager_validate_attrs(uuid, c->attrs, c->n_attrs, e);
+	return 0;
+}
+
+/* Write the new attributes to the running device, in order. */
+/* A value read back (trailing newline stripped) against one to write (which
+ * may end in one newline). */
+static bool sysfs_value_equal(const char *current, const char *value)
+{
+	size_t n = strlen(value);
+
+	if (n > 0 && value[n - 1] == '\n')
+		n--;
+	return strlen(current) == n && memcmp(current, value, n) == 0;
+}
+
+static int modify_live(struct manager *m, struct mdevice *d, const struct manager_changes *c,
+		       struct manager_error *e)
+{
+	char q[MANAGER_QUOTE_MAX];
+	int r;
+
+	if (c->type && !streq(c->type, d->run.type))
+		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
+					 "The type of running device %s cannot change (it is %s)",
+					 d->pub.uuid, d->run.type);
+	for (size_t i = 0; c->set_attrs && i < c->n_attrs; i++) {
+		_cleanup_free_ char *path = NULL, *current = NULL;
+
+		if (asprintf(&path, "%s/devices/%s/%s", d->run.bus->bus_dir, d->pub.uuid,
+			     c->attrs[i].name) < 0)
+			return manager_error_set(e, MANAGER_ERROR_KERNEL, ENOMEM, "Out of memory");
+		/* Only what changes is written: the list a client sends back holds
+		 * attributes the kernel refuses to rewrite while a driver is bound
+		 * (mac next to a new peer). */
+		if (mdev_sysfs_read(path, &current) >= 0 &&
+		    sysfs_value_equal(current, c->attrs[i].value))
+			continue;
+		r = mdev_sysfs_write(path, c->attrs[i].value);
+		if (r == -ENOENT)
+			return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, r,
+						 "Device %s on parent %s has no attribute '%s'",
+						 d->pub.uuid, d->run.parent,
+						 manager_quote(c->attrs[i].name, q));
+		if (r < 0)
+			return manager_error_set(e, manager_error_kind_from_errno(r), r,
+						 "Failed to write '%s' to attribute %s of device "
+						 "%s on parent %s%s%s: %s",
+						 manager_quote(c->attrs[i].value, q),
+						 c->attrs[i].name, d->pub.uuid, d->run.parent,
+						 d->run.driver ? " bound to " : "",
+						 strempty(d->run.driver), mdev_errno_describe(r));
+	}
+	if (c->set_attrs) {
+		struct definition_attr *copy = NULL;
+
+		r = definition_attrs_dup(c->attrs, c->n_attrs, &copy);
+		if (r < 0)
+			return manager_error_set(e, MANAGER_ERROR_KERNEL, r, "Out of memory");
+		definition_attrs_free(d->run_attrs, d->n_run_attrs);
+		d->run_attrs = copy;
+		d->n_run_attrs = c->n_attrs;
+		device_sync(m, d);
+	}
+	return 0;
+}
+
+/* The definition @def with @c applied, in *@ret. */
+static int modify_apply(struct manager *m, const struct definition *def,
+			const struct manager_changes *c, struct definition **ret,
+			struct manager_error *e)
+{
+	_cleanup_definition_free_ struct definition *n = NULL;
+	_cleanup_free_ char *msg = NULL;
+	int r;
+
+	r = definition_dup(def, &n);
+	if (r >= 0 && c->type && !streq(c->type, def->mdev_type)) {
+		r = type_check(m, def->parent, c->type, e);
+		if (r < 0)
+			return r;
+		r = definition_set_type(n, c->type, &msg);
+	}
+	if (r >= 0 && c->start != -1)
+		n->start = (enum definition_start)c->start;
+	if (r >= 0 && c->set_attrs) {
+		while (r >= 0 && n->n_attrs > 0)
+			r = definition_attr_remove(n, n->n_attrs - 1, &msg);
+		for (size_t i = 0; r >= 0 && i < c->n_attrs; i++)
+			r = definition_attr_append(n, c->attrs[i].name, c->attrs[i].value, &msg);
+	}
+	if (r < 0)
+		return definition_failed(e, r, &msg, def->uuid);
+	*ret = TAKE_PTR(n);
+	return 0;
+}
+
+static int modify_defined(struct manager *m, struct mdevice *d, const struct manager_changes *c,
+			  struct manager_error *e)
+{
+	_cleanup_definition_free_ struct definition *n = NULL;
+	const struct definition *def = device_definition(m, d);
+	const struct definition_entry *entry;
+	enum definition_layer layer;
+	int r;
+
+	if (!def)
+		return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT,
+					 "Device %s is not defined", d->pub.uuid);
+	r = modify_apply(m, def, c, &n, e);
+	if (r < 0 || definition_equal(n, def))
+		return r;
+	/* A runtime file stays where it is; vendor files are overridden in /etc. */
+	entry = definition_store_get(m->store, def->parent, def->uuid);
+	layer = entry && entry->layer == DEFINITION_LAYER_RUNTIME ? DEFINITION_LAYER_RUNTIME
+								  : DEFINITION_LAYER_ADMIN;
+	r = definition_store_save(m->store, n, layer, manager_store_changed, m);
+	if (r < 0)
+		return manager_error_set(
+		    e, MANAGER_ERROR_KERNEL, r,
+		    "Failed to save the definition of device %s on parent %s: %s", n->uuid,
+		    n->parent, strerror(-r));
+	log_device_info(n->uuid, "Modified the definition of device %s on parent %s", n->uuid,
+			n->parent);
+	return 0;
+}
+
+int manager_modify(struct manager *m, const char *uuid, const struct manager_changes *changes,
+		   unsigned flags, struct manager_error *e)
+{
+	char id[UUID_STRING_LEN + 1];
+	struct mdevice *d;
+	int r;
+
+	r = manager_validate_uuid(uuid, false, id, e);
+	if (r < 0)
+		return r;
+	if (!changes)
+		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
+					 "Device %s: no changes given", id);
+	r = modify_validate(id, changes, flags, e);
+	if (r < 0)
+		return r;
+	if (flags == 0)
+		flags = MANAGER_MODIFY_DEFINED;
+	d = manager_find_device(m, id);
+	if (!d)
+		return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT, "No device %s", id);
+	if ((flags & MANAGER_MODIFY_LIVE) && !d->running)
+		return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT,
+					 "Device %s is not running", id);
+	if ((flags & MANAGER_MODIFY_DEFINED) && !device_definition(m, d))
+		return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT,
+					 "Device %s is not defined", id);
+	/* Live first: it is what the kernel may refuse (EBUSY while bound). */
+	if (flags & MANAGER_MODIFY_LIVE) {
+		r = modify_live(m, d, changes, e);
+		if (r < 0)
+			return r;
+		d = manager_find_device(m, id);
+	}
+	if ((flags & MANAGER_MODIFY_DEFINED) && d)
+		return modify_defined(m, d, changes, e);
+	return 0;
+}
+
+int manager_reload(struct manager *m, struct manager_error *e)
+{
+	int r;
+
+	r = definition_store_load(m->store, manager_store_changed, m);
+	if (r < 0)
+		return manager_error_set(e, MANAGER_ERROR_KERNEL, r,
+					 "Failed to reload the definitions: %s", strerror(-r));
+	return 0;
+}

@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The model of parents: a record per parent name, present (read from sysfs,
+ * on any bus of the table) or only referred to by a definition or a device.
+ * A parent is forgotten when it is absent and nothing refers to it. When a
+ * parent changes, its devices are republished (their state and class follow
+ * it); when it leaves, the devices that ran on it are re-read.
+ */
+#include "log.h"
+#include "manager-internal.h"
+#include "mdev-parent.h"
+
+struct mparent *mparent_free(struct mparent *p)
+{
+	if (!p)
+		return NULL;
+	free(p->pub.name);
+	mdev_parent_done(&p->sys);
+	free(p);
+	return NULL;
+}
+
+bool parent_is_present(const struct manager *m, const char *name)
+{
+	struct mparent *p = name ? manager_find_parent(m, name) : NULL;
+
+	return p && p->pub.present;
+}
+
+const struct mdev_type *parent_find_type(const struct manager *m, const char *parent,
+					 const char *type)
+{
+	struct mparent *p = parent ? manager_find_parent(m, parent) : NULL;
+
+	if (!p || !p->pub.present || !type)
+		return NULL;
+	return mdev_parent_find_type(&p->sys, type);
+}
+
+/* A parent record for a name a definition or device refers to. */
+void parent_ensure(struct manager *m, const char *name)
+{
+	struct mparent *p;
+
+	if (!name || manager_find_parent(m, name))
+		return;
+	p = calloc(1, sizeof(*p));
+	if (!p || !(p->pub.name = strdup(name)) || manager_parents_insert(m, p) < 0) {
+		mparent_free(p);
+		log_oom();
+		return;
+	}
+	p->published = true;
+	manager_emit(m, MANAGER_OBJECT_PARENT, MANAGER_CHANGE_ADDED, name);
+}
+
+static bool parent_is_referenced(const struct manager *m, const char *name)
+{
+	const struct definition_entry *e;
+	size_t n;
+
+	e = definition_store_entries(m->store, &n);
+	for (size_t i = 0; i < n; i++)
+		if (streq(e[i].def->parent, name))
+			return true;
+	for (size_t i = 0; i < m->n_devices; i++) {
+		const struct mdevice *d = m->devices[i];
+
+		if (streq_ptr(d->pub.parent, name) ||
+		    (d->running && streq_ptr(d->run.parent, name)))
+			return true;
+	}
+	return false;
+}
+
+void parent_sync(struct manager *m, const char *name)
+{
+	struct mparent *p;
+
+	if (!name)
+		return;
+	p = manager_find_parent(m, name);
+	if (p && p->pub.present)
+		return;
+	if (!parent_is_referenced(m, name)) {
+		_cleanup_free_ char *id = NULL;
+
+		if (!p)
+			return;
+		/* @name may be the record's own: keep it for the callback. */
+		manager_parents_remove(m, p);
+		id = TAKE_PTR(p->pub.name);
+		mparent_free(p);
+		manager_emit(m, MANAGER_OBJECT_PARENT, MANAGER_CHANGE_REMOVED, id);
+		return;
+	}
+	parent_ensure(m, name);
+}
+
+static bool type_equal(const struct mdev_type *a, const struct mdev_type *b)
+{
+	return streq(a->id, b->id) && streq_ptr(a->name, b->name) &&
+	       streq_ptr(a->description, b->description) &&
+	       streq_ptr(a->device_api, b->device_api) &&
+	       a->available_instances == b->available_instances &&
+	       a->virtio_device_id == b->virtio_device_id && a->error == b->error;
+}
+
+/* Same types with the same device_api: what a device's class is derived from. */
+static bool parent_types_same_shape(const struct mdev_parent *a, const struct mdev_parent *b)
+{
+	if (a->n_types != b->n_types)
+		return false;
+	for (size_t i = 0; i < a->n_types; i++)
+		if (!streq(a->types[i].id, b->types[i].id) ||
+		    !streq_ptr(a->types[i].device_api, b->types[i].device_api))
+			return false;
+	return true;
+}
+
+static bool parent_sys_equal(const struct mdev_parent *a, const struct mdev_parent *b)
+{
+	if (a->bus != b->bus || a->n_types != b->n_types || a->error != b->error)
+		return false;
+	for (size_t i = 0; i < a->n_types; i++)
+		if (!type_equal(&a->types[i], &b->types[i]))
+			return false;
+	return true;
+}
+
+/* Read parent @name from the first bus that has it; false if none does. */
+static bool parent_read_any(const char *name, struct mdev_parent *ret)
+{
+	const struct mdev_bus *bus;
+	int r;
+
+	for (size_t i = 0; (bus = mdev_bus_get(i)); i++) {
+		r = mdev_parent_read(bus, name, ret, NULL);
+		if (r >= 0)
+			return true;
+		if (r != -ENODEV)
+			log_debug("Parent %s on bus %s is unreadable: %s", name, bus->name,
+				  strerror(-r));
+	}
+	return false;
+}
+
+/* The UUIDs of devices whose published parent is @name (a copy: syncing reorders). */
+static int devices_of_parent(const struct manager *m, const char *name,
+			     char (**ret)[UUID_STRING_LEN + 1], size_t *ret_n)
+{
+	char(*ids)[UUID_STRING_LEN + 1] = calloc(m->n_devices ? m->n_devices : 1, sizeof(*ids));
+	size_t n = 0;
+
+	if (!ids)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->n_devices; i++) {
+		const struct mdevice *d = m->devices[i];
+
+		if (streq_ptr(d->pub.parent, name) ||
+		    (d->running && streq_ptr(d->run.parent, name)))
+			memcpy(ids[n++], d->pub.uuid, UUID_STRING_LEN + 1);
+	}
+	*ret = ids;
+	*ret_n = n;
+	return 0;
+}
+
+/* A parent changed: its devices' state and class may follow; those that ran on it may be gone. */
+static void parent_devices_resync(struct manager *m, const char *name, bool present)
+{
+	_cleanup_free_ char(*ids)[UUID_STRING_LEN + 1] = NULL;
+	size_t n;
+
+	if (devices_of_parent(m, name, &ids, &n) < 0) {
+		log_oom();
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct mdevice *d = manager_find_device(m, ids[i]);
+
+		if (!d)
+			continue;
+		if (!present && d->running)
+			device_refresh(m, d);
+		device_sync(m, d);
+	}
+}
+
+bool parent_refresh(struct manager *m, const char *name)
+{
+	_cleanup_(mdev_parent_done) struct mdev_parent sys = {};
+	struct mparent *p = manager_find_parent(m, name);
+	bool present, changed, affects_devices;
+
+	present = parent_read_any(name, &sys);
+	if (!present && !p)
+		return false;
+	if (!p) {
+		p = calloc(1, sizeof(*p));
+		if (!p || !(p->pub.name = strdup(name)) || manager_parents_insert(m, p) < 0) {
+			mparent_free(p);
+			log_oom();
+			return present;
+		}
+	}
+	changed = !p->published || present != p->pub.present ||
+		  (present && !parent_sys_equal(&p->sys, &sys));
+	if (!changed)
+		return present;
+	/* Instance counts move with every create; only presence and types matter to devices. */
+	affects_devices = present != p->pub.present || !parent_types_same_shape(&p->sys, &sys);
+	mdev_parent_done(&p->sys);
+	if (present) {
+		p->sys = sys;
+		sys = (struct mdev_parent){};
+		p->pub.bus = p->sys.bus;
+	}
+	p->pub.present = present;
+	p->pub.types = p->sys.types;
+	p->pub.n_types = p->sys.n_types;
+	manager_emit(m, MANAGER_OBJECT_PARENT,
+		     p->published ? MANAGER_CHANGE_CHANGED : MANAGER_CHANGE_ADDED, name);
+	p->published = true;
+	if (affects_devices)
+		parent_devices_resync(m, name, present);
+	if (!present)
+		parent_sync(m, name); /* forgotten if nothing refers to it any more */
+	return present;
+}

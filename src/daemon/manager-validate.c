@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Checks on everything a caller hands the manager, before anything is written.
+ * Limits: names as name-check.h, at most MDEV_ATTRS_MAX (64) attributes (what
+ * one start writes; definition files may hold up to DEFINITION_ATTRS_MAX, and
+ * starting such a device fails with a message saying so), values of
+ * 1..MDEV_SYSFS_VALUE_MAX bytes without inner newlines (one sysfs store).
+ */
+#include "manager-internal.h"
+#include "mdev-device.h"
+#include "name-check.h"
+
+const char *manager_quote(const char *s, char buf[static MANAGER_QUOTE_MAX])
+{
+	size_t i;
+
+	s = strempty(s);
+	for (i = 0; s[i] && i < MANAGER_QUOTE_MAX - 4; i++)
+		buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	if (s[i]) {
+		memcpy(buf + i, "...", 3);
+		i += 3;
+	}
+	buf[i] = '\0';
+	return buf;
+}
+
+int manager_validate_uuid(const char *in, bool generate, char out[static UUID_STRING_LEN + 1],
+			  struct manager_error *e)
+{
+	char q[MANAGER_QUOTE_MAX];
+	int r;
+
+	if (generate && isempty(in)) {
+		r = uuid_generate(out);
+		return r < 0 ? manager_error_set(e, MANAGER_ERROR_KERNEL, r,
+						 "Failed to generate a UUID: %s", strerror(-r))
+			     : 0;
+	}
+	if (!in || uuid_normalize(in, out) < 0)
+		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
+					 "Invalid UUID '%s'", manager_quote(in, q));
+	return 0;
+}
+
+static int name_check(const char *what, const char *s, size_t max, struct manager_error *e)
+{
+	char q[MANAGER_QUOTE_MAX];
+
+	if (!name_is_valid(strempty(s), max))
+		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
+					 "Invalid %s name '%s': 1..%zu characters of "
+					 "[A-Za-z0-9_.:+@-], not starting with '.'",
+					 what, manager_quote(s, q), max);
+	return 0;
+}
+
+int manager_validate_parent(const char *parent, struct manager_error *e)
+{
+	return name_check("parent", parent, NAME_MAX_PARENT, e);
+}
+
+int manager_validate_type(const char *type, struct manager_error *e)
+{
+	return name_check("type", type, NAME_MAX_TYPE, e);
+}
+
+int manager_validate_attrs(const char *uuid, const struct definition_attr *a, size_t n,
+			   struct manager_error *e)
+{
+	char q[MANAGER_QUOTE_MAX];
+	const char *reason;
+
+	if (n > MDEV_ATTRS_MAX)
+		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, E2BIG,
+					 "Device %s: %zu attributes, at most %d are supported",
+					 uuid, n, MDEV_ATTRS_MAX);
+	if (n > 0 && !a)
+		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
+					 "Device %s: attribute list missing", uuid);
+	for (size_t i = 0; i < n; i++)
+		if (mdev_attr_validate(a[i].name, a[i].value, &reason) < 0)
+			return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
+						 "Device %s: attribute %zu '%s': %s", uuid, i,
+						 manager_quote(a[i].name, q), reason);
+	return 0;
+}

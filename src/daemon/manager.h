@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The daemon's model: every device it knows (defined, running, or both) and
+ * every parent, kept in memory and updated from three sources: the definition
+ * store (files dropped in, edited, removed), udev (parents and devices
+ * appearing and leaving, whoever made them) and its own operations. Readers
+ * (the D-Bus layer) never trigger a re-scan of directories or sysfs; they read
+ * what is here. Every change to a device or parent is reported through one
+ * callback, after the model has been updated.
+ *
+ * Operations are synchronous: a start writes to sysfs and returns when the
+ * kernel has answered. Failures return a negative errno and fill a
+ * struct manager_error whose kind maps one-to-one onto the D-Bus named errors
+ * and whose message names the object ("device 1234... on parent mvsim: ...").
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <systemd/sd-event.h>
+
+#include "definition-store.h"
+#include "definition.h"
+#include "mdev-bus.h"
+#include "mdev-parent.h"
+#include "uuid-util.h"
+
+enum device_state {
+	DEVICE_STATE_STOPPED,
+	DEVICE_STATE_STARTING,
+	DEVICE_STATE_RUNNING,
+	DEVICE_STATE_STOPPING,
+	DEVICE_STATE_WAITING_FOR_PARENT, /* auto, defined, parent absent */
+	DEVICE_STATE_FAILED, /* the last start failed; LastError says why */
+	_DEVICE_STATE_MAX,
+};
+
+/* "stopped", "starting", "running", "stopping", "waiting-for-parent", "failed" */
+const char *device_state_to_string(enum device_state s);
+
+enum manager_error_kind {
+	MANAGER_ERROR_NONE,
+	MANAGER_ERROR_NOT_FOUND, /* no such device (UUID unknown) */
+	MANAGER_ERROR_ALREADY_EXISTS, /* UUID already defined / already running */
+	MANAGER_ERROR_INVALID_ARGUMENT, /* bad UUID, name, attr, JSON, start, flags */
+	MANAGER_ERROR_PARENT_NOT_FOUND,
+	MANAGER_ERROR_TYPE_NOT_SUPPORTED,
+	MANAGER_ERROR_NO_INSTANCES, /* EUSERS from the kernel */
+	MANAGER_ERROR_BUSY, /* EBUSY: in use, or attribute not writable while bound */
+	MANAGER_ERROR_ACCESS_DENIED, /* used by the D-Bus layer; the manager never sets it */
+	MANAGER_ERROR_KERNEL, /* any other errno from sysfs or the filesystem */
+	_MANAGER_ERROR_MAX,
+};
+
+struct manager_error {
+	enum manager_error_kind kind;
+	char *message; /* owned; human, names the object; NULL when kind is NONE */
+};
+
+/* Free the message and reset to NONE. */
+void manager_error_done(struct manager_error *e);
+
+/* A node a bound device shows the host: ("net", "eth1"), ("block", "vda"),
+ * ("chardev", "/dev/vhost-mdev-0"). */
+struct managed_node {
+	char *kind;
+	char *name;
+};
+
+struct managed_device {
+	char uuid[UUID_STRING_LEN + 1];
+	char *parent; /* from the definition if defined, else from sysfs */
+	char *type; /* likewise */
+	char *class; /* "virtio", "vhost" on our bus, NULL if unknown (vfio, not running) */
+	enum definition_start start; /* MANUAL for a transient device */
+	bool defined; /* a definition file is in force for it */
+	bool active; /* a device with this UUID exists in sysfs */
+	enum device_state state;
+	char *last_error; /* NULL if none; cleared by a successful start */
+	/* The defined attributes in order; for a transient device, the ones it
+	 * was started with. */
+	struct definition_attr *attrs;
+	size_t n_attrs;
+	char *driver; /* bound driver, NULL while unbound or not running */
+	struct managed_node *nodes;
+	size_t n_nodes;
+};
+
+struct managed_parent {
+	char *name;
+	const struct mdev_bus *bus; /* NULL if only known from definitions */
+	bool present; /* registered in sysfs now */
+	struct mdev_type *types; /* as last read from sysfs; empty while absent */
+	size_t n_types;
+};
+
+struct manager;
+
+enum manager_object {
+	MANAGER_OBJECT_DEVICE,
+	MANAGER_OBJECT_PARENT,
+};
+
+enum manager_change {
+	MANAGER_CHANGE_ADDED, /* a new object (device UUID or parent name) exists */
+	MANAGER_CHANGE_CHANGED, /* one or more of its properties changed */
+	MANAGER_CHANGE_REMOVED, /* gone: neither defined nor running / parent forgotten */
+};
+
+/*
+ * Called after every change, with the device UUID or parent name. On REMOVED
+ * the object is already gone from the lookups below. The callback must not
+ * call manager operations (reads are fine).
+ */
+typedef void (*manager_change_fn)(struct manager *m, enum manager_object object,
+				  enum manager_change change, const char *id, void *userdata);
+
+int manager_new(sd_event *event, struct manager **ret);
+struct manager *manager_free(struct manager *m);
+static inline void manager_freep(struct manager **m)
+{
+	if (*m)
+		manager_free(*m);
+}
+#define _cleanup_manager_free_ _cleanup_(manager_freep)
+
+void manager_set_change_callback(struct manager *m, manager_change_fn fn, void *userdata);
+
+/*
+ * Load the definitions, read parents and running devices from sysfs, adopt
+ * running devices (never recreate them), start `auto` definitions whose parent
+ * is present and that are not running, mark the others waiting-for-parent,
+ * then watch the definition directories (inotify) and udev on the event loop.
+ * A missing udev (a fake root in a container) is logged and tolerated.
+ */
+int manager_startup(struct manager *m);
+
+/* Lookups, from memory. Devices sorted by UUID, parents by name. */
+size_t manager_n_devices(const struct manager *m);
+const struct managed_device *manager_device_at(const struct manager *m, size_t i);
+/* @uuid in any spelling uuid_normalize() accepts; NULL if unknown. */
+const struct managed_device *manager_get_device(const struct manager *m, const char *uuid);
+size_t manager_n_parents(const struct manager *m);
+const struct managed_parent *manager_parent_at(const struct manager *m, size_t i);
+const struct managed_parent *manager_get_parent(const struct manager *m, const char *name);
+/* Definition files that were skipped, with why (from the definition store). */
+const struct definition_bad_file *manager_bad_files(const struct manager *m, size_t *ret_n);
+
+/*
+ * Persist a definition in /etc/mdevvirtio.d/<parent>/<uuid>. @uuid NULL or ""
+ * generates one; *@ret_uuid (may be NULL) gets the normalised UUID, owned by
+ * the caller. @start "auto" or "manual". The parent need not be present; if it
+ * is, @type must be one it offers (TypeNotSupported otherwise). AlreadyExists
+ * if the UUID is already defined (on any parent).
+ */
+int manager_define(struct manager *m, const char *parent, const char *uuid, const char *type,
+		   const char *start, const struct definition_attr *attrs, size_t n_attrs,
+		   char **ret_uuid, struct manager_error *error);
+/* The same from one mdevctl JSON object (keys mdev_type, start, attrs). */
+int manager_define_json(struct manager *m, const char *parent, const char *uuid, const char *json,
+			char **ret_uuid, struct manager_error *error);
+/* Delete the definition; a running device keeps running (and stays known, transient). */
+int manager_undefine(struct manager *m, const char *uuid, struct manager_error *error);
+/* Start a defined device: create it with its attributes. AlreadyExists if running. */
+int manager_start(struct manager *m, const char *uuid, struct manager_error *error);
+/* Start a device without defining it. @uuid NULL or "" generates one. */
+int manager_start_transient(struct manager *m, const char *parent, const char *type,
+			    const char *uuid, const struct definition_attr *attrs, size_t n_attrs,
+			    char **ret_uuid, struct manager_error *error);
+/* Remove the running device. NotFound if the UUID is unknown, or if it is
+ * defined but not running (the message says "not running"). */
+int manager_stop(struct manager *m, const char *uuid, struct manager_error *error);
+
+#define MANAGER_MODIFY_LIVE 1u
+#define MANAGER_MODIFY_DEFINED 2u
+
+/* What Modify changes; NULL / -1 / !set_attrs leave a field as it is. */
+struct manager_changes {
+	const char *type;
+	int start; /* -1, or an enum definition_start */
+	bool set_attrs;
+	const struct definition_attr *attrs; /* replaces the whole list */
+	size_t n_attrs;
+};
+
+/*
+ * Modify the definition (flag DEFINED, the default when @flags is 0) and/or
+ * the running device (flag LIVE: attributes written to sysfs; the type cannot
+ * change live; our bus answers Busy while a driver is bound).
+ */
+int manager_modify(struct manager *m, const char *uuid, const struct manager_changes *changes,
+		   unsigned flags, struct manager_error *error);
+/* Re-read every definition directory now (what inotify does, all at once). */
+int manager_reload(struct manager *m, struct manager_error *error);

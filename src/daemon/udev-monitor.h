@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * A libudev monitor on the sd-event loop that hands every processed uevent
+ * ("udev" source, so udev rules have run and device nodes exist) to one
+ * callback as a plain struct, so whoever interprets the events can be tested
+ * without udev. No subsystem filter: parents of mediated devices can be on
+ * any subsystem (pci, mvsim, ...) and announce themselves with an
+ * MDEV_STATE property; the callback filters cheaply.
+ *
+ * The monitor owns its udev context and event source; freeing it detaches it.
+ */
+#pragma once
+
+#include <systemd/sd-event.h>
+
+struct uevent {
+	const char *action; /* "add", "remove", "change", "bind", "unbind", "move" */
+	const char *subsystem; /* NULL if the device has none */
+	const char *devpath; /* "/devices/..." without "/sys" */
+	const char *sysname; /* last component of devpath */
+	const char *mdev_state; /* MDEV_STATE property, or NULL */
+};
+
+/* @ev is NULL when events were lost (receive buffer overrun): rescan everything. */
+typedef void (*uevent_fn)(const struct uevent *ev, void *userdata);
+
+struct uevent_monitor;
+
+/* Connect to udev's netlink group and dispatch on @e. Fails if udev is unavailable. */
+int uevent_monitor_new(sd_event *e, uevent_fn fn, void *userdata, struct uevent_monitor **ret);
+struct uevent_monitor *uevent_monitor_free(struct uevent_monitor *u);

@@ -1,0 +1,169 @@
+# Golden-file cases for run-golden.sh: one "t NAME FIXTURE STDIN ARGS..." per
+# case. FIXTURE is in fixtures/, STDIN in input/ ("-" for none). Each case's
+# expected stdout, stderr (including the fixture backend's "> Method(...)"
+# call log) and exit status are in golden/NAME.out.
+# shellcheck shell=bash disable=SC2034
+
+U1=11111111-1111-1111-1111-111111111111
+U2=22222222-2222-2222-2222-222222222222
+U3=33333333-3333-3333-3333-333333333333
+U4=44444444-4444-4444-4444-444444444444
+UA=aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa
+UV=83c32df7-d52e-4ec1-9668-1f3c7e4df107
+UN=99999999-9999-9999-9999-999999999999
+
+# --- list
+t list                basic.json - list
+t list-verbose        basic.json - list -v
+t list-defined        basic.json - list --defined
+t list-defined-bundle basic.json - list -dv
+t list-parent         basic.json - list -p mvsim
+t list-parent-eq      basic.json - list --parent=mvsim -v
+t list-uuid           basic.json - list -u $U1
+t list-uuid-nomatch   basic.json - list -u $UN
+t list-json           basic.json - list --dumpjson
+t list-defined-json   basic.json - list --dumpjson --defined
+t list-uuid-json      basic.json - list --dumpjson -u $U1
+t list-uuid-upper-json basic.json - list -d --dumpjson --uuid=11111111111111111111111111111111
+t list-uuid-braced    basic.json - list -d -u '{83C32DF7-D52E-4EC1-9668-1F3C7E4DF107}'
+t list-uuid-urn       basic.json - list -d -u urn:uuid:83c32df7-d52e-4ec1-9668-1f3c7e4df107
+t list-nomatch-json   basic.json - list --dumpjson -u $UN
+t list-parent-json    basic.json - list --dumpjson -d -p 0000:00:03.0
+t list-empty          empty.json - list
+t list-empty-json     empty.json - list --dumpjson
+t list-empty-defined-json empty.json - list --dumpjson --defined
+t list-quoting-verbose quoting.json - list -v
+t list-quoting-json   quoting.json - list --dumpjson
+t lsmdev              basic.json - @lsmdevvirtio -d
+t daemon-down         daemon-down.json - list
+
+# --- types
+t types               basic.json - types
+t types-json          basic.json - types --dumpjson
+t types-parent        basic.json - types -p mvsim
+t types-parent-json   basic.json - types --parent=mvsim --dumpjson
+t types-absent-parent basic.json - types -p 0000:00:03.0
+t types-nomatch-json  basic.json - types -p nosuch --dumpjson
+t types-empty-json    empty.json - types --dumpjson
+t types-quoting       quoting.json - types
+t types-quoting-json  quoting.json - types --dumpjson
+
+# --- status
+t status-running      basic.json - status $U1
+t status-vhost        basic.json - status -u $UA
+t status-waiting      basic.json - status $U3
+t status-transient    basic.json - status $U4
+t status-json         basic.json - status --json $U1
+t status-unknown      basic.json - status $UN
+
+# --- define (libvirt: define --parent=P --jsonfile=/dev/stdin [--uuid=U])
+t define              basic.json - define -p mvsim -t mvsim-virtio_net
+t define-auto-uuid    basic.json - define -u $UN -p mvsim -t mvsim-virtio_net --auto
+t define-promote      basic.json - define -u $U4
+t define-promote-auto basic.json - define --uuid=$U4 -a
+t define-not-running  basic.json - define -u $UN
+t define-libvirt      basic.json libvirt-define.json define --parent=0000:00:02.0 --jsonfile=/dev/stdin
+t define-libvirt-uuid basic.json libvirt-define.json define --parent=0000:00:02.0 --jsonfile=/dev/stdin --uuid=$UN
+t define-jsonfile     basic.json - define -p mvsim --jsonfile input/net.json
+t define-exists       errors.json - define -u $U2 -p mvsim -t mvsim-vhost_net
+t define-denied       errors.json - define -p mvsim --jsonfile input/net.json
+
+# --- undefine (libvirt: undefine --uuid=U)
+t undefine            basic.json - undefine --uuid=$U2
+t undefine-parent     basic.json - undefine -u $U2 -p mvsim
+t undefine-wrong-parent basic.json - undefine -u $U2 -p 0000:00:02.0
+t undefine-unknown    errors.json - undefine -u $UN
+
+# --- modify (libvirt: modify --uuid U --auto|--manual;
+#     modify --parent=P --jsonfile=/dev/stdin --uuid=U [--defined] [--live])
+t modify-auto         basic.json - modify --uuid $U2 --auto
+t modify-manual       basic.json - modify --uuid $U1 --manual
+t modify-type         basic.json - modify -u $U2 -t mvsim-virtio_net
+t modify-addattr      basic.json - modify -u $U1 --addattr=mtu --value=9000
+t modify-addattr-index basic.json - modify -u $U1 --addattr mac --value 02:00:00:00:00:aa -i 0
+t modify-addattr-end  basic.json - modify -u $U1 --addattr x --value y --index=2
+t modify-delattr      basic.json - modify -u $U1 --delattr
+t modify-delattr-index basic.json - modify -u $U1 --delattr --index 0
+t modify-delattr-bad-index basic.json - modify -u $U1 --delattr --index 2
+t modify-addattr-bad-index basic.json - modify -u $U1 --addattr x --value y --index 3
+t modify-not-defined  basic.json - modify -u $U4 --auto
+t modify-libvirt-defined basic.json libvirt-update.json modify --parent=mvsim --jsonfile=/dev/stdin --uuid=$U1 --defined
+t modify-libvirt-live basic.json libvirt-update.json modify --parent=mvsim --jsonfile=/dev/stdin --uuid=$U1 --defined --live
+t modify-libvirt-live-only basic.json libvirt-update.json modify --parent=mvsim --jsonfile=/dev/stdin --uuid=$U1 --live
+t modify-live-stopped basic.json libvirt-update.json modify --parent=mvsim --jsonfile=/dev/stdin --uuid=$U2 --live
+t modify-wrong-parent basic.json libvirt-update.json modify --parent=0000:00:02.0 --jsonfile=/dev/stdin --uuid=$U1
+t modify-libvirt-probe basic.json - modify --defined --live --jsonfile b --help
+t modify-busy         errors.json - modify -u $U1 --manual
+
+# --- start (libvirt: start --parent=P --jsonfile=/dev/stdin [--uuid=U]; start --uuid=U)
+t start-libvirt       basic.json libvirt-define.json start --parent=0000:00:02.0 --jsonfile=/dev/stdin
+t start-libvirt-uuid  basic.json libvirt-define.json start --parent=0000:00:02.0 --jsonfile=/dev/stdin --uuid=$UN
+t start-uuid          basic.json - start --uuid=$U2
+t start-uuid-type-ok  basic.json - start -u $U2 -t mvsim-vhost_net
+t start-uuid-type-conflict basic.json - start -u $U2 -p mvsim -t mvsim-virtio_net
+t start-transient     basic.json - start -p mvsim -t mvsim-virtio_net
+t start-transient-uuid basic.json - start -u $UN -p mvsim -t mvsim-virtio_net
+t start-undefined     basic.json - start -u $UN
+t start-undefined-parent basic.json - start -u $UN -p mvsim
+t start-no-instances  errors.json - start -u $U2
+t start-bad-type      errors.json - start -p mvsim -t bogus
+
+# --- stop (libvirt: stop --uuid=U)
+t stop                basic.json - stop --uuid=$U1
+t stop-short          basic.json - stop -u $U1 -f
+t stop-denied         errors.json - stop -u $U1
+
+# --- start-parent-mdevs
+t start-parent-mdevs  basic.json - start-parent-mdevs mvsim
+t start-parent-mdevs-fail errors.json - start-parent-mdevs 0000:00:03.0
+
+# --- import
+t import              basic.json - import input/mdevctl.d
+t import-dry-run      basic.json - import -n input/mdevctl.d
+t import-missing      basic.json - import input/no-such-dir
+
+# --- help and version
+t help                basic.json - --help
+t help-verb           basic.json - list --help
+t help-modify         basic.json - modify -h
+t no-verb             basic.json -
+
+# --- bad input
+t bad-verb            basic.json - frobnicate
+t bad-option          basic.json - list --frob
+t bad-short-option    basic.json - list -x
+t option-wrong-verb   basic.json - stop -u $U1 --dumpjson
+t option-before-verb  basic.json - -d list
+t bad-uuid            basic.json - list -u xyz
+t bad-uuid-short      basic.json - stop -u 1234
+t missing-value       basic.json - list -p
+t missing-uuid        basic.json - stop
+t repeated-option     basic.json - list -u $U1 -u $U2
+t flag-with-value     basic.json - list --defined=yes
+t bad-parent-name     basic.json - define -p ../etc -t x
+t bad-index           basic.json - modify -u $U1 --delattr -i -1
+t define-nothing      basic.json - define
+t define-no-parent    basic.json - define -t mvsim-virtio_net -u $UN
+t define-no-type      basic.json - define -p mvsim
+t define-json-type    basic.json - define -p mvsim --jsonfile input/net.json -t x
+t define-json-no-parent basic.json - define -u $UN --jsonfile input/net.json
+t start-type-no-parent basic.json - start -t mvsim-virtio_net
+t start-nothing       basic.json - start
+t modify-nothing      basic.json - modify -u $U1
+t modify-value-alone  basic.json - modify -u $U1 --value 3
+t modify-auto-manual  basic.json - modify -u $U1 -a -m
+t modify-live-no-file basic.json - modify -u $U1 --live
+t modify-json-no-parent basic.json - modify -u $U1 --jsonfile input/net.json
+t extra-argument      basic.json - list extra
+t jsonfile-unreadable basic.json - define -p mvsim --jsonfile input/no-such-file.json
+t jsonfile-truncated  basic.json - define -p mvsim --jsonfile input/truncated.json
+t jsonfile-no-type    basic.json - start -p mvsim --jsonfile input/no-type.json
+t jsonfile-not-object basic.json - define -p mvsim --jsonfile input/not-object.json
+t jsonfile-attrs-not-array basic.json - define -p mvsim --jsonfile input/attrs-not-array.json
+t jsonfile-attr-two-keys basic.json - define -p mvsim --jsonfile input/attr-two-keys.json
+t jsonfile-attr-not-string basic.json - define -p mvsim --jsonfile input/attr-not-string.json
+t jsonfile-type-not-string basic.json - define -p mvsim --jsonfile input/type-not-string.json
+t jsonfile-empty-stdin basic.json - start --parent=mvsim --jsonfile=/dev/stdin
+t start-uuid-type-undefined basic.json - start -u $UN -t mvsim-virtio_net
+t modify-addattr-first basic.json - modify -u $U2 --addattr mac --value 02:00:00:00:00:02
+t modify-delattr-none basic.json - modify -u $U2 --delattr

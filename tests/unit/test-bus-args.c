@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The D-Bus argument readers (bus-args.c) on messages built locally: a bus
+ * on one end of a socketpair is enough to create and seal messages, no bus
+ * daemon is needed.
+ */
+#include <errno.h>
+#include <sys/socket.h>
+
+#include "bus-error.h"
+#include "bus-internal.h"
+#include "check-main.h"
+
+static sd_bus *bus;
+static int peer_fd = -1;
+
+static void setup(void)
+{
+	int fds[2];
+
+	ck_assert_int_eq(bus_error_register(), 0);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
+	ck_assert_int_ge(sd_bus_new(&bus), 0);
+	ck_assert_int_ge(sd_bus_set_fd(bus, fds[0], fds[0]), 0);
+	ck_assert_int_ge(sd_bus_start(bus), 0);
+	peer_fd = fds[1];
+}
+
+static void teardown(void)
+{
+	bus = sd_bus_close_unref(bus); /* never flush: the peer never answers */
+	close(peer_fd);
+}
+
+/* A sealed, rewound Modify-shaped call: the caller appends, we seal. */
+static sd_bus_message *new_call(void)
+{
+	sd_bus_message *m = NULL;
+
+	ck_assert_int_ge(sd_bus_message_new_method_call(bus, &m, "org.mdevvirtio1",
+							"/org/mdevvirtio1",
+							"org.mdevvirtio1.Manager", "Modify"),
+			 0);
+	return m;
+}
+
+static void seal(sd_bus_message *m)
+{
+	ck_assert_int_ge(sd_bus_message_seal(m, 1, 0), 0);
+	ck_assert_int_ge(sd_bus_message_rewind(m, true), 0);
+}
+
+START_TEST(attrs_read_in_order)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = new_call();
+	_cleanup_(bus_attrs_done) struct bus_attrs a = {};
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+
+	ck_assert_int_ge(
+	    sd_bus_message_append(m, "a(ss)", 2, "mac", "02:00:00:00:00:01", "mtu", "1500"), 0);
+	seal(m);
+	ck_assert_int_eq(bus_read_attrs(m, &a, &e), 0);
+	ck_assert_uint_eq(a.n, 2);
+	ck_assert_str_eq(a.attrs[0].name, "mac");
+	ck_assert_str_eq(a.attrs[1].value, "1500");
+}
+END_TEST
+
+static void expect_attrs_refused(const char *name, const char *value, const char *needle)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = new_call();
+	_cleanup_(bus_attrs_done) struct bus_attrs a = {};
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+
+	ck_assert_int_ge(sd_bus_message_append(m, "a(ss)", 1, name, value), 0);
+	seal(m);
+	ck_assert_int_eq(bus_read_attrs(m, &a, &e), -EINVAL);
+	ck_assert_str_eq(e.name, BUS_ERROR_INVALID_ARGUMENT);
+	ck_assert_msg(strstr(e.message, needle), "message '%s' lacks '%s'", e.message, needle);
+	sd_bus_error_free(&e);
+}
+
+START_TEST(bad_attrs_refused)
+{
+	char big[DEFINITION_VALUE_MAX + 2];
+
+	expect_attrs_refused("../mac", "x", "attribute name");
+	expect_attrs_refused("a/b", "x", "a/b");
+	expect_attrs_refused("", "x", "attribute name");
+	memset(big, 'v', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	expect_attrs_refused("mac", big, "longer than");
+}
+END_TEST
+
+START_TEST(too_many_attrs_refused)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = new_call();
+	_cleanup_(bus_attrs_done) struct bus_attrs a = {};
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+
+	ck_assert_int_ge(sd_bus_message_open_container(m, 'a', "(ss)"), 0);
+	for (int i = 0; i <= DEFINITION_ATTRS_MAX; i++)
+		ck_assert_int_ge(sd_bus_message_append(m, "(ss)", "k", "v"), 0);
+	ck_assert_int_ge(sd_bus_message_close_container(m), 0);
+	seal(m);
+	ck_assert_int_eq(bus_read_attrs(m, &a, &e), -EINVAL);
+	ck_assert(strstr(e.message, "Too many"));
+	sd_bus_error_free(&e);
+}
+END_TEST
+
+START_TEST(changes_read)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = new_call();
+	_cleanup_(bus_changes_done) struct bus_changes c = {};
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	unsigned flags = 99;
+
+	ck_assert_int_ge(sd_bus_message_append(m, "a{sv}u", 3, "type", "s", "mvsim-virtio_blk",
+					       "start", "s", "auto", "attrs", "a(ss)", 1,
+					       "capacity", "2048", 3),
+			 0);
+	seal(m);
+	ck_assert_int_eq(bus_read_changes(m, &c, &flags, &e), 0);
+	ck_assert_uint_eq(flags, 3);
+	ck_assert_str_eq(c.changes.type, "mvsim-virtio_blk");
+	ck_assert_int_eq(c.changes.start, DEFINITION_START_AUTO);
+	ck_assert(c.changes.set_attrs);
+	ck_assert_uint_eq(c.changes.n_attrs, 1);
+	ck_assert_str_eq(c.changes.attrs[0].name, "capacity");
+}
+END_TEST
+
+START_TEST(empty_attrs_clear)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = new_call();
+	_cleanup_(bus_changes_done) struct bus_changes c = {};
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	unsigned flags;
+
+	ck_assert_int_ge(sd_bus_message_append(m, "a{sv}u", 1, "attrs", "a(ss)", 0, 0), 0);
+	seal(m);
+	ck_assert_int_eq(bus_read_changes(m, &c, &flags, &e), 0);
+	ck_assert(c.changes.set_attrs);
+	ck_assert_uint_eq(c.changes.n_attrs, 0);
+	ck_assert_ptr_null(c.changes.type);
+	ck_assert_int_eq(c.changes.start, -1);
+}
+END_TEST
+
+/* Each case: one a{sv} entry built by the callback, flags, and the expected words. */
+static void expect_changes_refused(int n, const char *k1, const char *sig1, const char *v1,
+				   unsigned flags, const char *needle)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = new_call();
+	_cleanup_(bus_changes_done) struct bus_changes c = {};
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	unsigned f;
+
+	ck_assert_int_ge(sd_bus_message_open_container(m, 'a', "{sv}"), 0);
+	for (int i = 0; i < n; i++) {
+		ck_assert_int_ge(sd_bus_message_open_container(m, 'e', "sv"), 0);
+		ck_assert_int_ge(sd_bus_message_append(m, "s", k1), 0);
+		if (streq(sig1, "u"))
+			ck_assert_int_ge(sd_bus_message_append(m, "v", "u", 7), 0);
+		else
+			ck_assert_int_ge(sd_bus_message_append(m, "v", sig1, v1), 0);
+		ck_assert_int_ge(sd_bus_message_close_container(m), 0);
+	}
+	ck_assert_int_ge(sd_bus_message_close_container(m), 0);
+	ck_assert_int_ge(sd_bus_message_append(m, "u", flags), 0);
+	seal(m);
+	ck_assert_int_eq(bus_read_changes(m, &c, &f, &e), -EINVAL);
+	ck_assert_str_eq(e.name, BUS_ERROR_INVALID_ARGUMENT);
+	ck_assert_msg(strstr(e.message, needle), "message '%s' lacks '%s'", e.message, needle);
+	sd_bus_error_free(&e);
+}
+
+START_TEST(bad_changes_refused)
+{
+	expect_changes_refused(1, "colour", "s", "red", 2, "Unknown Modify key 'colour'");
+	expect_changes_refused(1, "type", "u", NULL, 2, "'type' must be of type 's'");
+	expect_changes_refused(1, "start", "u", NULL, 2, "'start'");
+	expect_changes_refused(1, "attrs", "s", "x", 2, "'attrs' must be of type 'a(ss)'");
+	expect_changes_refused(1, "start", "s", "sometimes", 2, "sometimes");
+	expect_changes_refused(1, "type", "s", "../x", 2, "Invalid type '../x'");
+	expect_changes_refused(2, "type", "s", "t", 2, "more than once");
+	expect_changes_refused(1, "type", "s", "t", 4, "flags");
+	expect_changes_refused(0, NULL, NULL, NULL, 1, "Nothing to modify");
+}
+END_TEST
+
+START_TEST(names_and_uuids)
+{
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	char uuid[UUID_STRING_LEN + 1];
+	char big[300];
+
+	ck_assert_int_eq(bus_check_name("mvsim", 128, "parent", &e), 0);
+	ck_assert_int_eq(bus_check_name("a/b", 128, "parent", &e), -EINVAL);
+	ck_assert(strstr(e.message, "parent 'a/b'"));
+	sd_bus_error_free(&e);
+	memset(big, 'p', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	ck_assert_int_eq(bus_check_name(big, 128, "parent", &e), -EINVAL);
+	ck_assert(strstr(e.message, "longer than 128"));
+	ck_assert_uint_lt(strlen(e.message), 200); /* the name is cut in the message */
+	sd_bus_error_free(&e);
+
+	ck_assert_int_eq(bus_check_uuid("", true, uuid, &e), 0);
+	ck_assert_str_eq(uuid, "");
+	ck_assert_int_eq(bus_check_uuid("", false, uuid, &e), -EINVAL);
+	sd_bus_error_free(&e);
+	ck_assert_int_eq(bus_check_uuid("AAAAAAAA222233334444555555555555", false, uuid, &e), 0);
+	ck_assert_str_eq(uuid, "aaaaaaaa-2222-3333-4444-555555555555");
+	ck_assert_int_eq(bus_check_uuid("not-a-uuid", true, uuid, &e), -EINVAL);
+	ck_assert_str_eq(e.name, BUS_ERROR_INVALID_ARGUMENT);
+	ck_assert(strstr(e.message, "'not-a-uuid'"));
+	sd_bus_error_free(&e);
+
+	ck_assert_int_eq(bus_check_start("manual", &e), DEFINITION_START_MANUAL);
+	ck_assert_int_eq(bus_check_start("auto", &e), DEFINITION_START_AUTO);
+	ck_assert_int_eq(bus_check_start("Auto", &e), -EINVAL);
+	sd_bus_error_free(&e);
+}
+END_TEST
+
+static Suite *bus_args_suite(void)
+{
+	Suite *s = suite_create("bus-args");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, attrs_read_in_order);
+	tcase_add_test(tc, bad_attrs_refused);
+	tcase_add_test(tc, too_many_attrs_refused);
+	tcase_add_test(tc, changes_read);
+	tcase_add_test(tc, empty_attrs_clear);
+	tcase_add_test(tc, bad_changes_refused);
+	tcase_add_test(tc, names_and_uuids);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN(bus_args_suite)

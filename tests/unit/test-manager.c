@@ -1,0 +1,895 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The daemon's model over a fake root: definitions on disk, a fake sysfs with
+ * the mvsim parent, and a fake kernel (fake-kernel.h) behind the real sysfs
+ * layer. Uevents are played by calling manager_handle_uevent() after changing
+ * the fake tree, as udev would report it; inotify is real.
+ */
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "check-main.h"
+#include "fake-kernel.h"
+#include "fake-sysfs.h"
+#include "manager-internal.h"
+#include "root-path.h"
+
+#define MVSIM "/sys/devices/virtual/mvsim/mvsim"
+#define MVSIM2 "/sys/devices/virtual/mvsim/mvsim2"
+#define ETC "/etc/mdevvirtio.d"
+#define U1 "11111111-1111-4111-8111-111111111111"
+#define U2 "22222222-2222-4222-8222-222222222222"
+#define U3 "33333333-3333-4333-8333-333333333333"
+#define U4 "44444444-4444-4444-8444-444444444444"
+#define U5 "55555555-5555-4555-8555-555555555555"
+#define DEADLINE_USEC (5 * 1000 * 1000)
+
+static char *root;
+static sd_event *event;
+static struct manager *m;
+static char *seen[256];
+static size_t n_seen;
+
+static void record(struct manager *mgr, enum manager_object object, enum manager_change change,
+		   const char *id, void *userdata)
+{
+	static const char *const changes[] = {"added", "changed", "removed"};
+	char *line;
+
+	/* Reads from the callback must see the change already made. */
+	if (object == MANAGER_OBJECT_DEVICE)
+		ck_assert((manager_get_device(mgr, id) != NULL) ==
+			  (change != MANAGER_CHANGE_REMOVED));
+	else
+		ck_assert((manager_get_parent(mgr, id) != NULL) ==
+			  (change != MANAGER_CHANGE_REMOVED));
+	if (n_seen >= ELEMENTSOF(seen))
+		return;
+	ck_assert_int_ge(asprintf(&line, "%s %s %s",
+				  object == MANAGER_OBJECT_DEVICE ? "device" : "parent",
+				  changes[change], id),
+			 0);
+	seen[n_seen++] = line;
+}
+
+static void seen_clear(void)
+{
+	for (size_t i = 0; i < n_seen; i++)
+		free(seen[i]);
+	n_seen = 0;
+}
+
+static bool seen_has(const char *line)
+{
+	for (size_t i = 0; i < n_seen; i++)
+		if (streq(seen[i], line))
+			return true;
+	return false;
+}
+
+static void assert_seen(const char *line)
+{
+	ck_assert_msg(seen_has(line), "no \"%s\" among %zu changes (first: %s)", line, n_seen,
+		      n_seen ? seen[0] : "none");
+}
+
+static void mvsim_types_add(const char *parent)
+{
+	static const struct fake_type types[] = {
+	    {"mvsim-virtio_net", "virtio_net", "loopback net", "virtio", 4, 1},
+	    {"mvsim-vhost_net", "vhost_net", "loopback net", "vhost", 4, 1},
+	    {"mvsim-virtio_blk", "virtio_blk", "ramdisk", "virtio", 0, 2},
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(types); i++)
+		fake_type_add("mdev_virtio", parent, &types[i]);
+}
+
+static void setup(void)
+{
+	root = fake_sysfs_new();
+	fake_bus_add("mdev_virtio");
+	fake_bus_add("mdev");
+	fake_parent_add("mdev_virtio", MVSIM, true);
+	mvsim_types_add("mvsim");
+	fake_mkdir("/etc");
+	fake_mkdir(ETC);
+	fake_kernel = (struct fake_kernel){};
+	ck_assert_int_ge(sd_event_new(&event), 0);
+	ck_assert_int_eq(manager_new(event, &m), 0);
+	manager_set_kernel_ops(m, &(struct manager_kernel_ops){.create = fake_kernel_create,
+							       .remove = fake_kernel_remove});
+	manager_set_change_callback(m, record, NULL);
+}
+
+static void teardown(void)
+{
+	m = manager_free(m);
+	event = sd_event_unref(event);
+	seen_clear();
+	fake_sysfs_free(TAKE_PTR(root));
+}
+
+static void startup(void)
+{
+	ck_assert_int_eq(manager_startup(m), 0);
+}
+
+static void def_file(const char *parent, const char *uuid, const char *json)
+{
+	_cleanup_free_ char *dir = NULL, *path = NULL;
+
+	ck_assert_int_ge(asprintf(&dir, ETC "/%s", parent), 0);
+	ck_assert_int_ge(asprintf(&path, "%s/%s", dir, uuid), 0);
+	fake_mkdir(dir);
+	fake_file_write(path, json);
+}
+
+static char *def_read(const char *parent, const char *uuid)
+{
+	_cleanup_free_ char *path = NULL;
+
+	ck_assert_int_ge(asprintf(&path, ETC "/%s/%s", parent, uuid), 0);
+	return fake_file_read(path);
+}
+
+static const struct managed_device *dev(const char *uuid)
+{
+	const struct managed_device *d = manager_get_device(m, uuid);
+
+	ck_assert_msg(d != NULL, "device %s unknown", uuid);
+	return d;
+}
+
+static void assert_state(const char *uuid, enum device_state want)
+{
+	const struct managed_device *d = dev(uuid);
+
+	ck_assert_msg(d->state == want, "%s: state %s, want %s (last error: %s)", uuid,
+		      device_state_to_string(d->state), device_state_to_string(want),
+		      strempty(d->last_error));
+}
+
+static bool running_in_sysfs(const char *uuid)
+{
+	_cleanup_free_ char *p = NULL;
+	struct stat st;
+
+	ck_assert_int_eq(root_pathf(&p, "/sys/bus/mdev_virtio/devices/%s", uuid), 0);
+	return stat(p, &st) == 0;
+}
+
+static void assert_error(int r, const struct manager_error *e, enum manager_error_kind kind,
+			 const char *needle)
+{
+	ck_assert_int_lt(r, 0);
+	ck_assert_msg(e->kind == kind, "error kind %d, want %d (%s)", e->kind, kind,
+		      strempty(e->message));
+	ck_assert_msg(e->message && strstr(e->message, needle), "message '%s' lacks '%s'",
+		      strempty(e->message), needle);
+}
+
+static const struct definition_attr mac_attr[] = {{(char *)"mac", (char *)"02:00:00:00:00:01"}};
+
+static const char *const auto_net = "{\"mdev_type\": \"mvsim-virtio_net\", \"start\": \"auto\"}";
+static const char *const manual_net =
+    "{\"mdev_type\": \"mvsim-virtio_net\", \"start\": \"manual\", \"attrs\": [{\"mac\": "
+    "\"02:00:00:00:00:09\"}]}";
+
+START_TEST(define_start_stop_undefine)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	_cleanup_free_ char *uuid = NULL, *json = NULL, *created = NULL;
+	const struct managed_device *d;
+	const struct managed_parent *p;
+
+	startup();
+	ck_assert_int_eq(
+	    manager_define(m, "mvsim", NULL, "mvsim-virtio_net", "manual", mac_attr, 1, &uuid, &e),
+	    0);
+	ck_assert(uuid_is_normalized(uuid));
+	{
+		_cleanup_free_ char *line = NULL;
+
+		ck_assert_int_ge(asprintf(&line, "device added %s", uuid), 0);
+		assert_seen(line);
+	}
+	json = def_read("mvsim", uuid);
+	ck_assert_ptr_nonnull(json);
+	ck_assert_ptr_nonnull(strstr(json, "\"mac\": \"02:00:00:00:00:01\""));
+	d = dev(uuid);
+	ck_assert(d->defined && !d->active);
+	ck_assert_str_eq(d->parent, "mvsim");
+	ck_assert_str_eq(d->type, "mvsim-virtio_net");
+	ck_assert_str_eq(d->class, "virtio"); /* from the type, before it runs */
+	ck_assert_int_eq(d->start, DEFINITION_START_MANUAL);
+	ck_assert_uint_eq(d->n_attrs, 1);
+	assert_state(uuid, DEVICE_STATE_STOPPED);
+
+	seen_clear();
+	ck_assert_int_eq(manager_start(m, uuid, &e), 0);
+	ck_assert(running_in_sysfs(uuid));
+	created = fake_file_read(MVSIM "/"
+				       "mdev_supported_types/mvsim-virtio_net/create");
+	ck_assert_str_eq(created, uuid);
+	d = dev(uuid);
+	ck_assert(d->active);
+	assert_state(uuid, DEVICE_STATE_RUNNING);
+	ck_assert_str_eq(d->driver, "virtio_mdev");
+	ck_assert_uint_eq(d->n_nodes, 1);
+	ck_assert_str_eq(d->nodes[0].kind, "net");
+	ck_assert_str_eq(d->nodes[0].name, "eth1");
+	{
+		_cleanup_free_ char *mac = NULL, *path = NULL;
+
+		ck_assert_int_ge(asprintf(&path, MVSIM "/%s/mac", uuid), 0);
+		mac = fake_file_read(path);
+		ck_assert_str_eq(mac, "02:00:00:00:00:01");
+	}
+	p = manager_get_parent(m, "mvsim");
+	ck_assert(p && p->present && p->n_types == 3);
+
+	/* Already running: the kernel is not asked again. */
+	ck_assert_int_lt(manager_start(m, uuid, &e), 0);
+	ck_assert_int_eq(e.kind, MANAGER_ERROR_ALREADY_EXISTS);
+	ck_assert_int_eq(fake_kernel.create_calls, 1);
+
+	ck_assert_int_eq(manager_stop(m, uuid, &e), 0);
+	ck_assert(!running_in_sysfs(uuid));
+	d = dev(uuid);
+	ck_assert(!d->active && d->driver == NULL && d->n_nodes == 0);
+	assert_state(uuid, DEVICE_STATE_STOPPED);
+
+	seen_clear();
+	ck_assert_int_eq(manager_undefine(m, uuid, &e), 0);
+	ck_assert_ptr_null(manager_get_device(m, uuid));
+	ck_assert_ptr_null(def_read("mvsim", uuid));
+	{
+		_cleanup_free_ char *line = NULL;
+
+		ck_assert_int_ge(asprintf(&line, "device removed %s", uuid), 0);
+		assert_seen(line);
+	}
+}
+END_TEST
+
+START_TEST(define_with_uuid_any_spelling_and_json)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	_cleanup_free_ char *uuid = NULL, *json = NULL;
+
+	startup();
+	ck_assert_int_eq(manager_define(m, "mvsim", "{11111111111141118111111111111111}",
+					"mvsim-vhost_net", "auto", NULL, 0, &uuid, &e),
+			 0);
+	ck_assert_str_eq(uuid, U1);
+	ck_assert_int_eq(dev(U1)->start, DEFINITION_START_AUTO);
+	ck_assert_str_eq(dev(U1)->class, "vhost");
+	free(uuid);
+	uuid = NULL;
+	ck_assert_int_eq(manager_define_json(m, "mvsim", U2, manual_net, &uuid, &e), 0);
+	ck_assert_str_eq(uuid, U2);
+	json = def_read("mvsim", U2);
+	ck_assert_ptr_nonnull(strstr(json, "02:00:00:00:00:09"));
+	ck_assert_str_eq(dev(U2)->attrs[0].value, "02:00:00:00:00:09");
+
+	/* The same UUID again, on any parent. */
+	assert_error(manager_define(m, "other", U1, "t", "manual", NULL, 0, NULL, &e), &e,
+		     MANAGER_ERROR_ALREADY_EXISTS, U1);
+	assert_error(manager_define_json(m, "mvsim", U2, manual_net, NULL, &e), &e,
+		     MANAGER_ERROR_ALREADY_EXISTS, U2);
+	/* Bad JSON says what is wrong. */
+	assert_error(manager_define_json(m, "mvsim", U3, "{\"mdev_type\": 1}", NULL, &e), &e,
+		     MANAGER_ERROR_INVALID_ARGUMENT, U3);
+	ck_assert_ptr_null(manager_get_device(m, U3));
+}
+END_TEST
+
+START_TEST(define_checks_type_only_on_present_parent)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	const struct managed_parent *p;
+
+	startup();
+	assert_error(manager_define(m, "mvsim", U1, "no-such-type", "manual", NULL, 0, NULL, &e),
+		     &e, MANAGER_ERROR_TYPE_NOT_SUPPORTED, "no-such-type");
+	ck_assert_ptr_null(def_read("mvsim", U1));
+	/* A parent that may appear later: accepted, as mdevctl does, and waiting if auto. */
+	ck_assert_int_eq(manager_define(m, "later", U1, "whatever", "auto", NULL, 0, NULL, &e), 0);
+	assert_state(U1, DEVICE_STATE_WAITING_FOR_PARENT);
+	p = manager_get_parent(m, "later");
+	ck_assert(p && !p->present && p->bus == NULL && p->n_types == 0);
+	assert_seen("parent added later");
+	/* Forgotten with its last definition. */
+	ck_assert_int_eq(manager_undefine(m, U1, &e), 0);
+	ck_assert_ptr_null(manager_get_parent(m, "later"));
+	assert_seen("parent removed later");
+}
+END_TEST
+
+START_TEST(bad_input_is_refused)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	char big[MDEV_SYSFS_VALUE_MAX + 2];
+	struct definition_attr many[MDEV_ATTRS_MAX + 1];
+	struct definition_attr a;
+
+	startup();
+	assert_error(manager_define(m, "mvsim", "not-a-uuid", "mvsim-virtio_net", "manual", NULL, 0,
+				    NULL, &e),
+		     &e, MANAGER_ERROR_INVALID_ARGUMENT, "not-a-uuid");
+	assert_error(
+	    manager_define(m, "../etc", U1, "mvsim-virtio_net", "manual", NULL, 0, NULL, &e), &e,
+	    MANAGER_ERROR_INVALID_ARGUMENT, "parent");
+	assert_error(manager_define(m, "mvsim", U1, "a/b", "manual", NULL, 0, NULL, &e), &e,
+		     MANAGER_ERROR_INVALID_ARGUMENT, "type");
+	assert_error(
+	    manager_define(m, "mvsim", U1, "mvsim-virtio_net", "sometimes", NULL, 0, NULL, &e), &e,
+	    MANAGER_ERROR_INVALID_ARGUMENT, "sometimes");
+	a = (struct definition_attr){(char *)"../../remove", (char *)"1"};
+	assert_error(manager_define(m, "mvsim", U1, "mvsim-virtio_net", "manual", &a, 1, NULL, &e),
+		     &e, MANAGER_ERROR_INVALID_ARGUMENT, "attribute");
+	a = (struct definition_attr){(char *)"remove", (char *)"1"};
+	assert_error(manager_start_transient(m, "mvsim", "mvsim-virtio_net", U1, &a, 1, NULL, &e),
+		     &e, MANAGER_ERROR_INVALID_ARGUMENT, "remove");
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	a = (struct definition_attr){(char *)"mac", big};
+	assert_error(manager_define(m, "mvsim", U1, "mvsim-virtio_net", "manual", &a, 1, NULL, &e),
+		     &e, MANAGER_ERROR_INVALID_ARGUMENT, "mac");
+	for (size_t i = 0; i < ELEMENTSOF(many); i++)
+		many[i] = (struct definition_attr){(char *)"mac", (char *)"x"};
+	assert_error(manager_define(m, "mvsim", U1, "mvsim-virtio_net", "manual", many,
+				    ELEMENTSOF(many), NULL, &e),
+		     &e, MANAGER_ERROR_INVALID_ARGUMENT, "at most 64");
+	/* The limit itself is fine. */
+	ck_assert_int_eq(manager_define(m, "mvsim", U1, "mvsim-virtio_net", "manual", many,
+					MDEV_ATTRS_MAX, NULL, &e),
+			 0);
+	assert_error(manager_modify(m, U1, &(struct manager_changes){.start = -1}, 8, &e), &e,
+		     MANAGER_ERROR_INVALID_ARGUMENT, "flags");
+	assert_error(manager_modify(m, U1, &(struct manager_changes){.start = 7}, 0, &e), &e,
+		     MANAGER_ERROR_INVALID_ARGUMENT, "start");
+	assert_error(manager_start(m, "../../x", &e), &e, MANAGER_ERROR_INVALID_ARGUMENT, "UUID");
+	assert_error(manager_stop(m, NULL, &e), &e, MANAGER_ERROR_INVALID_ARGUMENT, "UUID");
+	/* Nothing of the refused calls reached the disk or the kernel. */
+	ck_assert_int_eq(fake_kernel.create_calls, 0);
+	ck_assert_uint_eq(manager_n_devices(m), 1);
+}
+END_TEST
+
+START_TEST(error_kinds_from_the_kernel)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+
+	startup();
+	assert_error(
+	    manager_start_transient(m, "nosuch", "mvsim-virtio_net", U1, NULL, 0, NULL, &e), &e,
+	    MANAGER_ERROR_PARENT_NOT_FOUND, "nosuch");
+	assert_error(manager_start_transient(m, "MVSIM", "mvsim-virtio_net", U1, NULL, 0, NULL, &e),
+		     &e, MANAGER_ERROR_PARENT_NOT_FOUND, "did you mean 'mvsim'");
+	assert_error(manager_start_transient(m, "mvsim", "mvsim-nope", U1, NULL, 0, NULL, &e), &e,
+		     MANAGER_ERROR_TYPE_NOT_SUPPORTED, "mvsim-nope");
+	assert_error(manager_start_transient(m, "mvsim", "mvsim-virtio_blk", U1, NULL, 0, NULL, &e),
+		     &e, MANAGER_ERROR_NO_INSTANCES, "EUSERS");
+	ck_assert_ptr_null(manager_get_device(m, U1)); /* a transient that never ran is not kept */
+
+	fake_kernel.create_fail = EIO;
+	assert_error(manager_start_transient(m, "mvsim", "mvsim-virtio_net", U1, NULL, 0, NULL, &e),
+		     &e, MANAGER_ERROR_KERNEL, "EIO");
+	fake_kernel.create_fail = EINVAL;
+	assert_error(manager_start_transient(m, "mvsim", "mvsim-virtio_net", U1, NULL, 0, NULL, &e),
+		     &e, MANAGER_ERROR_INVALID_ARGUMENT, "mvsim");
+
+	ck_assert_int_eq(
+	    manager_start_transient(m, "mvsim", "mvsim-virtio_net", U1, mac_attr, 1, NULL, &e), 0);
+	assert_error(manager_start_transient(m, "mvsim", "mvsim-virtio_net", U1, NULL, 0, NULL, &e),
+		     &e, MANAGER_ERROR_ALREADY_EXISTS, U1);
+	fake_kernel.remove_fail = EBUSY;
+	assert_error(manager_stop(m, U1, &e), &e, MANAGER_ERROR_BUSY, U1);
+	ck_assert(dev(U1)->active);
+
+	assert_error(manager_start(m, U2, &e), &e, MANAGER_ERROR_NOT_FOUND, U2);
+	assert_error(manager_stop(m, U2, &e), &e, MANAGER_ERROR_NOT_FOUND, U2);
+	assert_error(manager_undefine(m, U2, &e), &e, MANAGER_ERROR_NOT_FOUND, U2);
+	assert_error(manager_modify(m, U2, &(struct manager_changes){.start = 1}, 0, &e), &e,
+		     MANAGER_ERROR_NOT_FOUND, U2);
+	ck_assert_int_eq(
+	    manager_define(m, "mvsim", U2, "mvsim-virtio_net", "manual", NULL, 0, NULL, &e), 0);
+	assert_error(manager_stop(m, U2, &e), &e, MANAGER_ERROR_NOT_FOUND, "not running");
+	/* A transient device has no definition to start or modify. */
+	assert_error(manager_modify(m, U1, &(struct manager_changes){.start = 1}, 0, &e), &e,
+		     MANAGER_ERROR_NOT_FOUND, "not defined");
+}
+END_TEST
+
+START_TEST(failed_start_is_recorded_and_cleared)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+
+	startup();
+	ck_assert_int_eq(
+	    manager_define(m, "mvsim", U1, "mvsim-virtio_blk", "manual", NULL, 0, NULL, &e), 0);
+	assert_error(manager_start(m, U1, &e), &e, MANAGER_ERROR_NO_INSTANCES, "mvsim-virtio_blk");
+	assert_state(U1, DEVICE_STATE_FAILED);
+	ck_assert_ptr_nonnull(strstr(dev(U1)->last_error, "No instances"));
+	/* Instances become available: the next start works and clears the error. */
+	fake_file_write(MVSIM "/mdev_supported_types/mvsim-virtio_blk/available_instances", "1\n");
+	ck_assert_int_eq(manager_start(m, U1, &e), 0);
+	assert_state(U1, DEVICE_STATE_RUNNING);
+	ck_assert_ptr_null(dev(U1)->last_error);
+	ck_assert_str_eq(dev(U1)->nodes[0].kind, "block");
+}
+END_TEST
+
+START_TEST(too_many_attrs_in_a_file_fail_on_start)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	_cleanup_free_ char *json = NULL;
+	size_t n = 0;
+	FILE *f;
+
+	f = open_memstream(&json, &n);
+	fputs("{\"mdev_type\": \"mvsim-virtio_net\", \"start\": \"manual\", \"attrs\": [", f);
+	for (int i = 0; i <= MDEV_ATTRS_MAX; i++)
+		fprintf(f, "%s{\"mac\": \"x\"}", i ? ", " : "");
+	fputs("]}", f);
+	fclose(f);
+	def_file("mvsim", U1, json);
+	startup();
+	ck_assert_uint_eq(dev(U1)->n_attrs, MDEV_ATTRS_MAX + 1);
+	assert_error(manager_start(m, U1, &e), &e, MANAGER_ERROR_INVALID_ARGUMENT, "at most 64");
+	assert_state(U1, DEVICE_STATE_FAILED);
+	ck_assert_int_eq(fake_kernel.create_calls, 0);
+}
+END_TEST
+
+START_TEST(startup_reconciles)
+{
+	const struct managed_device *d;
+
+	/* U1 runs and is defined auto: adopted, never recreated. */
+	def_file("mvsim", U1, auto_net);
+	fake_device_add("mdev_virtio", "mvsim", "mvsim-virtio_net", U1, "virtio", "virtio_mdev",
+			NULL, true);
+	/* U2 auto, parent present, not running: started. */
+	def_file("mvsim", U2, auto_net);
+	/* U3 auto on an absent parent: waiting. */
+	def_file("gone", U3, auto_net);
+	/* U4 manual: left stopped. */
+	def_file("mvsim", U4, manual_net);
+	/* U5 runs without a definition: adopted as transient. */
+	fake_device_add("mdev_virtio", "mvsim", "mvsim-vhost_net", U5, "vhost", NULL, NULL, true);
+	/* A bad file is reported and hides nothing. */
+	def_file("mvsim", "66666666-6666-4666-8666-666666666666", "{ not json");
+
+	startup();
+	ck_assert_int_eq(fake_kernel.create_calls, 1);
+	ck_assert_str_eq(fake_kernel.last_created, U2);
+	assert_state(U1, DEVICE_STATE_RUNNING);
+	ck_assert_str_eq(dev(U1)->driver, "virtio_mdev");
+	assert_state(U2, DEVICE_STATE_RUNNING);
+	ck_assert(running_in_sysfs(U2));
+	assert_state(U3, DEVICE_STATE_WAITING_FOR_PARENT);
+	assert_state(U4, DEVICE_STATE_STOPPED);
+	d = dev(U5);
+	ck_assert(d->active && !d->defined);
+	ck_assert_str_eq(d->type, "mvsim-vhost_net");
+	ck_assert_str_eq(d->class, "vhost");
+	ck_assert_int_eq(d->start, DEFINITION_START_MANUAL);
+	ck_assert_uint_eq(manager_n_devices(m), 5);
+	/* Sorted by UUID. */
+	ck_assert_str_eq(manager_device_at(m, 0)->uuid, U1);
+	ck_assert_str_eq(manager_device_at(m, 4)->uuid, U5);
+	ck_assert_ptr_null(manager_device_at(m, 5));
+	/* Parents sorted by name: the absent one known from its definition. */
+	ck_assert_uint_eq(manager_n_parents(m), 2);
+	ck_assert_str_eq(manager_parent_at(m, 0)->name, "gone");
+	ck_assert(!manager_parent_at(m, 0)->present);
+	ck_assert_str_eq(manager_parent_at(m, 1)->name, "mvsim");
+	ck_assert_str_eq(manager_parent_at(m, 1)->bus->name, "mdev_virtio");
+	{
+		size_t n;
+
+		manager_bad_files(m, &n);
+		ck_assert_uint_eq(n, 1);
+	}
+}
+END_TEST
+
+START_TEST(startup_twice_refused)
+{
+	startup();
+	ck_assert_int_eq(manager_startup(m), -EBUSY);
+}
+END_TEST
+
+/* Run the loop until @line was reported or the deadline passed. */
+static void loop_until_seen(const char *line)
+{
+	uint64_t start, now;
+
+	ck_assert_int_ge(sd_event_now(event, CLOCK_MONOTONIC, &start), 0);
+	for (now = start; !seen_has(line) && now - start < DEADLINE_USEC;) {
+		ck_assert_int_ge(sd_event_run(event, DEADLINE_USEC), 0);
+		ck_assert_int_ge(sd_event_now(event, CLOCK_MONOTONIC, &now), 0);
+	}
+	assert_seen(line);
+}
+
+START_TEST(dropped_in_file_is_picked_up)
+{
+	startup();
+	def_file("mvsim", U1, manual_net);
+	loop_until_seen("device added " U1);
+	ck_assert(dev(U1)->defined);
+	ck_assert_str_eq(dev(U1)->attrs[0].value, "02:00:00:00:00:09");
+	/* Edited by hand. */
+	seen_clear();
+	def_file("mvsim", U1, auto_net);
+	loop_until_seen("device changed " U1);
+	ck_assert_int_eq(dev(U1)->start, DEFINITION_START_AUTO);
+	ck_assert_uint_eq(dev(U1)->n_attrs, 0);
+	/* Definitions are not started by being dropped in (mdevctl define never starts). */
+	ck_assert_int_eq(fake_kernel.create_calls, 0);
+	seen_clear();
+	fake_unlink(ETC "/mvsim/" U1);
+	loop_until_seen("device removed " U1);
+	ck_assert_ptr_null(manager_get_device(m, U1));
+}
+END_TEST
+
+START_TEST(reload_rereads)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+
+	startup();
+	def_file("mvsim", U1, manual_net);
+	ck_assert_int_eq(manager_reload(m, &e), 0);
+	ck_assert(dev(U1)->defined); /* at once, without running the loop */
+	assert_seen("device added " U1);
+}
+END_TEST
+
+START_TEST(undefine_keeps_running_device)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+
+	startup();
+	ck_assert_int_eq(
+	    manager_define(m, "mvsim", U1, "mvsim-virtio_net", "auto", mac_attr, 1, NULL, &e), 0);
+	ck_assert_int_eq(manager_start(m, U1, &e), 0);
+	seen_clear();
+	ck_assert_int_eq(manager_undefine(m, U1, &e), 0);
+	assert_seen("device changed " U1);
+	ck_assert(!dev(U1)->defined && dev(U1)->active);
+	ck_assert(running_in_sysfs(U1));
+	/* It keeps the attributes it was started with. */
+	ck_assert_uint_eq(dev(U1)->n_attrs, 1);
+	ck_assert_str_eq(dev(U1)->attrs[0].name, "mac");
+	seen_clear();
+	ck_assert_int_eq(manager_stop(m, U1, &e), 0);
+	assert_seen("device removed " U1);
+	ck_assert_ptr_null(manager_get_device(m, U1));
+}
+END_TEST
+
+START_TEST(modify_definition_and_live)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	static const struct definition_attr mtu[] = {{(char *)"mtu", (char *)"9000"}};
+	_cleanup_free_ char *json = NULL, *v = NULL;
+
+	startup();
+	ck_assert_int_eq(
+	    manager_define(m, "mvsim", U1, "mvsim-virtio_net", "manual", mac_attr, 1, NULL, &e), 0);
+	seen_clear();
+	ck_assert_int_eq(manager_modify(m, U1,
+					&(struct manager_changes){.start = DEFINITION_START_AUTO,
+								  .set_attrs = true,
+								  .attrs = mtu,
+								  .n_attrs = 1},
+					0, &e),
+			 0);
+	assert_seen("device changed " U1);
+	json = def_read("mvsim", U1);
+	ck_assert_ptr_nonnull(strstr(json, "\"start\": \"auto\""));
+	ck_assert_ptr_nonnull(strstr(json, "\"mtu\": \"9000\""));
+	ck_assert_ptr_null(strstr(json, "mac"));
+	assert_error(manager_modify(m, U1,
+				    &(struct manager_changes){.type = "mvsim-nope", .start = -1}, 0,
+				    &e),
+		     &e, MANAGER_ERROR_TYPE_NOT_SUPPORTED, "mvsim-nope");
+	assert_error(
+	    manager_modify(m, U1, &(struct manager_changes){.start = -1}, MANAGER_MODIFY_LIVE, &e),
+	    &e, MANAGER_ERROR_NOT_FOUND, "not running");
+
+	ck_assert_int_eq(manager_start(m, U1, &e), 0);
+	/* Live: written to sysfs, the definition untouched. */
+	ck_assert_int_eq(
+	    manager_modify(m, U1,
+			   &(struct manager_changes){
+			       .start = -1, .set_attrs = true, .attrs = mtu, .n_attrs = 1},
+			   MANAGER_MODIFY_LIVE, &e),
+	    0);
+	fake_file_write(MVSIM "/" U1 "/mtu", "1500");
+	ck_assert_int_eq(
+	    manager_modify(m, U1,
+			   &(struct manager_changes){
+			       .start = -1, .set_attrs = true, .attrs = mtu, .n_attrs = 1},
+			   MANAGER_MODIFY_LIVE, &e),
+	    0);
+	v = fake_file_read(MVSIM "/" U1 "/mtu");
+	ck_assert_str_eq(v, "9000");
+	{
+		/* A value the device already has is not written again (the kernel
+		 * refuses a mac write while bound, even of the same mac). */
+		_cleanup_free_ char *mtu_path = NULL;
+		struct timespec old[2] = {{.tv_sec = 1000}, {.tv_sec = 1000}};
+		struct stat st;
+
+		ck_assert_int_ge(asprintf(&mtu_path, "%s" MVSIM "/" U1 "/mtu", root_get()), 0);
+		ck_assert_int_eq(utimensat(AT_FDCWD, mtu_path, old, 0), 0);
+		ck_assert_int_eq(
+		    manager_modify(m, U1,
+				   &(struct manager_changes){
+				       .start = -1, .set_attrs = true, .attrs = mtu, .n_attrs = 1},
+				   MANAGER_MODIFY_LIVE, &e),
+		    0);
+		ck_assert_int_eq(stat(mtu_path, &st), 0);
+		ck_assert_int_eq(st.st_mtim.tv_sec, 1000);
+	}
+	assert_error(
+	    manager_modify(m, U1,
+			   &(struct manager_changes){
+			       .start = -1, .set_attrs = true, .attrs = mac_attr, .n_attrs = 1},
+			   MANAGER_MODIFY_LIVE, &e),
+	    &e, MANAGER_ERROR_INVALID_ARGUMENT, "no attribute 'mac'");
+	assert_error(
+	    manager_modify(m, U1, &(struct manager_changes){.type = "mvsim-vhost_net", .start = -1},
+			   MANAGER_MODIFY_LIVE, &e),
+	    &e, MANAGER_ERROR_INVALID_ARGUMENT, "cannot change");
+}
+END_TEST
+
+/* Play udev: the uevent for @sysname at @devpath. */
+static void uevent(const char *action, const char *subsystem, const char *devpath,
+		   const char *mdev_state)
+{
+	struct uevent ev = {.action = action,
+			    .subsystem = subsystem,
+			    .devpath = devpath,
+			    .sysname = strrchr(devpath, '/') + 1,
+			    .mdev_state = mdev_state};
+
+	manager_handle_uevent(m, &ev);
+}
+
+START_TEST(parent_appears_and_leaves)
+{
+	startup();
+	def_file("mvsim2", U1, auto_net);
+	def_file("mvsim2", U2, manual_net);
+	loop_until_seen("device added " U2);
+	assert_state(U1, DEVICE_STATE_WAITING_FOR_PARENT);
+	ck_assert(!manager_get_parent(m, "mvsim2")->present);
+
+	seen_clear();
+	fake_parent_add("mdev_virtio", MVSIM2, true);
+	mvsim_types_add("mvsim2");
+	uevent("change", "mvsim", "/devices/virtual/mvsim/mvsim2", "registered");
+	assert_seen("parent changed mvsim2");
+	ck_assert(manager_get_parent(m, "mvsim2")->present);
+	assert_state(U1, DEVICE_STATE_RUNNING); /* auto started */
+	assert_state(U2, DEVICE_STATE_STOPPED);
+	ck_assert_int_eq(fake_kernel.create_calls, 1);
+	/* A duplicate announcement (add + change) starts nothing twice. */
+	uevent("add", "mvsim", "/devices/virtual/mvsim/mvsim2", NULL);
+	ck_assert_int_eq(fake_kernel.create_calls, 1);
+
+	/* The parent unregisters: the kernel removed its devices first. */
+	seen_clear();
+	fake_device_remove("mdev_virtio", "mvsim2", U1);
+	fake_unlink("/sys/class/mdev_virtio_bus/mvsim2");
+	uevent("change", "mvsim", "/devices/virtual/mvsim/mvsim2", "unregistered");
+	assert_seen("parent changed mvsim2");
+	assert_seen("device changed " U1);
+	ck_assert(!manager_get_parent(m, "mvsim2")->present);
+	ck_assert_uint_eq(manager_get_parent(m, "mvsim2")->n_types, 0);
+	assert_state(U1, DEVICE_STATE_WAITING_FOR_PARENT);
+	assert_state(U2, DEVICE_STATE_STOPPED);
+}
+END_TEST
+
+START_TEST(devices_of_others_are_reflected)
+{
+	const struct managed_device *d;
+
+	startup();
+	fake_device_add("mdev_virtio", "mvsim", "mvsim-virtio_net", U3, "virtio", NULL, NULL, true);
+	uevent("add", "mdev_virtio", "/devices/virtual/mvsim/mvsim/" U3, NULL);
+	assert_seen("device added " U3);
+	d = dev(U3);
+	ck_assert(d->active && !d->defined && d->driver == NULL && d->n_nodes == 0);
+
+	/* Bound, then the netdev shows up asynchronously. */
+	seen_clear();
+	fake_mkdir("/sys/bus/mdev_virtio/drivers/virtio_mdev");
+	fake_symlink(MVSIM "/" U3 "/driver", "/sys/bus/mdev_virtio/drivers/virtio_mdev");
+	uevent("bind", "mdev_virtio", "/devices/virtual/mvsim/mvsim/" U3, NULL);
+	assert_seen("device changed " U3);
+	ck_assert_str_eq(dev(U3)->driver, "virtio_mdev");
+	seen_clear();
+	fake_mkdir(MVSIM "/" U3 "/virtio4");
+	fake_mkdir(MVSIM "/" U3 "/virtio4/net");
+	fake_mkdir(MVSIM "/" U3 "/virtio4/net/ens9");
+	uevent("add", "net", "/devices/virtual/mvsim/mvsim/" U3 "/virtio4/net/ens9", NULL);
+	assert_seen("device changed " U3);
+	d = dev(U3);
+	ck_assert_uint_eq(d->n_nodes, 1);
+	ck_assert_str_eq(d->nodes[0].name, "ens9");
+
+	/* A vhost char device below a device is reported as its /dev node. */
+	fake_mkdir(MVSIM "/" U3 "/vhost-mdev");
+	fake_mkdir(MVSIM "/" U3 "/vhost-mdev/vhost-mdev-0");
+	fake_file_write(MVSIM "/" U3 "/vhost-mdev/vhost-mdev-0/dev", "240:0\n");
+	fake_file_write(MVSIM "/" U3 "/vhost-mdev/vhost-mdev-0/uevent",
+			"MAJOR=240\nMINOR=0\nDEVNAME=vhost-mdev-0\n");
+	uevent("add", "vhost-mdev", "/devices/virtual/mvsim/mvsim/" U3 "/vhost-mdev/vhost-mdev-0",
+	       NULL);
+	d = dev(U3);
+	ck_assert_uint_eq(d->n_nodes, 2);
+	ck_assert_str_eq(d->nodes[0].kind, "chardev");
+	ck_assert_str_eq(d->nodes[0].name, "/dev/vhost-mdev-0");
+
+	/* Removed by someone else. */
+	seen_clear();
+	fake_device_remove("mdev_virtio", "mvsim", U3);
+	uevent("remove", "mdev_virtio", "/devices/virtual/mvsim/mvsim/" U3, NULL);
+	assert_seen("device removed " U3);
+	ck_assert_ptr_null(manager_get_device(m, U3));
+	/* Unrelated events change nothing. */
+	seen_clear();
+	uevent("add", "net", "/devices/virtual/net/lo", NULL);
+	uevent("change", "block", "/devices/virtual/block/loop0", NULL);
+	ck_assert_uint_eq(n_seen, 0);
+}
+END_TEST
+
+START_TEST(defined_device_stopped_by_others_is_not_restarted)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+
+	def_file("mvsim", U1, auto_net);
+	startup();
+	assert_state(U1, DEVICE_STATE_RUNNING);
+	fake_device_remove("mdev_virtio", "mvsim", U1);
+	uevent("remove", "mdev_virtio", "/devices/virtual/mvsim/mvsim/" U1, NULL);
+	assert_state(U1, DEVICE_STATE_STOPPED);
+	ck_assert(dev(U1)->defined);
+	ck_assert_int_eq(fake_kernel.create_calls, 1);
+}
+END_TEST
+
+START_TEST(lost_uevents_rescan_everything)
+{
+	def_file("mvsim", U1, auto_net);
+	def_file("mvsim2", U2, auto_net);
+	startup();
+	assert_state(U1, DEVICE_STATE_RUNNING);
+	assert_state(U2, DEVICE_STATE_WAITING_FOR_PARENT);
+	/* Behind the manager's back: U1 removed, U3 created, mvsim2 registered. */
+	fake_device_remove("mdev_virtio", "mvsim", U1);
+	fake_device_add("mdev_virtio", "mvsim", "mvsim-vhost_net", U3, "vhost", NULL, NULL, true);
+	fake_parent_add("mdev_virtio", MVSIM2, true);
+	mvsim_types_add("mvsim2");
+	manager_handle_uevent(m, NULL);
+	assert_state(U1, DEVICE_STATE_STOPPED);
+	assert_state(U3, DEVICE_STATE_RUNNING);
+	assert_state(U2, DEVICE_STATE_RUNNING); /* its parent appeared: auto start */
+	ck_assert_int_eq(fake_kernel.create_calls, 2);
+}
+END_TEST
+
+START_TEST(undefine_a_bad_file_and_override_a_vendor_one)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	_cleanup_free_ char *json = NULL, *vendor = NULL;
+	size_t n;
+
+	def_file("mvsim", U1, "{ broken");
+	fake_mkdir("/usr");
+	fake_mkdir("/usr/lib");
+	fake_mkdir("/usr/lib/mdevvirtio.d");
+	fake_mkdir("/usr/lib/mdevvirtio.d/mvsim");
+	fake_file_write("/usr/lib/mdevvirtio.d/mvsim/" U2, manual_net);
+	startup();
+	manager_bad_files(m, &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_ptr_null(manager_get_device(m, U1));
+	/* A broken file can be cleaned up through the API. */
+	ck_assert_int_eq(manager_undefine(m, U1, &e), 0);
+	manager_bad_files(m, &n);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_null(def_read("mvsim", U1));
+
+	/* Modifying a vendor definition writes the override to /etc. */
+	ck_assert(dev(U2)->defined);
+	ck_assert_int_eq(manager_modify(m, U2, &(struct manager_changes){.start = 1},
+					MANAGER_MODIFY_DEFINED, &e),
+			 0);
+	json = def_read("mvsim", U2);
+	ck_assert_ptr_nonnull(json);
+	ck_assert_ptr_nonnull(strstr(json, "\"auto\""));
+	vendor = fake_file_read("/usr/lib/mdevvirtio.d/mvsim/" U2);
+	ck_assert_ptr_nonnull(strstr(vendor, "\"manual\""));
+	ck_assert_int_eq(dev(U2)->start, DEFINITION_START_AUTO);
+	/* Undefining masks the vendor file. */
+	ck_assert_int_eq(manager_undefine(m, U2, &e), 0);
+	ck_assert_ptr_null(manager_get_device(m, U2));
+}
+END_TEST
+
+START_TEST(vfio_devices_are_managed_too)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	static const struct fake_type gpu = {"i915-GVTg_V5_4", "GVTg_V5_4", "gpu",
+					     "vfio-pci",       2,	    -1};
+	const struct managed_device *d;
+
+	fake_parent_add("mdev", "/sys/devices/pci0000:00/0000:00:02.0", true);
+	fake_type_add("mdev", "0000:00:02.0", &gpu);
+	startup();
+	ck_assert_str_eq(manager_get_parent(m, "0000:00:02.0")->bus->name, "mdev");
+	ck_assert_int_eq(
+	    manager_start_transient(m, "0000:00:02.0", "i915-GVTg_V5_4", U1, NULL, 0, NULL, &e), 0);
+	d = dev(U1);
+	ck_assert(d->active);
+	ck_assert_ptr_null(d->class);
+	ck_assert_str_eq(d->type, "i915-GVTg_V5_4");
+	ck_assert_int_eq(manager_stop(m, U1, &e), 0);
+	ck_assert_ptr_null(manager_get_device(m, U1));
+}
+END_TEST
+
+START_TEST(state_names)
+{
+	ck_assert_str_eq(device_state_to_string(DEVICE_STATE_WAITING_FOR_PARENT),
+			 "waiting-for-parent");
+	ck_assert_str_eq(device_state_to_string(DEVICE_STATE_FAILED), "failed");
+	ck_assert_ptr_null(device_state_to_string(_DEVICE_STATE_MAX));
+}
+END_TEST
+
+static Suite *manager_suite(void)
+{
+	Suite *s = suite_create("manager");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, define_start_stop_undefine);
+	tcase_add_test(tc, define_with_uuid_any_spelling_and_json);
+	tcase_add_test(tc, define_checks_type_only_on_present_parent);
+	tcase_add_test(tc, bad_input_is_refused);
+	tcase_add_test(tc, error_kinds_from_the_kernel);
+	tcase_add_test(tc, failed_start_is_recorded_and_cleared);
+	tcase_add_test(tc, too_many_attrs_in_a_file_fail_on_start);
+	tcase_add_test(tc, startup_reconciles);
+	tcase_add_test(tc, startup_twice_refused);
+	tcase_add_test(tc, dropped_in_file_is_picked_up);
+	tcase_add_test(tc, reload_rereads);
+	tcase_add_test(tc, undefine_keeps_running_device);
+	tcase_add_test(tc, modify_definition_and_live);
+	tcase_add_test(tc, parent_appears_and_leaves);
+	tcase_add_test(tc, devices_of_others_are_reflected);
+	tcase_add_test(tc, defined_device_stopped_by_others_is_not_restarted);
+	tcase_add_test(tc, lost_uevents_rescan_everything);
+	tcase_add_test(tc, undefine_a_bad_file_and_override_a_vendor_one);
+	tcase_add_test(tc, vfio_devices_are_managed_too);
+	tcase_add_test(tc, state_names);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN(manager_suite)
