@@ -118,6 +118,20 @@ mv_netdev() {
 	return 1
 }
 
+# mv_clean_slate: no daemon, no modules, no definitions. The daemon is stopped
+# first: it runs with /etc/mdevvirtio.d bind-mounted read-write in its own
+# mount namespace, and removing that directory under it would leave it facing
+# a read-only /etc. Only the directories' contents are removed.
+mv_clean_slate() {
+	systemctl stop mdevvirtiod.service 2>/dev/null || true
+	modprobe -r mvsim virtio_mdev mdev_virtio 2>/dev/null || true
+	local d
+	for d in /etc/mdevvirtio.d /run/mdevvirtio.d; do
+		[ -d "$d" ] && find "$d" -mindepth 1 -delete
+	done
+	return 0
+}
+
 # mv_daemon_start: start the installed service and wait until it answers.
 mv_daemon_start() {
 	systemctl start mdevvirtiod.service || fail "mdevvirtiod.service did not start: $(journalctl -b -u mdevvirtiod --no-pager | tail -n 20)"
