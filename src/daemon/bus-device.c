@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 
-#include "bus-access.h"
 #include "bus-error.h"
 #include "bus-internal.h"
 #include "log.h"
@@ -175,64 +174,39 @@ static int device_uuid(sd_bus_message *m, struct bus_api *api, char ret[static U
 	return 0;
 }
 
-typedef int (*uuid_op_fn)(struct manager *m, const char *uuid, struct manager_error *error);
-
-static int run_device_op(sd_bus_message *m, struct bus_api *api, const char *method, uuid_op_fn op,
-			 sd_bus_error *error)
+/* Start, Stop, Undefine and Modify on the called object. */
+static int device_method(sd_bus_message *m, struct bus_api *api, const char *method,
+			 bus_device_op_fn op, sd_bus_error *error)
 {
-	_cleanup_(manager_error_done) struct manager_error e = {};
 	char uuid[UUID_STRING_LEN + 1];
 	int r;
 
 	r = device_uuid(m, api, uuid, error);
 	if (r < 0)
 		return r;
-	r = bus_access_check(m, method, error);
-	if (r < 0)
-		return r;
-	r = op(api->manager, uuid, &e);
-	if (r < 0)
-		return bus_error_from_manager(error, r, &e);
-	return sd_bus_reply_method_return(m, NULL);
+	if (!op)
+		return bus_device_modify(m, api, uuid, error);
+	return bus_device_op(m, api, uuid, method, op, error);
 }
 
 static int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-	return run_device_op(m, userdata, "Start", manager_start, error);
+	return device_method(m, userdata, "Start", manager_start, error);
 }
 
 static int method_stop(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-	return run_device_op(m, userdata, "Stop", manager_stop, error);
+	return device_method(m, userdata, "Stop", manager_stop, error);
 }
 
 static int method_undefine(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-	return run_device_op(m, userdata, "Undefine", manager_undefine, error);
+	return device_method(m, userdata, "Undefine", manager_undefine, error);
 }
 
 static int method_modify(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-	struct bus_api *api = userdata;
-	_cleanup_(bus_changes_done) struct bus_changes c = {};
-	_cleanup_(manager_error_done) struct manager_error e = {};
-	char uuid[UUID_STRING_LEN + 1];
-	unsigned flags;
-	int r;
-
-	r = device_uuid(m, api, uuid, error);
-	if (r < 0)
-		return r;
-	r = bus_read_changes(m, &c, &flags, error);
-	if (r < 0)
-		return r;
-	r = bus_access_check(m, "Modify", error);
-	if (r < 0)
-		return r;
-	r = manager_modify(api->manager, uuid, &c.changes, flags, &e);
-	if (r < 0)
-		return bus_error_from_manager(error, r, &e);
-	return sd_bus_reply_method_return(m, NULL);
+	return device_method(m, userdata, "Modify", NULL, error);
 }
 
 #define EMITS SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE

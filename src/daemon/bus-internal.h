@@ -72,3 +72,13 @@ struct bus_changes {
 void bus_changes_done(struct bus_changes *c);
 int bus_read_changes(sd_bus_message *m, struct bus_changes *ret, unsigned *ret_flags,
 		     sd_bus_error *error);
+
+/* bus-device-ops.c: Start, Stop, Undefine and Modify on a known, normalised
+ * @uuid, for the Manager and the Device objects alike. @method names the
+ * call in the access check's message. */
+typedef int (*bus_device_op_fn)(struct manager *m, const char *uuid, struct manager_error *error);
+int bus_device_op(sd_bus_message *m, struct bus_api *api, const char *uuid, const char *method,
+		  bus_device_op_fn op, sd_bus_error *error);
+/* Reads Modify's a{sv}u from @m, then changes the device. */
+int bus_device_modify(sd_bus_message *m, struct bus_api *api, const char *uuid,
+		      sd_bus_error *error);

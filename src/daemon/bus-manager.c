@@ -124,13 +124,11 @@ static int method_start_transient(sd_bus_message *m, void *userdata, sd_bus_erro
 	return reply_device(m, uuid ? uuid : norm);
 }
 
-/* Undefine, Start and Stop: one UUID in, nothing out. */
-typedef int (*uuid_op_fn)(struct manager *m, const char *uuid, struct manager_error *error);
-
-static int run_uuid_op(sd_bus_message *m, struct bus_api *api, const char *method, uuid_op_fn op,
-		       sd_bus_error *error)
+/* Undefine, Start, Stop and Modify: the UUID is the first argument. A NULL
+ * @op is Modify, whose changes follow. */
+static int manager_device_method(sd_bus_message *m, struct bus_api *api, const char *method,
+				 bus_device_op_fn op, sd_bus_error *error)
 {
-	_cleanup_(manager_error_done) struct manager_error e = {};
 	char norm[UUID_STRING_LEN + 1];
 	const char *uuid;
 	int r;
@@ -141,58 +139,29 @@ static int run_uuid_op(sd_bus_message *m, struct bus_api *api, const char *metho
 	r = bus_check_uuid(uuid, false, norm, error);
 	if (r < 0)
 		return r;
-	r = bus_access_check(m, method, error);
-	if (r < 0)
-		return r;
-
-	r = op(api->manager, norm, &e);
-	if (r < 0)
-		return bus_error_from_manager(error, r, &e);
-	return sd_bus_reply_method_return(m, NULL);
+	if (!op)
+		return bus_device_modify(m, api, norm, error);
+	return bus_device_op(m, api, norm, method, op, error);
 }
 
 static int method_undefine(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-	return run_uuid_op(m, userdata, "Undefine", manager_undefine, error);
+	return manager_device_method(m, userdata, "Undefine", manager_undefine, error);
 }
 
 static int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-	return run_uuid_op(m, userdata, "Start", manager_start, error);
+	return manager_device_method(m, userdata, "Start", manager_start, error);
 }
 
 static int method_stop(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-	return run_uuid_op(m, userdata, "Stop", manager_stop, error);
+	return manager_device_method(m, userdata, "Stop", manager_stop, error);
 }
 
 static int method_modify(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-	struct bus_api *api = userdata;
-	_cleanup_(bus_changes_done) struct bus_changes c = {};
-	_cleanup_(manager_error_done) struct manager_error e = {};
-	char norm[UUID_STRING_LEN + 1];
-	const char *uuid;
-	unsigned flags;
-	int r;
-
-	r = sd_bus_message_read(m, "s", &uuid);
-	if (r < 0)
-		return r;
-	r = bus_check_uuid(uuid, false, norm, error);
-	if (r < 0)
-		return r;
-	r = bus_read_changes(m, &c, &flags, error);
-	if (r < 0)
-		return r;
-	r = bus_access_check(m, "Modify", error);
-	if (r < 0)
-		return r;
-
-	r = manager_modify(api->manager, norm, &c.changes, flags, &e);
-	if (r < 0)
-		return bus_error_from_manager(error, r, &e);
-	return sd_bus_reply_method_return(m, NULL);
+	return manager_device_method(m, userdata, "Modify", NULL, error);
 }
 
 static int method_reload(sd_bus_message *m, void *userdata, sd_bus_error *error)

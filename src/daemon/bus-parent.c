@@ -63,9 +63,13 @@ static int parent_enumerate(sd_bus *bus, const char *path, void *userdata, char 
 	return 1;
 }
 
-static int property_get_name(sd_bus *bus, const char *path, const char *interface,
-			     const char *property, sd_bus_message *reply, void *userdata,
-			     sd_bus_error *error)
+/*
+ * Name, Bus and Present. Bus is "mdev_virtio", "mdev", or "" while the parent
+ * is only known from definitions.
+ */
+static int property_get_scalar(sd_bus *bus, const char *path, const char *interface,
+			       const char *property, sd_bus_message *reply, void *userdata,
+			       sd_bus_error *error)
 {
 	const struct managed_parent *p;
 	int r;
@@ -73,34 +77,11 @@ static int property_get_name(sd_bus *bus, const char *path, const char *interfac
 	r = parent_get(userdata, path, &p, error);
 	if (r < 0)
 		return r;
+	if (streq(property, "Present"))
+		return sd_bus_message_append(reply, "b", (int)p->present);
+	if (streq(property, "Bus"))
+		return sd_bus_message_append(reply, "s", p->bus ? p->bus->name : "");
 	return sd_bus_message_append(reply, "s", p->name);
-}
-
-/* "mdev_virtio", "mdev", or "" while the parent is only known from definitions. */
-static int property_get_bus(sd_bus *bus, const char *path, const char *interface,
-			    const char *property, sd_bus_message *reply, void *userdata,
-			    sd_bus_error *error)
-{
-	const struct managed_parent *p;
-	int r;
-
-	r = parent_get(userdata, path, &p, error);
-	if (r < 0)
-		return r;
-	return sd_bus_message_append(reply, "s", p->bus ? p->bus->name : "");
-}
-
-static int property_get_present(sd_bus *bus, const char *path, const char *interface,
-				const char *property, sd_bus_message *reply, void *userdata,
-				sd_bus_error *error)
-{
-	const struct managed_parent *p;
-	int r;
-
-	r = parent_get(userdata, path, &p, error);
-	if (r < 0)
-		return r;
-	return sd_bus_message_append(reply, "b", (int)p->present);
 }
 
 /* (id, name, description, available instances, device api); unreadable: "" and 0. */
@@ -134,9 +115,9 @@ static int property_get_types(sd_bus *bus, const char *path, const char *interfa
 /* clang-format off */
 static const sd_bus_vtable parent_vtable[] = {
 	SD_BUS_VTABLE_START(0),
-	SD_BUS_PROPERTY("Name", "s", property_get_name, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-	SD_BUS_PROPERTY("Bus", "s", property_get_bus, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-	SD_BUS_PROPERTY("Present", "b", property_get_present, 0,
+	SD_BUS_PROPERTY("Name", "s", property_get_scalar, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("Bus", "s", property_get_scalar, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("Present", "b", property_get_scalar, 0,
 			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
 	SD_BUS_PROPERTY("Types", "a(sssus)", property_get_types, 0,
 			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),

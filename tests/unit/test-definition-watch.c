@@ -6,58 +6,30 @@
  */
 #include "check-main.h"
 #include "definition-test.h"
+#include "event-log.h"
 
-#define DEADLINE_USEC (5 * 1000 * 1000)
 #define QUIET_USEC (100 * 1000)
 
 static char *root;
 static sd_event *event;
 static struct definition_store *store;
-static char *seen[64];
-static size_t n_seen;
+static struct event_log seen;
 
 static void record(struct definition_store *s, const struct definition_event *e, void *userdata)
 {
 	static const char *const names[] = {"added", "changed", "removed", "bad+", "bad-"};
-	char *line;
 
-	ck_assert_uint_lt(n_seen, ELEMENTSOF(seen));
 	if (e->bad)
-		ck_assert_int_ge(
-		    asprintf(&line, "%s %s", names[e->change], e->bad->path + strlen(root)), 0);
+		event_log_add(&seen, "%s %s", names[e->change], e->bad->path + strlen(root));
 	else
-		ck_assert_int_ge(asprintf(&line, "%s %s/%s", names[e->change], e->parent, e->uuid),
-				 0);
-	seen[n_seen++] = line;
-}
-
-static void seen_clear(void)
-{
-	for (size_t i = 0; i < n_seen; i++)
-		free(seen[i]);
-	n_seen = 0;
-}
-
-static bool seen_has(const char *line)
-{
-	for (size_t i = 0; i < n_seen; i++)
-		if (streq(seen[i], line))
-			return true;
-	return false;
+		event_log_add(&seen, "%s %s/%s", names[e->change], e->parent, e->uuid);
 }
 
 /* Run the loop until @line was reported (or the deadline passes), then clear. */
 static void expect(const char *line)
 {
-	uint64_t start, now;
-
-	ck_assert_int_ge(sd_event_now(event, CLOCK_MONOTONIC, &start), 0);
-	for (now = start; !seen_has(line) && now - start < DEADLINE_USEC;) {
-		ck_assert_int_ge(sd_event_run(event, DEADLINE_USEC), 0);
-		ck_assert_int_ge(sd_event_now(event, CLOCK_MONOTONIC, &now), 0);
-	}
-	ck_assert_msg(seen_has(line), "never saw \"%s\" (%zu other events)", line, n_seen);
-	seen_clear();
+	event_log_wait(&seen, event, line);
+	event_log_clear(&seen);
 }
 
 /* Nothing more is reported while the loop runs for a short while. */
@@ -65,7 +37,7 @@ static void expect_quiet(void)
 {
 	while (sd_event_run(event, QUIET_USEC) > 0)
 		;
-	ck_assert_msg(n_seen == 0, "unexpected \"%s\"", seen[0]);
+	ck_assert_msg(seen.n == 0, "unexpected \"%s\"", seen.lines[0]);
 }
 
 static void setup(void)
@@ -81,7 +53,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	seen_clear();
+	event_log_clear(&seen);
 	store = definition_store_free(store);
 	event = sd_event_unref(event);
 	test_root_free(root);
@@ -168,12 +140,12 @@ START_TEST(own_writes_reported_once)
 	ck_assert_int_eq(
 	    definition_new("mvsim", U1, "mvsim-virtio_net", DEFINITION_START_AUTO, &d, NULL), 0);
 	ck_assert_int_eq(definition_store_save(store, d, DEFINITION_LAYER_ADMIN, record, NULL), 0);
-	ck_assert_uint_eq(n_seen, 1);
-	ck_assert_str_eq(seen[0], "added mvsim/" U1);
-	seen_clear();
+	ck_assert_uint_eq(seen.n, 1);
+	ck_assert_str_eq(seen.lines[0], "added mvsim/" U1);
+	event_log_clear(&seen);
 	ck_assert_int_eq(definition_store_remove(store, "mvsim", U3, record, NULL), 0);
-	ck_assert_uint_eq(n_seen, 1);
-	seen_clear();
+	ck_assert_uint_eq(seen.n, 1);
+	event_log_clear(&seen);
 	/* The temp file, rename and mask only echo as "unchanged". */
 	expect_quiet();
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "check-main.h"
+#include "event-log.h"
 #include "fake-kernel.h"
 #include "fake-sysfs.h"
 #include "manager-internal.h"
@@ -22,19 +23,16 @@
 #define U3 "33333333-3333-4333-8333-333333333333"
 #define U4 "44444444-4444-4444-8444-444444444444"
 #define U5 "55555555-5555-4555-8555-555555555555"
-#define DEADLINE_USEC (5 * 1000 * 1000)
 
 static char *root;
 static sd_event *event;
 static struct manager *m;
-static char *seen[256];
-static size_t n_seen;
+static struct event_log seen;
 
 static void record(struct manager *mgr, enum manager_object object, enum manager_change change,
 		   const char *id, void *userdata)
 {
 	static const char *const changes[] = {"added", "changed", "removed"};
-	char *line;
 
 	/* Reads from the callback must see the change already made. */
 	if (object == MANAGER_OBJECT_DEVICE)
@@ -43,34 +41,8 @@ static void record(struct manager *mgr, enum manager_object object, enum manager
 	else
 		ck_assert((manager_get_parent(mgr, id) != NULL) ==
 			  (change != MANAGER_CHANGE_REMOVED));
-	if (n_seen >= ELEMENTSOF(seen))
-		return;
-	ck_assert_int_ge(asprintf(&line, "%s %s %s",
-				  object == MANAGER_OBJECT_DEVICE ? "device" : "parent",
-				  changes[change], id),
-			 0);
-	seen[n_seen++] = line;
-}
-
-static void seen_clear(void)
-{
-	for (size_t i = 0; i < n_seen; i++)
-		free(seen[i]);
-	n_seen = 0;
-}
-
-static bool seen_has(const char *line)
-{
-	for (size_t i = 0; i < n_seen; i++)
-		if (streq(seen[i], line))
-			return true;
-	return false;
-}
-
-static void assert_seen(const char *line)
-{
-	ck_assert_msg(seen_has(line), "no \"%s\" among %zu changes (first: %s)", line, n_seen,
-		      n_seen ? seen[0] : "none");
+	event_log_add(&seen, "%s %s %s", object == MANAGER_OBJECT_DEVICE ? "device" : "parent",
+		      changes[change], id);
 }
 
 static void mvsim_types_add(const char *parent)
@@ -106,7 +78,7 @@ static void teardown(void)
 {
 	m = manager_free(m);
 	event = sd_event_unref(event);
-	seen_clear();
+	event_log_clear(&seen);
 	fake_sysfs_free(TAKE_PTR(root));
 }
 
@@ -192,7 +164,7 @@ START_TEST(define_start_stop_undefine)
 		_cleanup_free_ char *line = NULL;
 
 		ck_assert_int_ge(asprintf(&line, "device added %s", uuid), 0);
-		assert_seen(line);
+		event_log_assert_has(&seen, line);
 	}
 	json = def_read("mvsim", uuid);
 	ck_assert_ptr_nonnull(json);
@@ -206,7 +178,7 @@ START_TEST(define_start_stop_undefine)
 	ck_assert_uint_eq(d->n_attrs, 1);
 	assert_state(uuid, DEVICE_STATE_STOPPED);
 
-	seen_clear();
+	event_log_clear(&seen);
 	ck_assert_int_eq(manager_start(m, uuid, &e), 0);
 	ck_assert(running_in_sysfs(uuid));
 	created = fake_file_read(MVSIM "/"
@@ -240,7 +212,7 @@ START_TEST(define_start_stop_undefine)
 	ck_assert(!d->active && d->driver == NULL && d->n_nodes == 0);
 	assert_state(uuid, DEVICE_STATE_STOPPED);
 
-	seen_clear();
+	event_log_clear(&seen);
 	ck_assert_int_eq(manager_undefine(m, uuid, &e), 0);
 	ck_assert_ptr_null(manager_get_device(m, uuid));
 	ck_assert_ptr_null(def_read("mvsim", uuid));
@@ -248,7 +220,7 @@ START_TEST(define_start_stop_undefine)
 		_cleanup_free_ char *line = NULL;
 
 		ck_assert_int_ge(asprintf(&line, "device removed %s", uuid), 0);
-		assert_seen(line);
+		event_log_assert_has(&seen, line);
 	}
 }
 END_TEST
@@ -299,11 +271,11 @@ START_TEST(define_checks_type_only_on_present_parent)
 	assert_state(U1, DEVICE_STATE_WAITING_FOR_PARENT);
 	p = manager_get_parent(m, "later");
 	ck_assert(p && !p->present && p->bus == NULL && p->n_types == 0);
-	assert_seen("parent added later");
+	event_log_assert_has(&seen, "parent added later");
 	/* Forgotten with its last definition. */
 	ck_assert_int_eq(manager_undefine(m, U1, &e), 0);
 	ck_assert_ptr_null(manager_get_parent(m, "later"));
-	assert_seen("parent removed later");
+	event_log_assert_has(&seen, "parent removed later");
 }
 END_TEST
 
@@ -504,37 +476,24 @@ START_TEST(startup_twice_refused)
 }
 END_TEST
 
-/* Run the loop until @line was reported or the deadline passed. */
-static void loop_until_seen(const char *line)
-{
-	uint64_t start, now;
-
-	ck_assert_int_ge(sd_event_now(event, CLOCK_MONOTONIC, &start), 0);
-	for (now = start; !seen_has(line) && now - start < DEADLINE_USEC;) {
-		ck_assert_int_ge(sd_event_run(event, DEADLINE_USEC), 0);
-		ck_assert_int_ge(sd_event_now(event, CLOCK_MONOTONIC, &now), 0);
-	}
-	assert_seen(line);
-}
-
 START_TEST(dropped_in_file_is_picked_up)
 {
 	startup();
 	def_file("mvsim", U1, manual_net);
-	loop_until_seen("device added " U1);
+	event_log_wait(&seen, event, "device added " U1);
 	ck_assert(dev(U1)->defined);
 	ck_assert_str_eq(dev(U1)->attrs[0].value, "02:00:00:00:00:09");
 	/* Edited by hand. */
-	seen_clear();
+	event_log_clear(&seen);
 	def_file("mvsim", U1, auto_net);
-	loop_until_seen("device changed " U1);
+	event_log_wait(&seen, event, "device changed " U1);
 	ck_assert_int_eq(dev(U1)->start, DEFINITION_START_AUTO);
 	ck_assert_uint_eq(dev(U1)->n_attrs, 0);
 	/* Definitions are not started by being dropped in (mdevctl define never starts). */
 	ck_assert_int_eq(fake_kernel.create_calls, 0);
-	seen_clear();
+	event_log_clear(&seen);
 	fake_unlink(ETC "/mvsim/" U1);
-	loop_until_seen("device removed " U1);
+	event_log_wait(&seen, event, "device removed " U1);
 	ck_assert_ptr_null(manager_get_device(m, U1));
 }
 END_TEST
@@ -547,7 +506,7 @@ START_TEST(reload_rereads)
 	def_file("mvsim", U1, manual_net);
 	ck_assert_int_eq(manager_reload(m, &e), 0);
 	ck_assert(dev(U1)->defined); /* at once, without running the loop */
-	assert_seen("device added " U1);
+	event_log_assert_has(&seen, "device added " U1);
 }
 END_TEST
 
@@ -559,17 +518,17 @@ START_TEST(undefine_keeps_running_device)
 	ck_assert_int_eq(
 	    manager_define(m, "mvsim", U1, "mvsim-virtio_net", "auto", mac_attr, 1, NULL, &e), 0);
 	ck_assert_int_eq(manager_start(m, U1, &e), 0);
-	seen_clear();
+	event_log_clear(&seen);
 	ck_assert_int_eq(manager_undefine(m, U1, &e), 0);
-	assert_seen("device changed " U1);
+	event_log_assert_has(&seen, "device changed " U1);
 	ck_assert(!dev(U1)->defined && dev(U1)->active);
 	ck_assert(running_in_sysfs(U1));
 	/* It keeps the attributes it was started with. */
 	ck_assert_uint_eq(dev(U1)->n_attrs, 1);
 	ck_assert_str_eq(dev(U1)->attrs[0].name, "mac");
-	seen_clear();
+	event_log_clear(&seen);
 	ck_assert_int_eq(manager_stop(m, U1, &e), 0);
-	assert_seen("device removed " U1);
+	event_log_assert_has(&seen, "device removed " U1);
 	ck_assert_ptr_null(manager_get_device(m, U1));
 }
 END_TEST
@@ -583,7 +542,7 @@ START_TEST(modify_definition_and_live)
 	startup();
 	ck_assert_int_eq(
 	    manager_define(m, "mvsim", U1, "mvsim-virtio_net", "manual", mac_attr, 1, NULL, &e), 0);
-	seen_clear();
+	event_log_clear(&seen);
 	ck_assert_int_eq(manager_modify(m, U1,
 					&(struct manager_changes){.start = DEFINITION_START_AUTO,
 								  .set_attrs = true,
@@ -591,7 +550,7 @@ START_TEST(modify_definition_and_live)
 								  .n_attrs = 1},
 					0, &e),
 			 0);
-	assert_seen("device changed " U1);
+	event_log_assert_has(&seen, "device changed " U1);
 	json = def_read("mvsim", U1);
 	ck_assert_ptr_nonnull(strstr(json, "\"start\": \"auto\""));
 	ck_assert_ptr_nonnull(strstr(json, "\"mtu\": \"9000\""));
@@ -670,15 +629,15 @@ START_TEST(parent_appears_and_leaves)
 	startup();
 	def_file("mvsim2", U1, auto_net);
 	def_file("mvsim2", U2, manual_net);
-	loop_until_seen("device added " U2);
+	event_log_wait(&seen, event, "device added " U2);
 	assert_state(U1, DEVICE_STATE_WAITING_FOR_PARENT);
 	ck_assert(!manager_get_parent(m, "mvsim2")->present);
 
-	seen_clear();
+	event_log_clear(&seen);
 	fake_parent_add("mdev_virtio", MVSIM2, true);
 	mvsim_types_add("mvsim2");
 	uevent("change", "mvsim", "/devices/virtual/mvsim/mvsim2", "registered");
-	assert_seen("parent changed mvsim2");
+	event_log_assert_has(&seen, "parent changed mvsim2");
 	ck_assert(manager_get_parent(m, "mvsim2")->present);
 	assert_state(U1, DEVICE_STATE_RUNNING); /* auto started */
 	assert_state(U2, DEVICE_STATE_STOPPED);
@@ -688,12 +647,12 @@ START_TEST(parent_appears_and_leaves)
 	ck_assert_int_eq(fake_kernel.create_calls, 1);
 
 	/* The parent unregisters: the kernel removed its devices first. */
-	seen_clear();
+	event_log_clear(&seen);
 	fake_device_remove("mdev_virtio", "mvsim2", U1);
 	fake_unlink("/sys/class/mdev_virtio_bus/mvsim2");
 	uevent("change", "mvsim", "/devices/virtual/mvsim/mvsim2", "unregistered");
-	assert_seen("parent changed mvsim2");
-	assert_seen("device changed " U1);
+	event_log_assert_has(&seen, "parent changed mvsim2");
+	event_log_assert_has(&seen, "device changed " U1);
 	ck_assert(!manager_get_parent(m, "mvsim2")->present);
 	ck_assert_uint_eq(manager_get_parent(m, "mvsim2")->n_types, 0);
 	assert_state(U1, DEVICE_STATE_WAITING_FOR_PARENT);
@@ -708,23 +667,23 @@ START_TEST(devices_of_others_are_reflected)
 	startup();
 	fake_device_add("mdev_virtio", "mvsim", "mvsim-virtio_net", U3, "virtio", NULL, NULL, true);
 	uevent("add", "mdev_virtio", "/devices/virtual/mvsim/mvsim/" U3, NULL);
-	assert_seen("device added " U3);
+	event_log_assert_has(&seen, "device added " U3);
 	d = dev(U3);
 	ck_assert(d->active && !d->defined && d->driver == NULL && d->n_nodes == 0);
 
 	/* Bound, then the netdev shows up asynchronously. */
-	seen_clear();
+	event_log_clear(&seen);
 	fake_mkdir("/sys/bus/mdev_virtio/drivers/virtio_mdev");
 	fake_symlink(MVSIM "/" U3 "/driver", "/sys/bus/mdev_virtio/drivers/virtio_mdev");
 	uevent("bind", "mdev_virtio", "/devices/virtual/mvsim/mvsim/" U3, NULL);
-	assert_seen("device changed " U3);
+	event_log_assert_has(&seen, "device changed " U3);
 	ck_assert_str_eq(dev(U3)->driver, "virtio_mdev");
-	seen_clear();
+	event_log_clear(&seen);
 	fake_mkdir(MVSIM "/" U3 "/virtio4");
 	fake_mkdir(MVSIM "/" U3 "/virtio4/net");
 	fake_mkdir(MVSIM "/" U3 "/virtio4/net/ens9");
 	uevent("add", "net", "/devices/virtual/mvsim/mvsim/" U3 "/virtio4/net/ens9", NULL);
-	assert_seen("device changed " U3);
+	event_log_assert_has(&seen, "device changed " U3);
 	d = dev(U3);
 	ck_assert_uint_eq(d->n_nodes, 1);
 	ck_assert_str_eq(d->nodes[0].name, "ens9");
@@ -743,16 +702,16 @@ START_TEST(devices_of_others_are_reflected)
 	ck_assert_str_eq(d->nodes[0].name, "/dev/vhost-mdev-0");
 
 	/* Removed by someone else. */
-	seen_clear();
+	event_log_clear(&seen);
 	fake_device_remove("mdev_virtio", "mvsim", U3);
 	uevent("remove", "mdev_virtio", "/devices/virtual/mvsim/mvsim/" U3, NULL);
-	assert_seen("device removed " U3);
+	event_log_assert_has(&seen, "device removed " U3);
 	ck_assert_ptr_null(manager_get_device(m, U3));
 	/* Unrelated events change nothing. */
-	seen_clear();
+	event_log_clear(&seen);
 	uevent("add", "net", "/devices/virtual/net/lo", NULL);
 	uevent("change", "block", "/devices/virtual/block/loop0", NULL);
-	ck_assert_uint_eq(n_seen, 0);
+	ck_assert_uint_eq(seen.n, 0);
 }
 END_TEST
 

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The changing calls that address one existing device, shared by the Manager
+ * (UUID as an argument) and the Device objects (UUID from the object path):
+ * authorize, call the manager, turn its error into a named D-Bus error, reply
+ * with nothing. The caller has already found and normalised the UUID.
+ */
+#include "bus-access.h"
+#include "bus-error.h"
+#include "bus-internal.h"
+
+int bus_device_op(sd_bus_message *m, struct bus_api *api, const char *uuid, const char *method,
+		  bus_device_op_fn op, sd_bus_error *error)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	int r;
+
+	r = bus_access_check(m, method, error);
+	if (r < 0)
+		return r;
+	r = op(api->manager, uuid, &e);
+	if (r < 0)
+		return bus_error_from_manager(error, r, &e);
+	return sd_bus_reply_method_return(m, NULL);
+}
+
+int bus_device_modify(sd_bus_message *m, struct bus_api *api, const char *uuid,
+		      sd_bus_error *error)
+{
+	_cleanup_(bus_changes_done) struct bus_changes c = {};
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	unsigned flags;
+	int r;
+
+	r = bus_read_changes(m, &c, &flags, error);
+	if (r < 0)
+		return r;
+	r = bus_access_check(m, "Modify", error);
+	if (r < 0)
+		return r;
+	r = manager_modify(api->manager, uuid, &c.changes, flags, &e);
+	if (r < 0)
+		return bus_error_from_manager(error, r, &e);
+	return sd_bus_reply_method_return(m, NULL);
+}
