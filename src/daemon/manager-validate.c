@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Checks on everything a caller hands the manager, before anything is written.
- * Limits: names as name-check.h, at most MDEV_ATTRS_MAX (64) attributes (what
- * one start writes; definition files may hold up to DEFINITION_ATTRS_MAX, and
- * starting such a device fails with a message saying so), values of
- * 1..MDEV_SYSFS_VALUE_MAX bytes without inner newlines (one sysfs store).
+ * Limits: names as name-check.h, at most MDEV_ATTRS_MAX (128) attributes,
+ * the same limit as definition files, values of 1..MDEV_SYSFS_VALUE_MAX bytes
+ * without inner newlines (one sysfs store).
  */
 #include "manager-internal.h"
 #include "mdev-device.h"
 #include "name-check.h"
+
+_Static_assert(MDEV_ATTRS_MAX >= DEFINITION_ATTRS_MAX,
+	       "every definition a file may hold must be startable");
 
 const char *manager_quote(const char *s, char buf[static MANAGER_QUOTE_MAX])
 {

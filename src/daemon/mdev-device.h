@@ -40,8 +40,9 @@ struct mdev_attr {
 	const char *value;
 };
 
-/* Most attributes one create writes; more is a caller bug, not a configuration. */
-#define MDEV_ATTRS_MAX 64
+/* Most attributes one create writes: as many as a definition may hold
+ * (DEFINITION_ATTRS_MAX), so every loadable definition can start. */
+#define MDEV_ATTRS_MAX 128
 
 /* Every running device, sorted by bus (table order) then UUID. */
 int mdev_device_list(struct mdev_device **ret, size_t *ret_n, char **ret_error);
