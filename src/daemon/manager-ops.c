@@ -21,6 +21,22 @@ static int definition_failed(struct manager_error *e, int r, char **msg, const c
 				 *msg ? *msg : strerror(-r));
 }
 
+/*
+ * Saving or removing a definition file failed. EROFS gets a hint: the service
+ * sees /etc/mdevvirtio.d through a bind mount in its own namespace, and a
+ * directory removed while it runs stays out of its reach until a restart.
+ */
+static int store_failed(struct manager_error *e, int r, const char *what, const char *uuid,
+			const char *parent)
+{
+	return manager_error_set(
+	    e, MANAGER_ERROR_KERNEL, r, "Failed to %s the definition of device %s on parent %s: %s%s",
+	    what, uuid, parent, strerror(-r),
+	    r == -EROFS ? " (the definition directory is read-only to mdevvirtiod; if it was "
+			  "removed while the daemon ran, restart mdevvirtiod.service)"
+			: "");
+}
+
 static int type_check(struct manager *m, const char *parent, const char *type,
 		      struct manager_error *e)
 {
@@ -51,10 +67,7 @@ static int define_commit(struct manager *m, const struct definition *def, char *
 		return manager_error_set(e, MANAGER_ERROR_KERNEL, ENOMEM, "Out of memory");
 	r = definition_store_save(m->store, def, DEFINITION_LAYER_ADMIN, manager_store_changed, m);
 	if (r < 0)
-		return manager_error_set(
-		    e, MANAGER_ERROR_KERNEL, r,
-		    "Failed to save the definition of device %s on parent %s: %s", def->uuid,
-		    def->parent, strerror(-r));
+		return store_failed(e, r, "save", def->uuid, def->parent);
 	log_device_info(def->uuid, "Defined %s device %s on parent %s (%s)", def->mdev_type,
 			def->uuid, def->parent, definition_start_to_string(def->start));
 	if (ret_uuid)
@@ -168,10 +181,7 @@ int manager_undefine(struct manager *m, const char *uuid, struct manager_error *
 	for (char **p = parents; *p; p++) {
 		r = definition_store_remove(m->store, *p, id, manager_store_changed, m);
 		if (r < 0 && r != -ENOENT)
-			return manager_error_set(
-			    e, MANAGER_ERROR_KERNEL, r,
-			    "Failed to remove the definition of device %s on parent %s: %s", id, *p,
-			    strerror(-r));
+			return store_failed(e, r, "remove", id, *p);
 		log_device_info(id, "Undefined device %s on parent %s", id, *p);
 	}
 	return 0;
@@ -310,10 +320,7 @@ static int modify_defined(struct manager *m, struct mdevice *d, const struct man
 								  : DEFINITION_LAYER_ADMIN;
 	r = definition_store_save(m->store, n, layer, manager_store_changed, m);
 	if (r < 0)
-		return manager_error_set(
-		    e, MANAGER_ERROR_KERNEL, r,
-		    "Failed to save the definition of device %s on parent %s: %s", n->uuid,
-		    n->parent, strerror(-r));
+		return store_failed(e, r, "save", n->uuid, n->parent);
 	log_device_info(n->uuid, "Modified the definition of device %s on parent %s", n->uuid,
 			n->parent);
 	return 0;
