@@ -24,8 +24,7 @@ int bus_device_op(sd_bus_message *m, struct bus_api *api, const char *uuid, cons
 	return sd_bus_reply_method_return(m, NULL);
 }
 
-int bus_device_modify(sd_bus_message *m, struct bus_api *api, const char *uuid,
-		      sd_bus_error *error)
+int bus_device_modify(sd_bus_message *m, struct bus_api *api, const char *uuid, sd_bus_error *error)
 {
 	_cleanup_(bus_changes_done) struct bus_changes c = {};
 	_cleanup_(manager_error_done) struct manager_error e = {};

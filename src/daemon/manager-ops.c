@@ -30,8 +30,9 @@ static int store_failed(struct manager_error *e, int r, const char *what, const 
 			const char *parent)
 {
 	return manager_error_set(
-	    e, MANAGER_ERROR_KERNEL, r, "Failed to %s the definition of device %s on parent %s: %s%s",
-	    what, uuid, parent, strerror(-r),
+	    e, MANAGER_ERROR_KERNEL, r,
+	    "Failed to %s the definition of device %s on parent %s: %s%s", what, uuid, parent,
+	    strerror(-r),
 	    r == -EROFS ? " (the definition directory is read-only to mdevvirtiod; if it was "
 			  "removed while the daemon ran, restart mdevvirtiod.service)"
 			: "");
