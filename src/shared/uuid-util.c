@@ -3,9 +3,41 @@
 
 #include "uuid-util.h"
 
+/*
+ * Formatting and checking are by hand: the daemon checks the UUID of an object
+ * path on every property read, and printf-family formatting dominated that.
+ */
+static bool is_dash_position(size_t i)
+{
+	return i == 8 || i == 13 || i == 18 || i == 23;
+}
+
 static void uuid_format(sd_id128_t id, char ret[static UUID_STRING_LEN + 1])
 {
-	snprintf(ret, UUID_STRING_LEN + 1, SD_ID128_UUID_FORMAT_STR, SD_ID128_FORMAT_VAL(id));
+	static const char hex[] = "0123456789abcdef";
+	size_t k = 0;
+
+	for (size_t i = 0; i < sizeof(id.bytes); i++) {
+		if (is_dash_position(k))
+			ret[k++] = '-';
+		ret[k++] = hex[id.bytes[i] >> 4];
+		ret[k++] = hex[id.bytes[i] & 0xf];
+	}
+	ret[k] = '\0';
+}
+
+bool uuid_is_normalized(const char *s)
+{
+	if (!s)
+		return false;
+	for (size_t i = 0; i < UUID_STRING_LEN; i++) {
+		char c = s[i]; /* a NUL fails both tests, so s is never read past its end */
+
+		if (is_dash_position(i) ? c != '-'
+					: !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return false;
+	}
+	return s[UUID_STRING_LEN] == '\0';
 }
 
 int uuid_normalize(const char *s, char ret[static UUID_STRING_LEN + 1])
@@ -16,6 +48,10 @@ int uuid_normalize(const char *s, char ret[static UUID_STRING_LEN + 1])
 
 	if (!s)
 		return -EINVAL;
+	if (uuid_is_normalized(s)) {
+		memcpy(ret, s, UUID_STRING_LEN + 1);
+		return 0;
+	}
 	if (strncasecmp(s, "urn:uuid:", 9) == 0)
 		s += 9;
 	n = strlen(s);
@@ -31,13 +67,6 @@ int uuid_normalize(const char *s, char ret[static UUID_STRING_LEN + 1])
 		return -EINVAL;
 	uuid_format(id, ret);
 	return 0;
-}
-
-bool uuid_is_normalized(const char *s)
-{
-	char n[UUID_STRING_LEN + 1];
-
-	return s && uuid_normalize(s, n) == 0 && streq(s, n);
 }
 
 int uuid_generate(char ret[static UUID_STRING_LEN + 1])
