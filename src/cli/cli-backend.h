@@ -24,9 +24,21 @@ struct cli_changes {
 	size_t n_attrs;
 };
 
+/*
+ * What a verb needs to know. A backend may return more than asked (the test
+ * fixture returns everything); verbs look things up and filter regardless.
+ */
+enum cli_load_scope {
+	CLI_LOAD_ALL, /* every device and parent, and the bad definitions */
+	CLI_LOAD_DEVICE, /* the one device named by the uuid, and the bad definitions */
+	CLI_LOAD_PARENTS, /* the parents and their types */
+};
+
 struct cli_backend {
 	void *userdata;
-	int (*load)(void *userdata, struct cli_model **ret, sd_bus_error *error);
+	/* @uuid: normalised, for CLI_LOAD_DEVICE. A device that does not exist is no error. */
+	int (*load)(void *userdata, enum cli_load_scope scope, const char *uuid,
+		    struct cli_model **ret, sd_bus_error *error);
 	int (*define)(void *userdata, const char *parent, const char *uuid, const char *type,
 		      const char *start, const struct cli_attr *attrs, size_t n_attrs,
 		      char **ret_uuid, sd_bus_error *error);

@@ -61,21 +61,111 @@ static int dbus_load_manager(sd_bus *bus, struct cli_model *m, sd_bus_error *err
 	return cli_dbus_read_properties(reply, CLI_DBUS_MANAGER, m);
 }
 
-static int dbus_load(void *userdata, struct cli_model **ret, sd_bus_error *error)
+static int load_all(sd_bus *bus, struct cli_model **ret, sd_bus_error *error)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-	_cleanup_cli_model_free_ struct cli_model *m = NULL;
 	int r;
 
-	r = sd_bus_call_method(userdata, CLI_DBUS_NAME, CLI_DBUS_ROOT,
+	r = sd_bus_call_method(bus, CLI_DBUS_NAME, CLI_DBUS_ROOT,
 			       "org.freedesktop.DBus.ObjectManager", "GetManagedObjects", error,
 			       &reply, NULL);
 	if (r < 0)
 		return r;
-	r = cli_dbus_read_managed_objects(reply, &m);
+	return cli_dbus_read_managed_objects(reply, ret);
+}
+
+/*
+ * One object's properties of @iface into a new device or parent of @m. An
+ * object that is not there (gone since it was listed, or never was) adds
+ * nothing and is no error.
+ */
+static int load_object(sd_bus *bus, const char *path, enum cli_dbus_iface iface,
+		       struct cli_model *m, sd_bus_error *error)
+{
+	_cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	void *target;
+	int r;
+
+	r = sd_bus_call_method(
+	    bus, CLI_DBUS_NAME, path, "org.freedesktop.DBus.Properties", "GetAll", &e, &reply, "s",
+	    iface == CLI_DBUS_DEVICE ? CLI_DBUS_DEVICE_IFACE : CLI_DBUS_PARENT_IFACE);
+	if (r < 0) {
+		if (sd_bus_error_has_names(&e, SD_BUS_ERROR_UNKNOWN_OBJECT,
+					   SD_BUS_ERROR_UNKNOWN_INTERFACE))
+			return 0;
+		sd_bus_error_move(error, &e);
+		return r;
+	}
+	target = iface == CLI_DBUS_DEVICE ? (void *)cli_model_add_device(m)
+					  : (void *)cli_model_add_parent(m);
+	if (!target)
+		return -ENOMEM;
+	return cli_dbus_read_properties(reply, iface, target);
+}
+
+/*
+ * The parents without every device: their object paths from introspecting
+ * /org/mdevvirtio1/parents (sd_bus_path_encode'd names are [A-Za-z0-9_] only,
+ * so the <node name="..."/> elements need no XML parser), then one GetAll each.
+ */
+static int load_parents(sd_bus *bus, struct cli_model *m, sd_bus_error *error)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	static const char tag[] = "<node name=\"";
+	const char *xml;
+	int r;
+
+	r = sd_bus_call_method(bus, CLI_DBUS_NAME, CLI_DBUS_PARENTS,
+			       "org.freedesktop.DBus.Introspectable", "Introspect", error, &reply,
+			       NULL);
 	if (r < 0)
 		return r;
-	r = dbus_load_manager(userdata, m, error);
+	r = sd_bus_message_read(reply, "s", &xml);
+	if (r < 0)
+		return r;
+	for (const char *p = strstr(xml, tag); p; p = strstr(p, tag)) {
+		_cleanup_free_ char *path = NULL;
+		size_t n;
+
+		p += sizeof(tag) - 1;
+		n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+		if (n == 0 || p[n] != '"')
+			continue;
+		if (asprintf(&path, CLI_DBUS_PARENTS "/%.*s", (int)n, p) < 0)
+			return -ENOMEM;
+		r = load_object(bus, path, CLI_DBUS_PARENT, m, error);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int dbus_load(void *userdata, enum cli_load_scope scope, const char *uuid,
+		     struct cli_model **ret, sd_bus_error *error)
+{
+	_cleanup_cli_model_free_ struct cli_model *m = NULL;
+	_cleanup_free_ char *path = NULL;
+	sd_bus *bus = userdata;
+	int r;
+
+	if (scope == CLI_LOAD_ALL) {
+		r = load_all(bus, &m, error);
+		if (r < 0)
+			return r;
+		r = dbus_load_manager(bus, m, error);
+	} else {
+		m = cli_model_new();
+		if (!m)
+			return -ENOMEM;
+		if (scope == CLI_LOAD_PARENTS)
+			r = load_parents(bus, m, error);
+		else if ((r = sd_bus_path_encode(CLI_DBUS_DEVICES, uuid, &path)) >= 0 &&
+			 (r = load_object(bus, path, CLI_DBUS_DEVICE, m, error)) >= 0)
+			r = dbus_load_manager(bus, m, error);
+		if (r >= 0)
+			r = cli_model_finish(m);
+	}
 	if (r < 0)
 		return r;
 	*ret = TAKE_PTR(m);

@@ -70,7 +70,7 @@ int cli_verb_define(const struct cli_context *c)
 
 	/* "define -u U" promotes a running device: parent, type, attrs from it. */
 	if (cmd->has_uuid && (!parent || !type)) {
-		if (cli_load(c, &m) < 0)
+		if (cli_load(c, CLI_LOAD_DEVICE, cmd->uuid, &m) < 0)
 			return CLI_EXIT_FAILURE;
 		d = cli_model_find_device(m, cmd->uuid);
 		if (d && !d->active)
@@ -121,7 +121,7 @@ int cli_verb_undefine(const struct cli_context *c)
 	int r;
 
 	if (c->cmd->parent) {
-		if (cli_load(c, &m) < 0)
+		if (cli_load(c, CLI_LOAD_DEVICE, c->cmd->uuid, &m) < 0)
 			return CLI_EXIT_FAILURE;
 		if (!find_defined(m, c->cmd))
 			return CLI_EXIT_FAILURE;
@@ -177,7 +177,7 @@ int cli_verb_modify(const struct cli_context *c)
 	unsigned flags = CLI_MODIFY_DEFINED;
 	int r;
 
-	if (cli_load(c, &m) < 0)
+	if (cli_load(c, CLI_LOAD_DEVICE, cmd->uuid, &m) < 0)
 		return CLI_EXIT_FAILURE;
 	if (cmd->live) {
 		flags = CLI_MODIFY_LIVE | (cmd->defined ? CLI_MODIFY_DEFINED : 0);
@@ -247,7 +247,7 @@ int cli_verb_start(const struct cli_context *c)
 		return start_transient(c, cfg.type, cfg.attrs, cfg.n_attrs);
 	}
 	if (cmd->has_uuid) {
-		if (cli_load(c, &m) < 0)
+		if (cli_load(c, CLI_LOAD_DEVICE, cmd->uuid, &m) < 0)
 			return CLI_EXIT_FAILURE;
 		d = cli_model_find_device(m, cmd->uuid);
 		if (d && d->defined && (!cmd->parent || streq(cmd->parent, d->parent))) {
@@ -297,7 +297,7 @@ int cli_verb_start_parent_mdevs(const struct cli_context *c)
 {
 	_cleanup_cli_model_free_ struct cli_model *m = NULL;
 
-	if (cli_load(c, &m) < 0)
+	if (cli_load(c, CLI_LOAD_ALL, NULL, &m) < 0)
 		return CLI_EXIT_FAILURE;
 	for (size_t i = 0; i < m->n_devices; i++) {
 		_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;

@@ -5,7 +5,9 @@
 #include "cli-verbs.h"
 
 /* Load the model through the backend; reports the error itself. */
-int cli_load(const struct cli_context *c, struct cli_model **ret);
+/* Ask the backend for what the verb needs (cli-backend.h); reports failures. */
+int cli_load(const struct cli_context *c, enum cli_load_scope scope, const char *uuid,
+	     struct cli_model **ret);
 
 int cli_verb_define(const struct cli_context *c);
 int cli_verb_undefine(const struct cli_context *c);

@@ -40,12 +40,13 @@ int cli_report_error(int r, const sd_bus_error *error, const char *what, const c
 	return CLI_EXIT_FAILURE;
 }
 
-int cli_load(const struct cli_context *c, struct cli_model **ret)
+int cli_load(const struct cli_context *c, enum cli_load_scope scope, const char *uuid,
+	     struct cli_model **ret)
 {
 	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
 	int r;
 
-	r = c->backend->load(c->backend->userdata, ret, &error);
+	r = c->backend->load(c->backend->userdata, scope, uuid, ret, &error);
 	if (r < 0) {
 		cli_report_error(r, &error, "query", "org.mdevvirtio1");
 		return r;
@@ -71,7 +72,7 @@ static int verb_list(const struct cli_context *c)
 	};
 	int r;
 
-	if (cli_load(c, &m) < 0)
+	if (cli_load(c, flt.uuid ? CLI_LOAD_DEVICE : CLI_LOAD_ALL, flt.uuid, &m) < 0)
 		return CLI_EXIT_FAILURE;
 	if (cmd->defined)
 		warn_bad_definitions(m);
@@ -87,7 +88,7 @@ static int verb_types(const struct cli_context *c)
 	_cleanup_cli_model_free_ struct cli_model *m = NULL;
 	int r;
 
-	if (cli_load(c, &m) < 0)
+	if (cli_load(c, CLI_LOAD_PARENTS, NULL, &m) < 0)
 		return CLI_EXIT_FAILURE;
 	r = c->cmd->dumpjson ? cli_format_types_json(c->out, m, c->cmd->parent)
 			     : cli_format_types_text(c->out, m, c->cmd->parent);
@@ -102,7 +103,7 @@ static int verb_status(const struct cli_context *c)
 	const struct cli_device *d;
 	int r;
 
-	if (cli_load(c, &m) < 0)
+	if (cli_load(c, CLI_LOAD_DEVICE, c->cmd->uuid, &m) < 0)
 		return CLI_EXIT_FAILURE;
 	d = cli_model_find_device(m, c->cmd->uuid);
 	if (!d) {

@@ -169,7 +169,8 @@ static int ret_uuid(const char *uuid, char **ret)
 	return *ret ? 0 : -ENOMEM;
 }
 
-static int fx_load(void *userdata, struct cli_model **ret, sd_bus_error *error)
+static int fx_load(void *userdata, enum cli_load_scope scope, const char *uuid,
+		   struct cli_model **ret, sd_bus_error *error)
 {
 	struct fixture *f = userdata;
 	int r = canned_error(f, "GetManagedObjects", error);
