@@ -50,9 +50,9 @@ static void def_refs_free(struct def_ref *v, size_t n)
 	free(v);
 }
 
-/* The `auto` definitions on @parent (any if NULL) that are not running. */
-static int autostart_candidates(struct manager *m, const char *parent, struct def_ref **ret,
-				size_t *ret_n)
+/* The `auto` definitions on @parent (any if NULL) that are not running (see manager_autostart). */
+static int autostart_candidates(struct manager *m, const char *parent, bool out_of_instances,
+				struct def_ref **ret, size_t *ret_n)
 {
 	const struct definition_entry *e;
 	struct def_ref *v;
@@ -68,7 +68,8 @@ static int autostart_candidates(struct manager *m, const char *parent, struct de
 
 		if (def->start != DEFINITION_START_AUTO ||
 		    (parent && !streq(def->parent, parent)) || !parent_is_present(m, def->parent) ||
-		    (d && d->running))
+		    (d && d->running) ||
+		    (out_of_instances && !(d && d->failed && d->failed_errno == EUSERS)))
 			continue;
 		v[k].parent = strdup(def->parent);
 		if (!v[k].parent) {
@@ -82,12 +83,12 @@ static int autostart_candidates(struct manager *m, const char *parent, struct de
 	return 0;
 }
 
-static void autostart(struct manager *m, const char *parent)
+void manager_autostart(struct manager *m, const char *parent, bool out_of_instances)
 {
 	struct def_ref *v = NULL;
 	size_t n = 0;
 
-	if (autostart_candidates(m, parent, &v, &n) < 0) {
+	if (autostart_candidates(m, parent, out_of_instances, &v, &n) < 0) {
 		log_oom();
 		return;
 	}
@@ -136,7 +137,7 @@ static void uevent_parent(struct manager *m, const char *name)
 
 	if (parent_refresh(m, name) && !was) {
 		log_info("Parent %s appeared", name);
-		autostart(m, name);
+		manager_autostart(m, name, false);
 	} else if (was && !parent_is_present(m, name)) {
 		log_info("Parent %s went away", name);
 	}
@@ -351,7 +352,7 @@ int manager_startup(struct manager *m)
 		return log_error_errno(r, "Failed to load the definitions: %m");
 	rescan_parents(m, false);
 	rescan_devices(m);
-	autostart(m, NULL);
+	manager_autostart(m, NULL, false);
 	(void)definition_store_bad_files(m->store, &n_bad);
 	for (size_t i = 0; i < m->n_devices; i++)
 		n_running += m->devices[i]->running;

@@ -32,6 +32,7 @@ struct mdevice {
 	struct managed_node *nodes; /* while running */
 	size_t n_nodes;
 	bool failed; /* the last start failed */
+	int failed_errno; /* why (positive errno), 0 if it did not */
 	char *last_error;
 	struct definition_attr *run_attrs; /* what it was last started (or live-set) with */
 	size_t n_run_attrs;
@@ -104,6 +105,12 @@ void device_sync_uuid(struct manager *m, const char *uuid);
 struct mparent *mparent_free(struct mparent *p);
 /* Re-read parent @name from sysfs and republish it; returns whether it is present. */
 bool parent_refresh(struct manager *m, const char *name);
+/*
+ * manager-events.c: start the `auto` definitions on @parent (any if NULL) that
+ * are not running; with @out_of_instances, only those whose last start found
+ * no instance left (EUSERS), after one was freed.
+ */
+void manager_autostart(struct manager *m, const char *parent, bool out_of_instances);
 /* Publish a record for parent @name if there is none (a definition or device names it). */
 void parent_ensure(struct manager *m, const char *name);
 /* Republish parent @name from its facts and references; forget it if nothing refers to it. */

@@ -118,6 +118,19 @@ static bool parent_types_same_shape(const struct mdev_parent *a, const struct md
 	return true;
 }
 
+/* Some type of @now has more instances available than it had in @before. */
+static bool parent_instances_freed(const struct mdev_parent *before, const struct mdev_parent *now)
+{
+	for (size_t i = 0; i < now->n_types; i++)
+		for (size_t j = 0; j < before->n_types; j++)
+			if (streq(now->types[i].id, before->types[j].id) &&
+			    before->types[j].available_instances >= 0 &&
+			    now->types[i].available_instances >
+				before->types[j].available_instances)
+				return true;
+	return false;
+}
+
 static bool parent_sys_equal(const struct mdev_parent *a, const struct mdev_parent *b)
 {
 	if (a->bus != b->bus || a->n_types != b->n_types || a->error != b->error)
@@ -191,7 +204,7 @@ bool parent_refresh(struct manager *m, const char *name)
 {
 	_cleanup_(mdev_parent_done) struct mdev_parent sys = {};
 	struct mparent *p = manager_find_parent(m, name);
-	bool present, changed, affects_devices;
+	bool present, changed, affects_devices, freed;
 
 	present = parent_read_any(name, &sys);
 	if (!present && !p)
@@ -210,6 +223,7 @@ bool parent_refresh(struct manager *m, const char *name)
 		return present;
 	/* Instance counts move with every create; only presence and types matter to devices. */
 	affects_devices = present != p->pub.present || !parent_types_same_shape(&p->sys, &sys);
+	freed = present && p->pub.present && parent_instances_freed(&p->sys, &sys);
 	mdev_parent_done(&p->sys);
 	if (present) {
 		p->sys = sys;
@@ -226,5 +240,8 @@ bool parent_refresh(struct manager *m, const char *name)
 		parent_devices_resync(m, name, present);
 	if (!present)
 		parent_sync(m, name); /* forgotten if nothing refers to it any more */
+	/* Last: starting re-enters here (with fewer instances, so no further retry). */
+	if (freed)
+		manager_autostart(m, name, true);
 	return present;
 }

@@ -37,6 +37,7 @@ static int start_failed(struct manager *m, struct mdevice *d, int r, char **msg,
 
 	memcpy(id, d->pub.uuid, sizeof(id));
 	d->failed = true;
+	d->failed_errno = -r;
 	free(d->last_error);
 	d->last_error = *msg ? strdup(*msg) : strdup(strerror(-r));
 	/* EEXIST: someone else created it; the model shows what is there. */
@@ -70,6 +71,7 @@ static int start_create(struct manager *m, const char *parent, const char *type,
 		return start_failed(m, d, r, &msg, e);
 
 	d->failed = false;
+	d->failed_errno = 0;
 	free(d->last_error);
 	d->last_error = NULL;
 	definition_attrs_free(d->run_attrs, d->n_run_attrs);
@@ -100,6 +102,7 @@ int device_start_definition(struct manager *m, const struct definition *def,
 	d = device_get(m, def->uuid);
 	if (d) {
 		d->failed = true;
+		d->failed_errno = -r;
 		free(d->last_error);
 		d->last_error = invalid.message ? strdup(invalid.message) : NULL;
 		device_sync(m, d);

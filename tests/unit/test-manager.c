@@ -630,6 +630,45 @@ static void uevent(const char *action, const char *subsystem, const char *devpat
 	manager_handle_uevent(m, &ev);
 }
 
+/*
+ * An auto device whose start found no instance left starts when one frees;
+ * manual definitions, and auto ones that failed for another reason, do not.
+ */
+START_TEST(auto_device_starts_when_an_instance_frees)
+{
+	static const char *const auto_blk =
+	    "{\"mdev_type\": \"mvsim-virtio_blk\", \"start\": \"auto\"}";
+	static const char *const manual_blk =
+	    "{\"mdev_type\": \"mvsim-virtio_blk\", \"start\": \"manual\"}";
+	_cleanup_(manager_error_done) struct manager_error e = {};
+
+	/* Someone else's device holds the only instance. */
+	fake_device_add("mdev_virtio", "mvsim", "mvsim-virtio_blk", U3, "virtio", NULL, NULL, true);
+	def_file("mvsim", U1, auto_blk);
+	def_file("mvsim", U2, manual_blk);
+	startup();
+	assert_state(U1, DEVICE_STATE_FAILED);
+	ck_assert_ptr_nonnull(strstr(dev(U1)->last_error, "No instances"));
+	assert_state(U2, DEVICE_STATE_STOPPED);
+	/* A failure of another kind is not retried when an instance frees. */
+	def_file("mvsim", U4, auto_net);
+	event_log_wait(&seen, event, "device added " U4);
+	fake_kernel.create_fail = EIO;
+	assert_error(manager_start(m, U4, &e), &e, MANAGER_ERROR_KERNEL, "Input/output error");
+	assert_state(U4, DEVICE_STATE_FAILED);
+
+	/* The other device goes; the kernel frees its instance. */
+	fake_device_remove("mdev_virtio", "mvsim", U3);
+	fake_file_write(MVSIM "/mdev_supported_types/mvsim-virtio_blk/available_instances", "1\n");
+	uevent("remove", "mdev_virtio", "/devices/virtual/mvsim/mvsim/" U3, NULL);
+	assert_state(U1, DEVICE_STATE_RUNNING);
+	ck_assert_ptr_null(dev(U1)->last_error);
+	assert_state(U2, DEVICE_STATE_STOPPED);
+	assert_state(U4, DEVICE_STATE_FAILED);
+	ck_assert_str_eq(fake_kernel.last_created, U1);
+}
+END_TEST
+
 START_TEST(parent_appears_and_leaves)
 {
 	startup();
@@ -840,6 +879,7 @@ static Suite *manager_suite(void)
 	tcase_add_test(tc, error_kinds_from_the_kernel);
 	tcase_add_test(tc, failed_start_is_recorded_and_cleared);
 	tcase_add_test(tc, most_attrs_a_file_may_hold_start);
+	tcase_add_test(tc, auto_device_starts_when_an_instance_frees);
 	tcase_add_test(tc, startup_reconciles);
 	tcase_add_test(tc, startup_twice_refused);
 	tcase_add_test(tc, dropped_in_file_is_picked_up);
