@@ -8,7 +8,7 @@ deps_vm=(qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cp
 	systemd udev dbus)
 # Tools the tests run, on the host and in the guest (which sees the host's root).
 deps_tools=(valgrind iproute2 iputils-ping e2fsprogs procps coreutils gawk util-linux
-	dkms jq mdevctl python3)
+	dkms jq mdevctl python3 libcap2-bin)
 
 deps_missing() {
 	local p

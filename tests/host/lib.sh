@@ -276,8 +276,12 @@ host_setup() {
 	host_need_root
 	need dbus-daemon busctl
 	WORKDIR=$(mktemp -d /tmp/mdevvirtio-host.XXXXXX)
-	# Reachable by the unprivileged caller of the access test.
+	# Reachable by the unprivileged callers of the access tests, who are not
+	# expected to read the checkout (it may be private to root): what they
+	# run comes from here (host_lib_copy, host_bin_copy).
 	chmod 0755 "$WORKDIR"
+	mkdir -m 0755 "$WORKDIR/bin"
+	install -m 0644 "$HOST_LIB_DIR/lib.sh" "$WORKDIR/lib.sh"
 	trap host_cleanup EXIT
 	trap 'on_error $LINENO "$BASH_COMMAND"' ERR
 	set -E
@@ -292,6 +296,59 @@ host_setup() {
 # as_nobody <command...>: run as UID/GID 65534 with no capabilities at all.
 as_nobody() {
 	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all "$@"
+}
+
+# as_user <command...>: run as UID/GID 65534 as a login shell would: no
+# capabilities, but the full bounding set, so that set-uid and
+# file-capability programs and user namespaces work as they do for anyone.
+# AS_USER is the same as a command prefix, for callers that need its PID.
+AS_USER=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
+as_user() { "${AS_USER[@]}" "$@"; }
+
+# host_bin_copy <file>: a copy of a build-tree program that an unprivileged
+# caller can run wherever the checkout is; prints its path.
+host_bin_copy() {
+	local to
+	to="$WORKDIR/bin/$(basename "$1")"
+	install -m 0755 "$1" "$to"
+	echo "$to"
+}
+
+# call_error_as <runner...> -- <busctl call args...>: call_error run by
+# <runner> (as_nobody, as_user, "as_user unshare -U -r", ...), from the
+# copy of this file an unprivileged caller can read.
+call_error_as() {
+	local runner=()
+	while [[ $1 != -- ]]; do
+		runner+=("$1")
+		shift
+	done
+	shift
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	"${runner[@]}" bash -c 'source "$1"; shift; call_error "$@"' _ "$WORKDIR/lib.sh" "$@"
+}
+
+# for_each_changing_call <callback> <defined uuid> <undefined uuid>: call
+# <callback> <method> <busctl call args...> once for every method of every
+# interface that changes something, with arguments that would succeed for
+# root (the first UUID is defined on mvsim, the second is not).
+for_each_changing_call() {
+	local cb=$1 u=$2 u2=$3 path
+	local m=("$API_NAME" "$API_ROOT" "$MANAGER_IFACE")
+	path=$(device_path "$u")
+	"$cb" Define "${m[@]}" Define 'ssssa(ss)' mvsim "$u2" mvsim-virtio_net manual 0
+	"$cb" DefineJSON "${m[@]}" DefineJSON sss mvsim "$u2" \
+		'{"mdev_type":"mvsim-virtio_net","start":"manual","attrs":[]}'
+	"$cb" Undefine "${m[@]}" Undefine s "$u"
+	"$cb" Start "${m[@]}" Start s "$u"
+	"$cb" StartTransient "${m[@]}" StartTransient 'sssa(ss)' mvsim mvsim-virtio_net "$u2" 0
+	"$cb" Stop "${m[@]}" Stop s "$u"
+	"$cb" Modify "${m[@]}" Modify 'sa{sv}u' "$u" 1 start s auto 2
+	"$cb" Reload "${m[@]}" Reload
+	"$cb" Start "$API_NAME" "$path" "$DEVICE_IFACE" Start
+	"$cb" Stop "$API_NAME" "$path" "$DEVICE_IFACE" Stop
+	"$cb" Undefine "$API_NAME" "$path" "$DEVICE_IFACE" Undefine
+	"$cb" Modify "$API_NAME" "$path" "$DEVICE_IFACE" Modify 'a{sv}u' 1 start s auto 2
 }
 
 # mgr <method> [<signature> <args>...]: call a Manager method, print the reply.
