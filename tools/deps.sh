@@ -10,6 +10,19 @@ deps_vm=(qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cp
 deps_tools=(valgrind iproute2 iputils-ping e2fsprogs procps coreutils gawk util-linux
 	dkms jq mdevctl python3 libcap2-bin)
 
+# deps_as_root <script> [arg...]: return if root; else re-run the script
+# under sudo, which a user who is not root needs (a fresh Debian machine
+# used as root has no sudo, and needs none).
+deps_as_root() {
+	[ "$(id -u)" = 0 ] && return 0
+	if command -v sudo >/dev/null; then
+		echo "$(basename "$1"): not root; running it again with sudo" >&2
+		exec sudo -- "$@"
+	fi
+	echo "$(basename "$1"): needs root (run it as root, or install sudo)" >&2
+	exit 1
+}
+
 deps_missing() {
 	local p
 	for p in "$@"; do
