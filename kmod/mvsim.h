@@ -13,6 +13,8 @@
  *    callback, and by the ops that change the vq.  A net device's TX lock may
  *    be held while taking a (possibly other device's) RX lock, never the
  *    reverse (mvsim_net.c nests them with SINGLE_DEPTH_NESTING).
+ *  - mvsim_dev.map_lock (mutex): taken by set_map only, outside every vq
+ *    lock (see struct mvsim_dev).
  *  - mvsim_dev.lock (spinlock, irqsave: config space reads may come from any
  *    context): status, negotiated features, config space, config callback,
  *    which is raised with it held.
@@ -65,6 +67,15 @@ struct mvsim_dev {
 	struct list_head node;		/* in mvsim_devices, under mvsim_lock */
 	struct work_struct work;
 	mvsim_vring_translate_t translate;
+	u64 features_offered;		/* the kind's, plus ACCESS_PLATFORM for vhost */
+	/*
+	 * vhost class: the IOTLB given by set_map.  Replaced under map_lock
+	 * by writers; read by translation, which always runs under one of the
+	 * device's vq locks, so a writer that has taken and dropped every vq
+	 * lock after publishing knows the old map is no longer in use.
+	 */
+	struct mutex map_lock;
+	struct vhost_iotlb *map;
 
 	spinlock_t lock;
 	u8 status;

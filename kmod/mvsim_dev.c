@@ -12,12 +12,13 @@
  */
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/vhost_iotlb.h>
 #include <linux/virtio_config.h>
 
 #include "mvsim.h"
 
 /* virtio class: virtio_ring hands us physical addresses of kernel memory. */
-static void *mvsim_translate_phys(void *opaque, u64 addr, u32 len, u32 *mapped)
+static void *mvsim_translate_phys(void *opaque, u64 addr, u32 len, bool write, u32 *mapped)
 {
 	u32 done;
 
@@ -31,12 +32,28 @@ static void *mvsim_translate_phys(void *opaque, u64 addr, u32 len, u32 *mapped)
 }
 
 /*
- * vhost class: addresses are IOVAs of a userspace driver, which only an
- * IOTLB can translate; until the bus carries one, nothing is mapped.
+ * vhost class: addresses are IOVAs of a userspace driver, translated through
+ * the IOTLB vhost_mdev gave us: each entry maps an IOVA range onto
+ * physically contiguous pinned pages.  Called under a vq lock of @opaque.
  */
-static void *mvsim_translate_none(void *opaque, u64 addr, u32 len, u32 *mapped)
+static void *mvsim_translate_iotlb(void *opaque, u64 addr, u32 len, bool write, u32 *mapped)
 {
-	return NULL;
+	struct mvsim_dev *dev = opaque;
+	struct vhost_iotlb *map = READ_ONCE(dev->map);
+	struct vhost_iotlb_map *m;
+	u64 pa;
+
+	if (!map || !len)
+		return NULL;
+	m = vhost_iotlb_itree_first(map, addr, addr);
+	if (!m || !(m->perm & (write ? VHOST_MAP_WO : VHOST_MAP_RO)))
+		return NULL;
+	pa = m->addr + (addr - m->start);
+	if (!pfn_valid(PHYS_PFN(pa)))
+		return NULL;
+	/* m->last - addr + 1 overflows for an entry covering all 2^64 bytes. */
+	*mapped = m->last - addr >= len - 1 ? len : (u32)(m->last - addr + 1);
+	return phys_to_virt(pa);
 }
 
 bool mvsim_has_feature(const struct mvsim_dev *dev, unsigned int bit)
@@ -163,8 +180,15 @@ int mvsim_dev_init(struct mvsim_dev *dev, struct mdev_virtio_device *mdev,
 		mutex_init(&dev->vqs[i].lock);
 	dev->mdev = mdev;
 	dev->kind = kind;
-	dev->translate = mdev->class_id == MDEV_VIRTIO_CLASS_ID_VIRTIO ?
-			 mvsim_translate_phys : mvsim_translate_none;
+	if (mdev->class_id == MDEV_VIRTIO_CLASS_ID_VIRTIO) {
+		dev->translate = mvsim_translate_phys;
+		dev->features_offered = kind->features;
+	} else {
+		dev->translate = mvsim_translate_iotlb;
+		dev->features_offered = kind->features | BIT_ULL(VIRTIO_F_ACCESS_PLATFORM);
+	}
+	mutex_init(&dev->map_lock);
+	mdev->nvqs = kind->nvqs;
 	spin_lock_init(&dev->lock);
 	INIT_WORK(&dev->work, mvsim_work);
 	INIT_LIST_HEAD(&dev->node);
@@ -184,6 +208,9 @@ void mvsim_dev_destroy(struct mvsim_dev *dev)
 	for (i = 0; i < dev->nvqs; i++)
 		mutex_destroy(&dev->vqs[i].lock);
 	kfree(dev->vqs);
+	if (dev->map)
+		vhost_iotlb_free(dev->map);
+	mutex_destroy(&dev->map_lock);
 }
 
 static struct mvsim_vq *mvsim_get_vq(struct mdev_virtio_device *mdev, u16 idx)
@@ -325,7 +352,7 @@ static u16 mvsim_get_vq_align(struct mdev_virtio_device *mdev)
 
 static u64 mvsim_get_features(struct mdev_virtio_device *mdev)
 {
-	return mdev_to_mvsim(mdev)->kind->features;
+	return mdev_to_mvsim(mdev)->features_offered;
 }
 
 static int mvsim_set_features(struct mdev_virtio_device *mdev, u64 features)
@@ -335,7 +362,7 @@ static int mvsim_set_features(struct mdev_virtio_device *mdev, u64 features)
 	int ret = 0;
 
 	/* Only virtio 1.x drivers, and only features we offered. */
-	if ((features & ~dev->kind->features) || !(features & BIT_ULL(VIRTIO_F_VERSION_1)))
+	if ((features & ~dev->features_offered) || !(features & BIT_ULL(VIRTIO_F_VERSION_1)))
 		return -EINVAL;
 	spin_lock_irqsave(&dev->lock, flags);
 	if (dev->status & VIRTIO_CONFIG_S_FEATURES_OK)
@@ -438,6 +465,73 @@ static u32 mvsim_get_generation(struct mdev_virtio_device *mdev)
 	return gen;
 }
 
+static size_t mvsim_get_config_size(struct mdev_virtio_device *mdev)
+{
+	return mdev_to_mvsim(mdev)->kind->config_size;
+}
+
+/*
+ * A copy of @iotlb (the caller may change or free its own afterwards), or
+ * ERR_PTR(-ENOMEM).  An empty map is NULL: letting go never fails.
+ */
+static struct vhost_iotlb *mvsim_map_copy(struct vhost_iotlb *iotlb)
+{
+	struct vhost_iotlb_map *m;
+	struct vhost_iotlb *copy;
+
+	if (!vhost_iotlb_itree_first(iotlb, 0, U64_MAX))
+		return NULL;
+	copy = vhost_iotlb_alloc(iotlb->nmaps, 0);
+	if (!copy)
+		return ERR_PTR(-ENOMEM);
+	for (m = vhost_iotlb_itree_first(iotlb, 0, U64_MAX); m;
+	     m = vhost_iotlb_itree_next(m, 0, U64_MAX)) {
+		if (vhost_iotlb_add_range(copy, m->start, m->last, m->addr, m->perm)) {
+			vhost_iotlb_free(copy);
+			return ERR_PTR(-ENOMEM);
+		}
+	}
+	return copy;
+}
+
+/*
+ * Publish the new map, then take every vq lock once: whoever translated with
+ * the old map did so under one of them and is done when we get it.  Rings
+ * are looked up again on the way; one no longer mapped breaks its queue.
+ */
+static int mvsim_set_map(struct mdev_virtio_device *mdev, struct vhost_iotlb *iotlb)
+{
+	struct mvsim_dev *dev = mdev_to_mvsim(mdev);
+	struct vhost_iotlb *new, *old;
+	unsigned int i;
+
+	if (dev->translate != mvsim_translate_iotlb)
+		return -EOPNOTSUPP;
+	new = mvsim_map_copy(iotlb);
+	if (IS_ERR(new))
+		return PTR_ERR(new);
+
+	mutex_lock(&dev->map_lock);
+	old = dev->map;
+	WRITE_ONCE(dev->map, new);
+	for (i = 0; i < dev->nvqs; i++) {
+		struct mvsim_vq *vq = &dev->vqs[i];
+
+		mutex_lock(&vq->lock);
+		if (vq->ready && vq->vring.num &&
+		    mvsim_vring_remap(&vq->vring, vq->desc_area, vq->driver_area,
+				      vq->device_area))
+			mvsim_vq_fail(dev, vq);
+		mutex_unlock(&vq->lock);
+	}
+	mutex_unlock(&dev->map_lock);
+	if (old)
+		vhost_iotlb_free(old);
+	/* Buffers that were unmapped may be mapped now. */
+	queue_work(mvsim_wq, &dev->work);
+	return 0;
+}
+
 const struct mdev_virtio_ops mvsim_ops = {
 	.set_vq_address = mvsim_set_vq_address,
 	.set_vq_num = mvsim_set_vq_num,
@@ -459,4 +553,6 @@ const struct mdev_virtio_ops mvsim_ops = {
 	.get_config = mvsim_get_config,
 	.set_config = mvsim_set_config,
 	.get_generation = mvsim_get_generation,
+	.get_config_size = mvsim_get_config_size,
+	.set_map = mvsim_set_map,
 };

@@ -58,7 +58,7 @@ struct vring_walk {
 };
 
 /* Map one whole ring area, which must be contiguous and suitably aligned. */
-static void *vring_map_area(u64 addr, size_t size, size_t align,
+static void *vring_map_area(u64 addr, size_t size, size_t align, bool write,
 			    mvsim_vring_translate_t translate, void *opaque)
 {
 	u32 mapped = 0;
@@ -67,7 +67,7 @@ static void *vring_map_area(u64 addr, size_t size, size_t align,
 
 	if (!IS_ALIGNED(addr, align) || check_add_overflow(addr, (u64)size, &end))
 		return NULL;
-	p = translate(opaque, addr, size, &mapped);
+	p = translate(opaque, addr, size, write, &mapped);
 	if (!p || mapped != size || !IS_ALIGNED((unsigned long)p, align))
 		return NULL;
 	return p;
@@ -107,16 +107,49 @@ int mvsim_vring_setup(struct mvsim_vring *vr, u32 num, u64 desc_area, u64 driver
 		return -EINVAL;
 
 	new.desc = vring_map_area(desc_area, sizeof(struct vring_desc) * num,
-				  VRING_DESC_ALIGN_SIZE, translate, opaque);
+				  VRING_DESC_ALIGN_SIZE, false, translate, opaque);
 	new.avail = vring_map_area(driver_area, sizeof(__virtio16) * (3 + num),
-				   VRING_AVAIL_ALIGN_SIZE, translate, opaque);
+				   VRING_AVAIL_ALIGN_SIZE, false, translate,
+				   opaque);
 	new.used = vring_map_area(device_area, sizeof(__virtio16) * 3 +
 				  sizeof(struct vring_used_elem) * num,
-				  VRING_USED_ALIGN_SIZE, translate, opaque);
+				  VRING_USED_ALIGN_SIZE, true, translate, opaque);
 	if (!new.desc || !new.avail || !new.used)
 		return -EFAULT;
 
 	*vr = new;
+	return 0;
+}
+
+/**
+ * mvsim_vring_remap() - translate a ring's areas again, keeping its state
+ * @vr: ring, set up
+ * @desc_area: as given to mvsim_vring_setup()
+ * @driver_area: likewise
+ * @device_area: likewise
+ *
+ * For a translation that changed (a vhost IOTLB update): the areas are
+ * looked up again with the ring's own callback; indices and the
+ * notification state are kept.
+ *
+ * Return: 0, or as mvsim_vring_setup(), in which case @vr is detached (as
+ * after mvsim_vring_reset()), since its old pointers may be gone.
+ */
+int mvsim_vring_remap(struct mvsim_vring *vr, u64 desc_area, u64 driver_area, u64 device_area)
+{
+	struct mvsim_vring old = *vr;
+	int ret;
+
+	ret = mvsim_vring_setup(vr, old.num, desc_area, driver_area, device_area, old.event_idx,
+				old.translate, old.opaque);
+	if (ret) {
+		mvsim_vring_reset(vr);
+		return ret;
+	}
+	vr->last_avail_idx = old.last_avail_idx;
+	vr->used_idx = old.used_idx;
+	vr->signalled_used = old.signalled_used;
+	vr->signalled_used_valid = old.signalled_used_valid;
 	return 0;
 }
 
@@ -158,7 +191,7 @@ static int vring_add_buf(struct vring_walk *w, const struct vring_desc_cpu *d)
 
 		if (n >= MVSIM_VRING_MAX_SEGS)
 			return -EINVAL;
-		p = w->vr->translate(w->vr->opaque, addr, left, &mapped);
+		p = w->vr->translate(w->vr->opaque, addr, left, write, &mapped);
 		if (!p || !mapped || mapped > left)
 			return -EFAULT;
 		c->seg[n].addr = p;
@@ -210,7 +243,7 @@ static int vring_walk_indirect(struct vring_walk *w, const struct vring_desc_cpu
 	 * Unlike data buffers, the table is read in place, so it must be
 	 * contiguous in our address space (a kmalloc'd or guest-RAM table is).
 	 */
-	table = w->vr->translate(w->vr->opaque, d->addr, d->len, &mapped);
+	table = w->vr->translate(w->vr->opaque, d->addr, d->len, false, &mapped);
 	if (!table || mapped != d->len)
 		return -EFAULT;
 	return vring_walk_table(w, table, size, 0, true);

@@ -20,10 +20,12 @@
 #define MVSIM_VRING_MAX_SEGS 64
 
 /*
- * Translate a driver address to a kernel pointer: returns NULL if unmapped,
- * else sets *mapped to the number of contiguous bytes available (<= len).
+ * Translate a driver address to a kernel pointer: returns NULL if unmapped
+ * (or, with @write, not writable by the device), else sets *mapped to the
+ * number of contiguous bytes available (<= len).
  */
-typedef void *(*mvsim_vring_translate_t)(void *opaque, u64 addr, u32 len, u32 *mapped);
+typedef void *(*mvsim_vring_translate_t)(void *opaque, u64 addr, u32 len, bool write,
+					 u32 *mapped);
 
 struct mvsim_vring_seg {
 	void *addr;
@@ -54,6 +56,7 @@ struct mvsim_vring {
 int mvsim_vring_setup(struct mvsim_vring *vr, u32 num, u64 desc_area, u64 driver_area,
 		      u64 device_area, bool event_idx, mvsim_vring_translate_t translate,
 		      void *opaque);
+int mvsim_vring_remap(struct mvsim_vring *vr, u64 desc_area, u64 driver_area, u64 device_area);
 void mvsim_vring_reset(struct mvsim_vring *vr);
 int mvsim_vring_pop(struct mvsim_vring *vr, struct mvsim_vring_chain *chain);
 void mvsim_vring_push(struct mvsim_vring *vr, u16 head, u32 written);

@@ -32,6 +32,7 @@
 struct guest {
 	uint8_t *region[2];
 	uint32_t max_map; /* if non-zero, translate maps at most this much at once */
+	uint64_t ro_start, ro_end; /* [start, end): mapped read-only for the device */
 	unsigned int translations;
 	struct mvsim_vring vr;
 	uint32_t num;
@@ -46,13 +47,15 @@ static void *gptr(uint64_t gpa)
 	return g.region[gpa / REGION_SIZE] + gpa % REGION_SIZE;
 }
 
-static void *guest_translate(void *opaque, u64 addr, u32 len, u32 *mapped)
+static void *guest_translate(void *opaque, u64 addr, u32 len, bool write, u32 *mapped)
 {
 	struct guest *gs = opaque;
 	uint64_t left;
 
 	gs->translations++;
 	if (addr >= GUEST_SIZE)
+		return NULL;
+	if (write && addr < gs->ro_end && addr + len > gs->ro_start)
 		return NULL;
 	left = REGION_SIZE - addr % REGION_SIZE;
 	if (gs->max_map && left > gs->max_map)
@@ -544,6 +547,65 @@ START_TEST(malformed_address_refused)
 }
 END_TEST
 
+/* A device-writable buffer, or the used ring, in memory mapped read-only. */
+START_TEST(read_only_memory_refused_for_writes)
+{
+	struct mvsim_vring_chain c;
+
+	g.ro_start = DATA_GPA;
+	g.ro_end = DATA_GPA + 0x1000;
+	ring_setup(8, false);
+	/* Reading it is fine. */
+	set_desc(desc_table(), 0, DATA_GPA, 64, 0, 0);
+	make_avail(0);
+	ck_assert_int_eq(mvsim_vring_pop(&g.vr, &c), 1);
+	mvsim_vring_push(&g.vr, c.head, 0);
+	/* Writing it is not, even when only the tail overlaps. */
+	set_desc(desc_table(), 1, DATA_GPA - 16, 64, VRING_DESC_F_WRITE, 0);
+	make_avail(1);
+	ck_assert_int_eq(mvsim_vring_pop(&g.vr, &c), -EFAULT);
+
+	g.ro_start = USED_GPA;
+	g.ro_end = USED_GPA + 8;
+	ck_assert_int_eq(mvsim_vring_setup(&g.vr, 8, DESC_GPA, AVAIL_GPA, USED_GPA, false,
+					   guest_translate, &g),
+			 -EFAULT);
+	/* Read-only descriptor table and available ring are what a driver gives. */
+	g.ro_start = DESC_GPA;
+	g.ro_end = USED_GPA;
+	ck_assert_int_eq(mvsim_vring_setup(&g.vr, 8, DESC_GPA, AVAIL_GPA, USED_GPA, false,
+					   guest_translate, &g),
+			 0);
+}
+END_TEST
+
+/* A remap (the IOTLB changed) keeps the indices, or detaches when unmapped. */
+START_TEST(remap_keeps_state)
+{
+	struct mvsim_vring_chain c;
+
+	ring_setup(8, true);
+	set_desc(desc_table(), 0, DATA_GPA, 64, 0, 0);
+	make_avail(0);
+	ck_assert_int_eq(mvsim_vring_pop(&g.vr, &c), 1);
+	mvsim_vring_push(&g.vr, c.head, 0);
+	ck_assert_int_eq(mvsim_vring_remap(&g.vr, DESC_GPA, AVAIL_GPA, USED_GPA), 0);
+	ck_assert_uint_eq(mvsim_vring_get_avail_state(&g.vr), 1);
+	make_avail(0);
+	ck_assert_int_eq(mvsim_vring_pop(&g.vr, &c), 1);
+	mvsim_vring_push(&g.vr, c.head, 0);
+	ck_assert_uint_eq(used_idx(), 2);
+
+	/* The used ring became read-only: the ring is detached, nothing pops. */
+	g.ro_start = USED_GPA;
+	g.ro_end = USED_GPA + 8;
+	ck_assert_int_eq(mvsim_vring_remap(&g.vr, DESC_GPA, AVAIL_GPA, USED_GPA), -EFAULT);
+	make_avail(0);
+	ck_assert_int_eq(mvsim_vring_pop(&g.vr, &c), 0);
+	ck_assert_uint_eq(g.vr.num, 0);
+}
+END_TEST
+
 START_TEST(malformed_writable_then_readable)
 {
 	struct vring_desc *ind = gptr(INDIRECT_GPA);
@@ -833,6 +895,8 @@ static Suite *vring_suite(void)
 	tcase_add_test(tc, malformed_bad_head_and_next);
 	tcase_add_test(tc, malformed_address_refused);
 	tcase_add_test(tc, malformed_writable_then_readable);
+	tcase_add_test(tc, read_only_memory_refused_for_writes);
+	tcase_add_test(tc, remap_keeps_state);
 	tcase_add_test(tc, malformed_indirect);
 	tcase_add_test(tc, malformed_avail_idx_jump);
 	tcase_add_test(tc, chain_read_write);

@@ -124,7 +124,7 @@ mv_netdev() {
 # a read-only /etc. Only the directories' contents are removed.
 mv_clean_slate() {
 	systemctl stop mdevvirtiod.service 2>/dev/null || true
-	modprobe -r mvsim virtio_mdev mdev_virtio 2>/dev/null || true
+	modprobe -r mvsim virtio_mdev vhost_mdev mdev_virtio 2>/dev/null || true
 	local d
 	for d in /etc/mdevvirtio.d /run/mdevvirtio.d; do
 		[ -d "$d" ] && find "$d" -mindepth 1 -delete

@@ -14,6 +14,13 @@
  * mdev_virtio_device; the parent owns only what it hangs off the device with
  * mdev_virtio_set_parent_data().  The ops are called only while a class
  * driver is bound, and never after the parent's remove() was called.
+ *
+ * Address spaces: a virtio-class device is handed addresses by virtio_ring
+ * (physical ones); a vhost-class device is handed IOVAs of a userspace
+ * driver, which the device translates through the map vhost_mdev gives it
+ * with @set_map (IOVA -> physical address of pinned pages, with
+ * permissions).  The map survives a status reset; vhost_mdev replaces it
+ * with an empty one when its user goes away.
  */
 #ifndef _LINUX_MDEV_VIRTIO_H
 #define _LINUX_MDEV_VIRTIO_H
@@ -28,6 +35,7 @@
 
 struct mdev_virtio_device;
 struct mdev_virtio_type;
+struct vhost_iotlb;
 
 /**
  * struct mdev_virtio_callback - an interrupt the device raises
@@ -66,9 +74,19 @@ struct mdev_virtio_callback {
  * @get_config: read the device config space (out-of-range bytes read as 0)
  * @set_config: write the device config space
  * @get_generation: the config generation counter (optional, 0 if missing)
+ * @get_config_size: size of the device config space in bytes
+ * @set_map: vhost class: the device's whole address translation, an IOTLB
+ *           of IOVA ranges mapped to physical addresses (VHOST_MAP_RO,
+ *           VHOST_MAP_WO, VHOST_MAP_RW); the device copies what it needs.
+ *           When it returns, the device no longer uses any translation of
+ *           the previous map (queues whose rings are no longer mapped stop,
+ *           as for a malformed ring), so the caller may unpin what only the
+ *           previous map covered.  0 or -errno (the previous map stays).
+ *           Required for devices of vhost-class types.
  *
- * All callbacks are mandatory except @get_generation.  They are called in
- * process context, except @kick_vq which may be called in atomic context.
+ * All callbacks are mandatory except @get_generation and @set_map.  They
+ * are called in process context, except @kick_vq which may be called in
+ * atomic context.
  * The order follows the virtio 1.x device initialisation: reset, features,
  * vq set-up, DRIVER_OK.
  */
@@ -98,6 +116,8 @@ struct mdev_virtio_ops {
 	void (*set_config)(struct mdev_virtio_device *mdev, unsigned int offset,
 			   const void *buf, unsigned int len);
 	u32 (*get_generation)(struct mdev_virtio_device *mdev);
+	size_t (*get_config_size)(struct mdev_virtio_device *mdev);
+	int (*set_map)(struct mdev_virtio_device *mdev, struct vhost_iotlb *iotlb);
 };
 
 /**
@@ -126,6 +146,7 @@ struct mdev_virtio_dev_config {
  * @device_id: virtio device id
  * @ops: the device interface, from the type
  * @config: provisioning attributes, see struct mdev_virtio_dev_config
+ * @nvqs: number of virtqueues, set by the parent's create()
  *
  * The remaining members belong to the bus.
  */
@@ -136,6 +157,7 @@ struct mdev_virtio_device {
 	u32 device_id;
 	const struct mdev_virtio_ops *ops;
 	struct mdev_virtio_dev_config config;
+	unsigned int nvqs;
 
 	/* private: to mdev_virtio.ko */
 	struct mdev_virtio_type *type;
