@@ -117,6 +117,42 @@ static void virtio_mdev_del_vqs(struct virtio_device *vdev)
 		virtio_mdev_del_vq(vq);
 }
 
+/* Hand the device a fresh ring (at avail index 0) and enable it. */
+static int virtio_mdev_enable_vq(struct virtqueue *vq)
+{
+	struct mdev_virtio_device *mdev = vdev_to_mdev(vq->vdev);
+	const struct mdev_virtio_ops *ops = mdev->ops;
+	int ret;
+
+	ops->set_vq_num(mdev, vq->index, virtqueue_get_vring_size(vq));
+	ret = ops->set_vq_address(mdev, vq->index, virtqueue_get_desc_addr(vq),
+				  virtqueue_get_avail_addr(vq), virtqueue_get_used_addr(vq));
+	if (ret)
+		return ret;
+	ret = ops->set_vq_state(mdev, vq->index, 0);
+	if (ret)
+		return ret;
+	ops->set_vq_ready(mdev, vq->index, true);
+	return ops->get_vq_ready(mdev, vq->index) ? 0 : -EIO;
+}
+
+/*
+ * Per-queue reset, for virtqueue_resize() (ethtool -G): a disabled queue is
+ * one the device no longer touches, whose interrupt it no longer raises.
+ */
+static int virtio_mdev_disable_vq_and_reset(struct virtqueue *vq)
+{
+	struct mdev_virtio_device *mdev = vdev_to_mdev(vq->vdev);
+
+	mdev->ops->set_vq_ready(mdev, vq->index, false);
+	return mdev->ops->get_vq_ready(mdev, vq->index) ? -EBUSY : 0;
+}
+
+static int virtio_mdev_enable_vq_after_reset(struct virtqueue *vq)
+{
+	return virtio_mdev_enable_vq(vq);
+}
+
 static struct virtqueue *virtio_mdev_setup_vq(struct virtio_device *vdev, unsigned int idx,
 					      vq_callback_t *callback, const char *name,
 					      bool ctx)
@@ -139,20 +175,15 @@ static struct virtqueue *virtio_mdev_setup_vq(struct virtio_device *vdev, unsign
 				    virtio_mdev_notify, callback, name);
 	if (!vq)
 		return ERR_PTR(-ENOMEM);
+	/* What ethtool -g reports as the maximum, and -G may resize up to. */
+	vq->num_max = num;
 
 	cb.callback = callback ? virtio_mdev_vq_interrupt : NULL;
 	cb.private = vq;
 	ops->set_vq_cb(mdev, idx, &cb);
-	ops->set_vq_num(mdev, idx, virtqueue_get_vring_size(vq));
-	ret = ops->set_vq_address(mdev, idx, virtqueue_get_desc_addr(vq),
-				  virtqueue_get_avail_addr(vq), virtqueue_get_used_addr(vq));
+	ret = virtio_mdev_enable_vq(vq);
 	if (ret)
 		goto err;
-	ops->set_vq_ready(mdev, idx, true);
-	if (!ops->get_vq_ready(mdev, idx)) {
-		ret = -EIO;
-		goto err;
-	}
 	return vq;
 
 err:
@@ -224,6 +255,8 @@ static const struct virtio_config_ops virtio_mdev_config_ops = {
 	.get_features = virtio_mdev_get_features,
 	.finalize_features = virtio_mdev_finalize_features,
 	.bus_name = virtio_mdev_bus_name,
+	.disable_vq_and_reset = virtio_mdev_disable_vq_and_reset,
+	.enable_vq_after_reset = virtio_mdev_enable_vq_after_reset,
 };
 
 static void virtio_mdev_release(struct device *dev)
@@ -267,6 +300,8 @@ static void virtio_mdev_remove(struct mdev_virtio_device *mdev)
 	struct virtio_mdev_device *vm = dev_get_drvdata(&mdev->dev);
 
 	unregister_virtio_device(&vm->vdev);
+	/* Whatever the driver left: unbound devices are at status 0. */
+	mdev->ops->set_status(mdev, 0);
 	dev_set_drvdata(&mdev->dev, NULL);
 }
 

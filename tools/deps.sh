@@ -8,7 +8,11 @@ deps_vm=(qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cp
 	systemd udev dbus)
 # Tools the tests run, on the host and in the guest (which sees the host's root).
 deps_tools=(valgrind iproute2 iputils-ping e2fsprogs procps coreutils gawk util-linux
-	dkms jq mdevctl python3 libcap2-bin)
+	dkms jq mdevctl python3 libcap2-bin ethtool)
+# Real vhost-vdpa clients the VM tests drive (tests/vm/vhost-clients.sh):
+# dpdk-testpmd is in dpdk-dev, the virtio_user PMD in dpdk; QEMU's virtio-net
+# iPXE ROM; libvirtd with its qemu driver and the libvirt-qemu user, virsh.
+deps_vhost=(dpdk dpdk-dev ipxe-qemu libvirt-daemon-system libvirt-clients)
 
 # deps_as_root <script> [arg...]: return if root; else re-run the script
 # under sudo, which a user who is not root needs (a fresh Debian machine
@@ -34,7 +38,7 @@ deps_missing() {
 # deps_ensure [package...]: install what is missing of the given (default: all) packages.
 deps_ensure() {
 	local want=("$@") missing
-	[ ${#want[@]} -gt 0 ] || want=("${deps_build[@]}" "${deps_vm[@]}" "${deps_tools[@]}")
+	[ ${#want[@]} -gt 0 ] || want=("${deps_build[@]}" "${deps_vm[@]}" "${deps_tools[@]}" "${deps_vhost[@]}")
 	mapfile -t missing < <(deps_missing "${want[@]}")
 	[ ${#missing[@]} -gt 0 ] || return 0
 	if [ "$(id -u)" != 0 ]; then
