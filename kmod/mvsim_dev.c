@@ -273,6 +273,26 @@ static void mvsim_set_vq_cb(struct mdev_virtio_device *mdev, u16 idx,
 	mutex_unlock(&vq->lock);
 }
 
+/* Attach a vq's ring at its areas and avail index; under its lock. */
+static int mvsim_vq_attach(struct mvsim_dev *dev, struct mvsim_vq *vq)
+{
+	bool event_idx = mvsim_has_feature(dev, VIRTIO_RING_F_EVENT_IDX);
+	int ret;
+
+	lockdep_assert_held(&vq->lock);
+	if (!vq->num || vq->num > MVSIM_VQ_NUM_MAX)
+		return -EINVAL;
+	ret = mvsim_vring_setup(&vq->vring, vq->num, vq->desc_area, vq->driver_area,
+				vq->device_area, event_idx, dev->translate, dev);
+	if (!ret)
+		mvsim_vring_set_avail_state(&vq->vring, vq->avail_state);
+	return ret;
+}
+
+/*
+ * A vhost-class queue may be enabled before the IOTLB maps its ring (QEMU
+ * does so): it is ready, with its ring detached until set_map attaches it.
+ */
 static void mvsim_set_vq_ready(struct mdev_virtio_device *mdev, u16 idx, bool ready)
 {
 	struct mvsim_dev *dev = mdev_to_mvsim(mdev);
@@ -283,18 +303,16 @@ static void mvsim_set_vq_ready(struct mdev_virtio_device *mdev, u16 idx, bool re
 		return;
 	mutex_lock(&vq->lock);
 	if (ready && !vq->ready) {
-		bool event_idx = mvsim_has_feature(dev, VIRTIO_RING_F_EVENT_IDX);
+		int ret = mvsim_vq_attach(dev, vq);
 
-		if (vq->num && vq->num <= MVSIM_VQ_NUM_MAX &&
-		    !mvsim_vring_setup(&vq->vring, vq->num, vq->desc_area, vq->driver_area,
-				       vq->device_area, event_idx, dev->translate, dev)) {
-			mvsim_vring_set_avail_state(&vq->vring, vq->avail_state);
+		if (!ret || (ret == -EFAULT && dev->translate == mvsim_translate_iotlb)) {
 			vq->ready = true;
 			vq->broken = false;
-			kick = true;
+			kick = !ret;
 		}
 	} else if (!ready && vq->ready) {
-		vq->avail_state = mvsim_vring_get_avail_state(&vq->vring);
+		if (vq->vring.num)
+			vq->avail_state = mvsim_vring_get_avail_state(&vq->vring);
 		mvsim_vring_reset(&vq->vring);
 		vq->ready = false;
 	}
@@ -340,7 +358,8 @@ static u64 mvsim_get_vq_state(struct mdev_virtio_device *mdev, u16 idx)
 	if (!vq)
 		return 0;
 	mutex_lock(&vq->lock);
-	state = vq->ready ? mvsim_vring_get_avail_state(&vq->vring) : vq->avail_state;
+	state = vq->ready && vq->vring.num ? mvsim_vring_get_avail_state(&vq->vring) :
+					     vq->avail_state;
 	mutex_unlock(&vq->lock);
 	return state;
 }
@@ -497,7 +516,8 @@ static struct vhost_iotlb *mvsim_map_copy(struct vhost_iotlb *iotlb)
 /*
  * Publish the new map, then take every vq lock once: whoever translated with
  * the old map did so under one of them and is done when we get it.  Rings
- * are looked up again on the way; one no longer mapped breaks its queue.
+ * are looked up again on the way; one no longer mapped breaks its queue, one
+ * enabled before it was mapped is attached.
  */
 static int mvsim_set_map(struct mdev_virtio_device *mdev, struct vhost_iotlb *iotlb)
 {
@@ -518,10 +538,14 @@ static int mvsim_set_map(struct mdev_virtio_device *mdev, struct vhost_iotlb *io
 		struct mvsim_vq *vq = &dev->vqs[i];
 
 		mutex_lock(&vq->lock);
-		if (vq->ready && vq->vring.num &&
-		    mvsim_vring_remap(&vq->vring, vq->desc_area, vq->driver_area,
-				      vq->device_area))
-			mvsim_vq_fail(dev, vq);
+		if (vq->ready && vq->vring.num) {
+			if (mvsim_vring_remap(&vq->vring, vq->desc_area, vq->driver_area,
+					      vq->device_area))
+				mvsim_vq_fail(dev, vq);
+		} else if (vq->ready) {
+			/* Enabled before its ring was mapped: maybe it is now. */
+			mvsim_vq_attach(dev, vq);
+		}
 		mutex_unlock(&vq->lock);
 	}
 	mutex_unlock(&dev->map_lock);

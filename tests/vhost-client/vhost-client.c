@@ -69,6 +69,8 @@ static void usage(FILE *f)
 		"  --size BYTES      Ethernet frame size, 60-1514 (default 256)\n"
 		"  --src-mac MAC     source (default: the device's MAC, else 02:00:00:00:00:01)\n"
 		"  --dst-mac MAC     destination (default ff:ff:ff:ff:ff:ff)\n"
+		"  --rx-any          count every received frame of ethertype 0x88b5, whatever\n"
+		"                    its payload (frames of another sender, e.g. a peer interface)\n"
 		"blk:\n"
 		"  --kib N           KiB written and read back, in 64 KiB pieces (default 384)\n");
 }
@@ -110,6 +112,7 @@ enum {
 	OPT_SRC_MAC,
 	OPT_DST_MAC,
 	OPT_KIB,
+	OPT_RX_ANY,
 };
 
 static int parse_args(int argc, char **argv, struct client_opts *o, int *ret_mode)
@@ -125,6 +128,7 @@ static int parse_args(int argc, char **argv, struct client_opts *o, int *ret_mod
 	    {"src-mac", required_argument, NULL, OPT_SRC_MAC},
 	    {"dst-mac", required_argument, NULL, OPT_DST_MAC},
 	    {"kib", required_argument, NULL, OPT_KIB},
+	    {"rx-any", no_argument, NULL, OPT_RX_ANY},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {}};
@@ -173,6 +177,9 @@ static int parse_args(int argc, char **argv, struct client_opts *o, int *ret_mod
 		case OPT_KIB:
 			r = parse_ulong(optarg, 64, 65536, &v);
 			o->blk_kib = (unsigned int)v;
+			break;
+		case OPT_RX_ANY:
+			o->rx_any = true;
 			break;
 		case 'v':
 			o->verbose = true;
