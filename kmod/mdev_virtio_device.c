@@ -93,6 +93,7 @@ static struct mdev_virtio_device *mdev_virtio_device_alloc(struct mdev_virtio_ty
 	mdev->class_id = type->class_id;
 	mdev->device_id = type->device_id;
 	mdev->ops = type->info->ops;
+	mdev->type_info = type->info;
 	mdev_virtio_default_config(mdev);
 
 	device_initialize(&mdev->dev);
@@ -100,6 +101,7 @@ static struct mdev_virtio_device *mdev_virtio_device_alloc(struct mdev_virtio_ty
 	mdev->dev.parent = type->parent->dev;
 	mdev->dev.groups = type->dev_groups;
 	mdev->dev.release = mdev_virtio_device_release;
+	mdev_virtio_dma_init(mdev);
 	ret = dev_set_name(&mdev->dev, "%pUl", uuid);
 	if (ret) {
 		put_device(&mdev->dev);
@@ -210,6 +212,9 @@ int mdev_virtio_device_create(struct mdev_virtio_type *type, const guid_t *uuid)
 	ret = parent->ops->create(mdev);
 	if (ret)
 		goto err_unreserve;
+	ret = mdev_virtio_dma_setup(mdev);
+	if (ret)
+		goto err_parent;
 	ret = mdev_virtio_device_add(mdev);
 	if (ret)
 		goto err_parent;

@@ -59,6 +59,8 @@ extern const struct attribute_group mdev_virtio_dev_group;
 extern const struct attribute_group mdev_virtio_config_group;
 
 int mdev_virtio_device_create(struct mdev_virtio_type *type, const guid_t *uuid);
+void mdev_virtio_dma_init(struct mdev_virtio_device *mdev);
+int mdev_virtio_dma_setup(struct mdev_virtio_device *mdev);
 void mdev_virtio_remove_parent_devices(struct mdev_virtio_parent *parent);
 int mdev_virtio_parents_init(void);
 void mdev_virtio_parents_exit(void);

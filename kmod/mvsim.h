@@ -2,7 +2,8 @@
 /*
  * mvsim: a simulated parent of mediated virtio devices.
  *
- * mvsim_main.c registers the parent and creates devices; mvsim_dev.c
+ * mvsim_main.c registers the parent and creates devices; mvsim_dma.c gives
+ * virtio-class devices DMA ops; mvsim_dev.c
  * implements what every device shares (status, features, virtqueues, config
  * space, reset); mvsim_net.c and mvsim_blk.c implement the net
  * loopback/cable and the blk ramdisk as a struct mvsim_kind.  Rings are walked with mvsim_vring.c.
@@ -67,7 +68,8 @@ struct mvsim_dev {
 	struct list_head node;		/* in mvsim_devices, under mvsim_lock */
 	struct work_struct work;
 	mvsim_vring_translate_t translate;
-	u64 features_offered;		/* the kind's, plus ACCESS_PLATFORM for vhost */
+	u64 features_offered;		/* the kind's, plus ACCESS_PLATFORM */
+	bool suspended;			/* under lock: queues stopped until reset */
 	/*
 	 * vhost class: the IOTLB given by set_map.  Replaced under map_lock
 	 * by writers; read by translation, which always runs under one of the
@@ -90,6 +92,11 @@ struct mvsim_dev {
 	unsigned int nvqs;
 	struct mvsim_vq *vqs;
 };
+
+/* mvsim_dma.c: a DMA address is the physical one plus this (above any RAM). */
+#define MVSIM_DMA_BASE		(1ULL << 56)
+extern const struct dma_map_ops mvsim_dma_ops;
+void mvsim_dma_setup(struct mdev_virtio_device *mdev, struct device *parent);
 
 /* mvsim_main.c */
 extern struct workqueue_struct *mvsim_wq;

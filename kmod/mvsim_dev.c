@@ -17,11 +17,20 @@
 
 #include "mvsim.h"
 
-/* virtio class: virtio_ring hands us physical addresses of kernel memory. */
+/*
+ * virtio class: virtio_ring hands us physical addresses of kernel memory, or
+ * with ACCESS_PLATFORM what our DMA ops made of them (mvsim_dma.c).
+ */
 static void *mvsim_translate_phys(void *opaque, u64 addr, u32 len, bool write, u32 *mapped)
 {
+	struct mvsim_dev *dev = opaque;
 	u32 done;
 
+	if (mvsim_has_feature(dev, VIRTIO_F_ACCESS_PLATFORM)) {
+		if (addr < MVSIM_DMA_BASE)
+			return NULL;
+		addr -= MVSIM_DMA_BASE;
+	}
 	if (!len || !pfn_valid(PHYS_PFN(addr)))
 		return NULL;
 	done = min_t(u64, len, PAGE_SIZE - offset_in_page(addr));
@@ -71,7 +80,7 @@ bool mvsim_has_feature(const struct mvsim_dev *dev, unsigned int bit)
 bool mvsim_vq_usable(struct mvsim_dev *dev, struct mvsim_vq *vq)
 {
 	lockdep_assert_held(&vq->lock);
-	return vq->ready && !vq->broken &&
+	return vq->ready && !vq->broken && !READ_ONCE(dev->suspended) &&
 	       (READ_ONCE(dev->status) & VIRTIO_CONFIG_S_DRIVER_OK);
 }
 
@@ -134,6 +143,7 @@ void mvsim_dev_reset(struct mvsim_dev *dev)
 
 	spin_lock_irqsave(&dev->lock, flags);
 	WRITE_ONCE(dev->status, 0);
+	WRITE_ONCE(dev->suspended, false);
 	dev->features = 0;
 	dev->config_cb = (struct mdev_virtio_callback){};
 	dev->generation++;
@@ -180,13 +190,9 @@ int mvsim_dev_init(struct mvsim_dev *dev, struct mdev_virtio_device *mdev,
 		mutex_init(&dev->vqs[i].lock);
 	dev->mdev = mdev;
 	dev->kind = kind;
-	if (mdev->class_id == MDEV_VIRTIO_CLASS_ID_VIRTIO) {
-		dev->translate = mvsim_translate_phys;
-		dev->features_offered = kind->features;
-	} else {
-		dev->translate = mvsim_translate_iotlb;
-		dev->features_offered = kind->features | BIT_ULL(VIRTIO_F_ACCESS_PLATFORM);
-	}
+	dev->translate = mdev->class_id == MDEV_VIRTIO_CLASS_ID_VIRTIO ? mvsim_translate_phys :
+									 mvsim_translate_iotlb;
+	dev->features_offered = kind->features | BIT_ULL(VIRTIO_F_ACCESS_PLATFORM);
 	mutex_init(&dev->map_lock);
 	mdev->nvqs = kind->nvqs;
 	spin_lock_init(&dev->lock);
@@ -364,7 +370,7 @@ static u64 mvsim_get_vq_state(struct mdev_virtio_device *mdev, u16 idx)
 	return state;
 }
 
-static u16 mvsim_get_vq_align(struct mdev_virtio_device *mdev)
+static u32 mvsim_get_vq_align(struct mdev_virtio_device *mdev)
 {
 	return PAGE_SIZE;
 }
@@ -484,6 +490,35 @@ static u32 mvsim_get_generation(struct mdev_virtio_device *mdev)
 	return gen;
 }
 
+static u64 mvsim_get_driver_features(struct mdev_virtio_device *mdev)
+{
+	struct mvsim_dev *dev = mdev_to_mvsim(mdev);
+	unsigned long flags;
+	u64 features;
+
+	spin_lock_irqsave(&dev->lock, flags);
+	features = dev->features;
+	spin_unlock_irqrestore(&dev->lock, flags);
+	return features;
+}
+
+/* A simulator's reset cannot fail; the op exists for parents whose can. */
+static int mvsim_reset(struct mdev_virtio_device *mdev)
+{
+	mvsim_dev_reset(mdev_to_mvsim(mdev));
+	return 0;
+}
+
+/* Stop the queues where they are; on return no work runs until a reset. */
+static int mvsim_suspend(struct mdev_virtio_device *mdev)
+{
+	struct mvsim_dev *dev = mdev_to_mvsim(mdev);
+
+	WRITE_ONCE(dev->suspended, true);
+	cancel_work_sync(&dev->work);
+	return 0;
+}
+
 static size_t mvsim_get_config_size(struct mdev_virtio_device *mdev)
 {
 	return mdev_to_mvsim(mdev)->kind->config_size;
@@ -579,4 +614,7 @@ const struct mdev_virtio_ops mvsim_ops = {
 	.get_generation = mvsim_get_generation,
 	.get_config_size = mvsim_get_config_size,
 	.set_map = mvsim_set_map,
+	.get_driver_features = mvsim_get_driver_features,
+	.reset = mvsim_reset,
+	.suspend = mvsim_suspend,
 };

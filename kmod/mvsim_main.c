@@ -9,6 +9,8 @@
  * Their devices are created and removed here; the device model is in
  * mvsim_dev.c, the kinds in mvsim_net.c and mvsim_blk.c.
  */
+#include <linux/dma-map-ops.h>
+#include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <uapi/linux/virtio_ids.h>
@@ -29,6 +31,11 @@ static unsigned int max_vhost_blk = 16;
 module_param(max_vhost_blk, uint, 0444);
 MODULE_PARM_DESC(max_vhost_blk, "Instances of mvsim-vhost_blk (default 16)");
 
+static bool dma_via_parent;
+module_param(dma_via_parent, bool, 0444);
+MODULE_PARM_DESC(dma_via_parent,
+		 "virtio-class devices name the parent as their DMA device, through which the bus forwards (default: their own DMA ops)");
+
 struct workqueue_struct *mvsim_wq;
 DEFINE_MUTEX(mvsim_lock);
 LIST_HEAD(mvsim_devices);
@@ -41,7 +48,7 @@ static int mvsim_create(struct mdev_virtio_device *mdev)
 {
 	struct mvsim_dev *dev;
 
-	switch (mdev->device_id) {
+	switch (mdev->type_info->device_id) {
 	case VIRTIO_ID_NET:
 		dev = mvsim_net_create(mdev);
 		break;
@@ -53,6 +60,8 @@ static int mvsim_create(struct mdev_virtio_device *mdev)
 	}
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
+	if (mdev->class_id == MDEV_VIRTIO_CLASS_ID_VIRTIO)
+		mvsim_dma_setup(mdev, dma_via_parent ? mvsim_root : NULL);
 
 	mdev_virtio_set_parent_data(mdev, dev);
 	mutex_lock(&mvsim_lock);
@@ -144,6 +153,11 @@ static int __init mvsim_init(void)
 	if (IS_ERR(mvsim_root)) {
 		ret = PTR_ERR(mvsim_root);
 		goto err_class;
+	}
+	if (dma_via_parent) {
+		mvsim_root->coherent_dma_mask = DMA_BIT_MASK(64);
+		mvsim_root->dma_mask = &mvsim_root->coherent_dma_mask;
+		set_dma_ops(mvsim_root, &mvsim_dma_ops);
 	}
 
 	ret = mdev_virtio_register_parent(&mvsim_parent, mvsim_root, &mvsim_parent_ops,

@@ -77,6 +77,21 @@ static int vhost_mdev_set_config_call(struct vhost_mdev *v, int __user *argp)
 	return 0;
 }
 
+/* A reset, through the op that may fail where the parent has it. */
+static int vhost_mdev_reset(struct vhost_mdev *v)
+{
+	if (v->mdev->ops->reset)
+		return v->mdev->ops->reset(v->mdev);
+	v->mdev->ops->set_status(v->mdev, 0);
+	return 0;
+}
+
+static u64 vhost_mdev_backend_features(struct vhost_mdev *v)
+{
+	return VHOST_MDEV_BACKEND_FEATURES |
+	       (v->mdev->ops->suspend ? BIT_ULL(VHOST_BACKEND_F_SUSPEND) : 0);
+}
+
 /* Status bits are only ever added, except by a reset to 0 (as vhost-vdpa). */
 static int vhost_mdev_set_status(struct vhost_mdev *v, u8 __user *argp)
 {
@@ -88,6 +103,8 @@ static int vhost_mdev_set_status(struct vhost_mdev *v, u8 __user *argp)
 	old = ops->get_status(v->mdev);
 	if (status && (old & ~status))
 		return -EINVAL;
+	if (!status)
+		return vhost_mdev_reset(v);
 	if ((status & VIRTIO_CONFIG_S_DRIVER_OK) && !(old & VIRTIO_CONFIG_S_DRIVER_OK)) {
 		/* The device forgot its interrupts at its last reset. */
 		vhost_mdev_vqs_install_cbs(v);
@@ -172,7 +189,7 @@ static int vhost_mdev_set_backend_features(struct vhost_mdev *v, u64 __user *arg
 
 	if (copy_from_user(&features, argp, sizeof(features)))
 		return -EFAULT;
-	if (features & ~VHOST_MDEV_BACKEND_FEATURES)
+	if (features & ~vhost_mdev_backend_features(v))
 		return -EOPNOTSUPP;
 	v->backend_features = features;
 	return 0;
@@ -194,7 +211,7 @@ static long vhost_mdev_device_ioctl(struct vhost_mdev *v, unsigned int cmd, void
 	case VHOST_SET_OWNER:
 		return vhost_mdev_set_owner(v);
 	case VHOST_GET_BACKEND_FEATURES:
-		u64val = VHOST_MDEV_BACKEND_FEATURES;
+		u64val = vhost_mdev_backend_features(v);
 		return copy_to_user(argp, &u64val, sizeof(u64val)) ? -EFAULT : 0;
 	case VHOST_SET_BACKEND_FEATURES:
 		return vhost_mdev_set_backend_features(v, argp);
@@ -218,6 +235,10 @@ static long vhost_mdev_device_ioctl(struct vhost_mdev *v, unsigned int cmd, void
 		return copy_to_user(argp, &range, sizeof(range)) ? -EFAULT : 0;
 	case VHOST_VDPA_SET_CONFIG_CALL:
 		return vhost_mdev_set_config_call(v, argp);
+	case VHOST_VDPA_SUSPEND:
+		if (!(v->backend_features & BIT_ULL(VHOST_BACKEND_F_SUSPEND)))
+			return -EOPNOTSUPP;
+		return ops->suspend(mdev);
 	default:
 		return vhost_mdev_vq_ioctl(v, cmd, argp);
 	}
@@ -251,7 +272,8 @@ static void vhost_mdev_detach_user(struct vhost_mdev *v)
 {
 	lockdep_assert_held(&v->lock);
 	if (v->mdev) {
-		v->mdev->ops->set_status(v->mdev, 0);
+		if (vhost_mdev_reset(v))
+			dev_warn(&v->dev, "reset failed as its user let go\n");
 		vhost_mdev_iotlb_release(v);
 	}
 	vhost_mdev_vqs_release(v);
@@ -274,9 +296,10 @@ static int vhost_mdev_open(struct inode *inode, struct file *filp)
 	else if (v->opened)
 		ret = -EBUSY;
 	else
+		ret = vhost_mdev_reset(v);
+	if (!ret)
 		ret = vhost_mdev_iotlb_open(v);
 	if (!ret) {
-		v->mdev->ops->set_status(v->mdev, 0);
 		vhost_mdev_vqs_init(v);
 		v->opened = true;
 		filp->private_data = v;

@@ -128,7 +128,8 @@ static int vhost_mdev_set_num(struct vhost_mdev *v, u16 idx, u32 num)
 {
 	const struct mdev_virtio_ops *ops = v->mdev->ops;
 
-	if (!num || num > ops->get_vq_num_max(v->mdev) || (num & (num - 1)))
+	if (!num || num > ops->get_vq_num_max(v->mdev) || (num & (num - 1)) ||
+	    (ops->get_vq_num_min && num < ops->get_vq_num_min(v->mdev)))
 		return -EINVAL;
 	if (ops->get_vq_ready(v->mdev, idx))
 		return -EBUSY;

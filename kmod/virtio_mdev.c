@@ -73,8 +73,16 @@ static void virtio_mdev_set_status(struct virtio_device *vdev, u8 status)
 static void virtio_mdev_reset(struct virtio_device *vdev)
 {
 	struct mdev_virtio_device *mdev = vdev_to_mdev(vdev);
+	int ret;
 
-	mdev->ops->set_status(mdev, 0);
+	if (!mdev->ops->reset) {
+		mdev->ops->set_status(mdev, 0);
+		return;
+	}
+	/* virtio's reset cannot fail: a device that did not come back says so. */
+	ret = mdev->ops->reset(mdev);
+	if (ret)
+		dev_err(&mdev->dev, "reset failed: %d\n", ret);
 }
 
 static bool virtio_mdev_notify(struct virtqueue *vq)
@@ -168,7 +176,7 @@ static struct virtqueue *virtio_mdev_setup_vq(struct virtio_device *vdev, unsign
 	if (ops->get_vq_ready(mdev, idx))
 		return ERR_PTR(-ENOENT);
 	num = ops->get_vq_num_max(mdev);
-	if (!num)
+	if (!num || (ops->get_vq_num_min && num < ops->get_vq_num_min(mdev)))
 		return ERR_PTR(-ENOENT);
 
 	vq = vring_create_virtqueue(idx, num, ops->get_vq_align(mdev), vdev, true, true, ctx,

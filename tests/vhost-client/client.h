@@ -28,6 +28,7 @@ struct client_opts {
 	uint8_t src_mac[6], dst_mac[6];
 	bool src_set, dst_set;
 	bool rx_any; /* any 0x88b5 frame counts as received, not only ours */
+	bool suspend; /* after the traffic: SUSPEND, then nothing may move */
 
 	/* blk */
 	unsigned int blk_kib; /* total patterned data written and read back */

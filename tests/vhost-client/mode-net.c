@@ -218,6 +218,41 @@ static void macs_choose(struct net *n)
 		memset(n->dst, 0xff, 6);
 }
 
+/*
+ * --suspend: VHOST_VDPA_SUSPEND, then 8 more frames kicked: none may be
+ * consumed in a second. Returns the TX base the device must report.
+ */
+static int suspend_check(struct net *n, unsigned long *ret_tx_base)
+{
+	struct client_opts more = *n->o;
+	unsigned long sent = n->tx_sent, done_before;
+	const struct client_opts *o = n->o;
+	int r;
+
+	if (!(n->dev->backend_features & (1ULL << VHOST_BACKEND_F_SUSPEND)))
+		return complain("net: --suspend: the device does not offer VHOST_BACKEND_F_SUSPEND\n"),
+		       -EOPNOTSUPP;
+	r = vdpa_ioctl(n->dev, VHOST_VDPA_SUSPEND, NULL);
+	if (r < 0)
+		return complain("net: VHOST_VDPA_SUSPEND: %s\n", errno_name(-r)), r;
+	more.tx = sent + 8;
+	n->o = &more;
+	r = tx_fill(n);
+	n->o = o;
+	if (r < 0)
+		return r;
+	done_before = n->tx_done;
+	if ((r = vdpa_wait(n->dev, 1000)) < 0 || (r = reap(n)) < 0)
+		return r;
+	if (n->tx_done != done_before)
+		return complain("net: %lu frames consumed while suspended\n",
+				n->tx_done - done_before),
+		       -EPROTO;
+	say("net: suspended: %lu frames kicked, none consumed\n", n->tx_sent - sent);
+	*ret_tx_base = sent;
+	return 0;
+}
+
 static int net_run(struct vdpa_dev *d, const struct client_opts *o, struct net *n)
 {
 	uint32_t bases[VDPA_MAX_VQS] = {0};
@@ -251,15 +286,20 @@ static int net_run(struct vdpa_dev *d, const struct client_opts *o, struct net *
 	info("info: src %02x:%02x:%02x:%02x:%02x:%02x, dst %02x:%02x:%02x:%02x:%02x:%02x\n",
 	     n->src[0], n->src[1], n->src[2], n->src[3], n->src[4], n->src[5], n->dst[0], n->dst[1],
 	     n->dst[2], n->dst[3], n->dst[4], n->dst[5]);
+	unsigned long tx_base;
+
 	r = traffic(n);
+	tx_base = n->tx_sent;
+	if (r == 0 && o->suspend)
+		r = suspend_check(n, &tx_base);
 	if (r < 0) {
 		(void)vdpa_teardown(d, NULL);
 		return r;
 	}
 	if ((r = vdpa_teardown(d, bases)) < 0)
 		return r;
-	if (bases[TXQ] != (uint16_t)n->tx_sent)
-		return complain("net: TX vq base %u after %lu frames\n", bases[TXQ], n->tx_sent),
+	if (bases[TXQ] != (uint16_t)tx_base)
+		return complain("net: TX vq base %u after %lu frames\n", bases[TXQ], tx_base),
 		       -EPROTO;
 	if (n->rx_bad)
 		return -EPROTO;

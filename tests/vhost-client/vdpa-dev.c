@@ -89,7 +89,8 @@ static int probe_backend(struct vdpa_dev *d)
 			 offered);
 		return -EPROTO;
 	}
-	ack = offered & (v2 | batch);
+	/* SUSPEND, where offered, for net --suspend; acking it changes nothing else. */
+	ack = offered & (v2 | batch | (1ULL << VHOST_BACKEND_F_SUSPEND));
 	r = vdpa_ioctl(d, VHOST_SET_BACKEND_FEATURES, &ack);
 	if (r < 0) {
 		complain("%s: VHOST_SET_BACKEND_FEATURES 0x%" PRIx64 " failed: %s\n", d->opts->path,

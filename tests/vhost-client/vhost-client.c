@@ -71,6 +71,8 @@ static void usage(FILE *f)
 		"  --dst-mac MAC     destination (default ff:ff:ff:ff:ff:ff)\n"
 		"  --rx-any          count every received frame of ethertype 0x88b5, whatever\n"
 		"                    its payload (frames of another sender, e.g. a peer interface)\n"
+		"  --suspend         after the traffic, VHOST_VDPA_SUSPEND: 8 more frames kicked\n"
+		"                    must not be consumed (needs VHOST_BACKEND_F_SUSPEND)\n"
 		"blk:\n"
 		"  --kib N           KiB written and read back, in 64 KiB pieces (default 384)\n");
 }
@@ -113,6 +115,7 @@ enum {
 	OPT_DST_MAC,
 	OPT_KIB,
 	OPT_RX_ANY,
+	OPT_SUSPEND,
 };
 
 static int parse_args(int argc, char **argv, struct client_opts *o, int *ret_mode)
@@ -129,6 +132,7 @@ static int parse_args(int argc, char **argv, struct client_opts *o, int *ret_mod
 	    {"dst-mac", required_argument, NULL, OPT_DST_MAC},
 	    {"kib", required_argument, NULL, OPT_KIB},
 	    {"rx-any", no_argument, NULL, OPT_RX_ANY},
+	    {"suspend", no_argument, NULL, OPT_SUSPEND},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {}};
@@ -180,6 +184,9 @@ static int parse_args(int argc, char **argv, struct client_opts *o, int *ret_mod
 			break;
 		case OPT_RX_ANY:
 			o->rx_any = true;
+			break;
+		case OPT_SUSPEND:
+			o->suspend = true;
 			break;
 		case 'v':
 			o->verbose = true;

@@ -12,14 +12,17 @@
  *
  * Ownership: the bus allocates, names and frees every struct
  * mdev_virtio_device; the parent owns only what it hangs off the device with
- * mdev_virtio_set_parent_data().  The ops are called only while a class
- * driver is bound, and never after the parent's remove() was called.
+ * mdev_virtio_set_parent_data().  The ops are called by the bound class
+ * driver (and the read-only ones by anyone, see struct mdev_virtio_ops),
+ * never after the parent's remove() was called.
  *
- * Address spaces: a virtio-class device is handed addresses by virtio_ring
- * (physical ones); a vhost-class device is handed IOVAs of a userspace
- * driver, which the device translates through the map vhost_mdev gives it
- * with @set_map (IOVA -> physical address of pinned pages, with
- * permissions).  The map survives a status reset; vhost_mdev replaces it
+ * Address spaces: a virtio-class device is handed DMA addresses that
+ * virtio_ring mapped on the mediated device (physical ones unless
+ * VIRTIO_F_ACCESS_PLATFORM is negotiated; then whatever the DMA ops of its
+ * DMA device, mdev->dma_dev, gave); a vhost-class device is handed IOVAs
+ * of a userspace driver, which the device translates through the map
+ * vhost_mdev gives it with @set_map (IOVA -> physical address of pinned
+ * pages, with permissions).  The map survives a status reset; vhost_mdev replaces it
  * with an empty one when its user goes away.
  */
 #ifndef _LINUX_MDEV_VIRTIO_H
@@ -60,17 +63,29 @@ struct mdev_virtio_callback {
  * @set_vq_state: set a vq's next available index (a split ring's
  *                last_avail_idx); 0 or -errno
  * @get_vq_state: get a vq's next available index
- * @get_vq_align: alignment the device wants for the vq areas
+ * @get_vq_align: alignment the device wants for the vq areas (may be 64 KiB)
  * @get_features: the features the device offers
+ * @get_driver_features: the features the driver accepted (0 before any)
  * @set_features: the features the driver accepted; 0 or -EINVAL
  * @set_config_cb: set the config-change interrupt (@cb is copied)
  * @get_vq_num_max: largest vq size the device supports
+ * @get_vq_num_min: optional: smallest vq size it supports (absent: 1)
  * @get_device_id: virtio device id (1 net, 2 blk)
  * @get_vendor_id: virtio vendor id
  * @get_status: the virtio status byte
  * @set_status: set the virtio status byte; 0 resets the device, and when it
  *              returns the device no longer touches the rings nor raises any
  *              callback
+ * @reset: optional: the same reset, able to fail (a hardware parent whose
+ *         device does not come back); 0 or -errno.  Used instead of
+ *         set_status(0) where present.
+ * @suspend: optional: stop processing the queues, keeping their state
+ *           (vhost-vdpa's VHOST_VDPA_SUSPEND); the device resumes only
+ *           through a reset.  0 or -errno.
+ * @get_vq_notification: optional: the physical address and size of a vq's
+ *                       doorbell, for a client that maps it; 0 or -errno
+ * @get_vq_irq: optional: the interrupt a vq raises, for irq bypass; the irq
+ *              number or -errno
  * @get_config: read the device config space (out-of-range bytes read as 0)
  * @set_config: write the device config space
  * @get_generation: the config generation counter (optional, 0 if missing)
@@ -84,9 +99,17 @@ struct mdev_virtio_callback {
  *           previous map covered.  0 or -errno (the previous map stays).
  *           Required for devices of vhost-class types.
  *
- * All callbacks are mandatory except @get_generation and @set_map.  They
- * are called in process context, except @kick_vq which may be called in
- * atomic context.
+ * Mandatory: all but @get_generation, @set_map, @get_vq_num_min,
+ * @get_driver_features, @reset, @suspend, @get_vq_notification and
+ * @get_vq_irq.  Called in process context, except @kick_vq which may be
+ * called in atomic context.
+ *
+ * Without a class driver bound, between create() and remove(), anyone may
+ * call the read-only ones: @get_device_id, @get_vendor_id, @get_features,
+ * @get_driver_features, @get_status, @get_config_size, @get_config,
+ * @get_generation, @get_vq_num_max and @get_vq_num_min (management reads
+ * the status and features of unbound devices).  The rest only the bound
+ * class driver calls.
  * The order follows the virtio 1.x device initialisation: reset, features,
  * vq set-up, DRIVER_OK.
  */
@@ -101,7 +124,7 @@ struct mdev_virtio_ops {
 	bool (*get_vq_ready)(struct mdev_virtio_device *mdev, u16 idx);
 	int (*set_vq_state)(struct mdev_virtio_device *mdev, u16 idx, u64 state);
 	u64 (*get_vq_state)(struct mdev_virtio_device *mdev, u16 idx);
-	u16 (*get_vq_align)(struct mdev_virtio_device *mdev);
+	u32 (*get_vq_align)(struct mdev_virtio_device *mdev);
 	u64 (*get_features)(struct mdev_virtio_device *mdev);
 	int (*set_features)(struct mdev_virtio_device *mdev, u64 features);
 	void (*set_config_cb)(struct mdev_virtio_device *mdev,
@@ -118,6 +141,13 @@ struct mdev_virtio_ops {
 	u32 (*get_generation)(struct mdev_virtio_device *mdev);
 	size_t (*get_config_size)(struct mdev_virtio_device *mdev);
 	int (*set_map)(struct mdev_virtio_device *mdev, struct vhost_iotlb *iotlb);
+	u16 (*get_vq_num_min)(struct mdev_virtio_device *mdev);
+	u64 (*get_driver_features)(struct mdev_virtio_device *mdev);
+	int (*reset)(struct mdev_virtio_device *mdev);
+	int (*suspend)(struct mdev_virtio_device *mdev);
+	int (*get_vq_notification)(struct mdev_virtio_device *mdev, u16 idx, phys_addr_t *addr,
+				   size_t *size);
+	int (*get_vq_irq)(struct mdev_virtio_device *mdev, u16 idx);
 };
 
 /**
@@ -147,6 +177,12 @@ struct mdev_virtio_dev_config {
  * @ops: the device interface, from the type
  * @config: provisioning attributes, see struct mdev_virtio_dev_config
  * @nvqs: number of virtqueues, set by the parent's create()
+ * @type_info: the type the device was created from (the parent's entry)
+ * @dma_dev: the device that does DMA for it: the mediated device itself
+ *           (default; the parent may install DMA ops on it in create()), or
+ *           one the parent names in create(), such as its PCI function, to
+ *           which the bus then forwards the DMA API calls made on the
+ *           mediated device
  *
  * The remaining members belong to the bus.
  */
@@ -158,6 +194,8 @@ struct mdev_virtio_device {
 	const struct mdev_virtio_ops *ops;
 	struct mdev_virtio_dev_config config;
 	unsigned int nvqs;
+	const struct mdev_virtio_type_info *type_info;
+	struct device *dma_dev;
 
 	/* private: to mdev_virtio.ko */
 	struct mdev_virtio_type *type;
@@ -172,7 +210,9 @@ struct mdev_virtio_device {
 /**
  * struct mdev_virtio_parent_ops - what the bus asks of a parent
  * @create: set up a new device (called before it is added; @mdev->config
- *          holds the defaults, which create() may change); 0 or -errno
+ *          holds the defaults, which create() may change; @mdev->type_info
+ *          says which type it is for); set @mdev->nvqs, and @mdev->dma_dev
+ *          or DMA ops on @mdev->dev if not direct mapping; 0 or -errno
  * @remove: tear a device down; no driver is bound any more and no op will be
  *          called again
  * @config_update: optional: accept (0) or refuse (-errno) new provisioning
