@@ -85,7 +85,9 @@ struct mdev_virtio_callback {
  * @get_vq_notification: optional: the physical address and size of a vq's
  *                       doorbell, for a client that maps it; 0 or -errno
  * @get_vq_irq: optional: the interrupt a vq raises, for irq bypass; the irq
- *              number or -errno
+ *              number or -errno.  (vhost_mdev does not map doorbells nor
+ *              bypass interrupts yet: mvsim has neither to test them with;
+ *              these two are the contract for parents that do.)
  * @get_config: read the device config space (out-of-range bytes read as 0)
  * @set_config: write the device config space
  * @get_generation: the config generation counter (optional, 0 if missing)
