@@ -93,7 +93,7 @@ static ssize_t mtu_store(struct device *dev, struct device_attribute *attr, cons
 	u16 mtu;
 	int ret;
 
-	if (kstrtou16(buf, 0, &mtu) || mtu < MDEV_VIRTIO_MTU_MIN)
+	if (kstrtou16(buf, 10, &mtu) || mtu < MDEV_VIRTIO_MTU_MIN)
 		return -EINVAL;
 	ret = MDEV_VIRTIO_CONFIG_SET(mdev, mtu, mtu);
 	return ret ? ret : count;
@@ -112,7 +112,7 @@ static ssize_t max_vqp_store(struct device *dev, struct device_attribute *attr,
 	u16 vqp;
 	int ret;
 
-	if (kstrtou16(buf, 0, &vqp) || !vqp || vqp > mdev->type->max_vqp)
+	if (kstrtou16(buf, 10, &vqp) || !vqp || vqp > mdev->type->max_vqp)
 		return -EINVAL;
 	ret = MDEV_VIRTIO_CONFIG_SET(mdev, max_vqp, vqp);
 	return ret ? ret : count;
@@ -137,7 +137,7 @@ static ssize_t capacity_store(struct device *dev, struct device_attribute *attr,
 	u64 capacity;
 	int ret;
 
-	if (kstrtou64(buf, 0, &capacity) || !capacity)
+	if (kstrtou64(buf, 10, &capacity) || !capacity)
 		return -EINVAL;
 	ret = MDEV_VIRTIO_CONFIG_SET(mdev, capacity, capacity);
 	return ret ? ret : count;

@@ -161,24 +161,18 @@ static void mdev_virtio_device_teardown(struct mdev_virtio_device *mdev)
 static void mdev_virtio_device_activate(struct mdev_virtio_device *mdev)
 {
 	struct device *dev = &mdev->dev;
-	bool remove;
 
+	/* From ACTIVE on a remover may tear it down: hold it while we probe. */
 	mutex_lock(&mdev_virtio_lock);
-	remove = test_bit(MDEV_VIRTIO_F_REMOVE_PENDING, &mdev->flags);
-	mdev->state = remove ? MDEV_VIRTIO_REMOVING : MDEV_VIRTIO_ACTIVE;
+	mdev->state = MDEV_VIRTIO_ACTIVE;
 	get_device(dev);
 	mutex_unlock(&mdev_virtio_lock);
 
-	if (remove) {
-		mdev_virtio_device_teardown(mdev);
-	} else {
-		set_bit(MDEV_VIRTIO_F_READY, &mdev->flags);
-		/* Pairs with the barrier in mdev_virtio_ready_to_match(). */
-		smp_mb__after_atomic();
-		if (test_and_clear_bit(MDEV_VIRTIO_F_PROBE_WANTED, &mdev->flags) &&
-		    device_attach(dev) < 0)
-			dev_warn(dev, "probe failed\n");
-	}
+	set_bit(MDEV_VIRTIO_F_READY, &mdev->flags);
+	/* Pairs with the barrier in mdev_virtio_ready_to_match(). */
+	smp_mb__after_atomic();
+	if (test_and_clear_bit(MDEV_VIRTIO_F_PROBE_WANTED, &mdev->flags) && device_attach(dev) < 0)
+		dev_warn(dev, "probe failed\n");
 	put_device(dev);
 }
 
@@ -233,25 +227,30 @@ out:
 	return ret;
 }
 
-/* Elect the remover: true if the caller must tear the device down. */
-static bool mdev_virtio_device_claim_removal(struct mdev_virtio_device *mdev)
+/*
+ * Elect the remover: 0 if the caller must tear the device down, -EBUSY while
+ * it is still being created (its creator may yet fail and free it: the
+ * writer retries), -ENODEV if another remover already has it.
+ */
+static int mdev_virtio_device_claim_removal(struct mdev_virtio_device *mdev)
 {
-	bool claimed = false;
+	int ret;
 
 	mutex_lock(&mdev_virtio_lock);
 	switch (mdev->state) {
 	case MDEV_VIRTIO_CREATING:
-		set_bit(MDEV_VIRTIO_F_REMOVE_PENDING, &mdev->flags);
+		ret = -EBUSY;
 		break;
 	case MDEV_VIRTIO_ACTIVE:
 		mdev->state = MDEV_VIRTIO_REMOVING;
-		claimed = true;
+		ret = 0;
 		break;
 	default:
+		ret = -ENODEV;
 		break;
 	}
 	mutex_unlock(&mdev_virtio_lock);
-	return claimed;
+	return ret;
 }
 
 /* Called by unregistration, with parent->unreg_sem held for writing. */
@@ -286,22 +285,30 @@ static ssize_t remove_store(struct device *dev, struct device_attribute *attr,
 	/* Valid while this file is active or unreg_sem is held. */
 	struct mdev_virtio_parent *parent = mdev->type->parent;
 	unsigned long val;
+	ssize_t ret;
 
-	if (kstrtoul(buf, 0, &val))
+	if (kstrtoul(buf, 10, &val))
 		return -EINVAL;
 	if (!val)
 		return count;
 
 	/*
-	 * Take unreg_sem before giving up the file's active reference, so that
-	 * neither the device nor the parent can go away under us.
+	 * unreg_sem keeps the parent, and our reference the device, for as
+	 * long as we use them: once device_remove_file_self() returns, the
+	 * file no longer does.  The writer returns when the device is gone.
 	 */
 	if (!down_read_trylock(&parent->unreg_sem))
 		return -ENODEV;
-	if (device_remove_file_self(dev, attr) && mdev_virtio_device_claim_removal(mdev))
+	get_device(dev);
+	ret = mdev_virtio_device_claim_removal(mdev);
+	if (!ret) {
+		device_remove_file_self(dev, attr);
 		mdev_virtio_device_teardown(mdev);
+		ret = count;
+	}
+	put_device(dev);
 	up_read(&parent->unreg_sem);
-	return count;
+	return ret;
 }
 static DEVICE_ATTR_WO(remove);
 

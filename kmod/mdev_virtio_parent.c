@@ -10,6 +10,7 @@
  * outlive the parent's registration, but its sysfs files may not: they are the
  * only users of type->parent and type->info.
  */
+#include <linux/kernfs.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -223,8 +224,16 @@ static void mdev_virtio_types_remove(struct mdev_virtio_parent *parent)
 static int mdev_virtio_types_add(struct mdev_virtio_parent *parent,
 				 const struct mdev_virtio_type_info *infos, unsigned int nr)
 {
+	struct kernfs_node *taken;
 	unsigned int i;
 
+	/* A vfio-mdev parent already has the directory: say so, not -ENOMEM. */
+	taken = kernfs_find_and_get(parent->dev->kobj.sd, "mdev_supported_types");
+	if (taken) {
+		kernfs_put(taken);
+		dev_err(parent->dev, "already the parent of another mdev bus (mdev_supported_types exists)\n");
+		return -EEXIST;
+	}
 	parent->types_kset = kset_create_and_add("mdev_supported_types", NULL,
 						 &parent->dev->kobj);
 	if (!parent->types_kset)
@@ -335,12 +344,19 @@ int mdev_virtio_register_parent(struct mdev_virtio_parent *parent, struct device
 	if (ret)
 		return ret;
 
+	/*
+	 * Held for writing until every type and the link exist: a create
+	 * written into the first type's file meanwhile fails (-ENODEV) instead
+	 * of making a device that a failed registration would leave behind.
+	 */
+	down_write(&parent->unreg_sem);
 	ret = mdev_virtio_types_add(parent, types, nr_types);
 	if (ret)
 		goto err_release;
 	ret = class_compat_create_link(mdev_virtio_compat_class, dev, NULL);
 	if (ret)
 		goto err_types;
+	up_write(&parent->unreg_sem);
 
 	mdev_virtio_parent_uevent(dev, true);
 	dev_info(dev, "mdev_virtio parent registered, %u types\n", nr_types);
@@ -349,6 +365,7 @@ int mdev_virtio_register_parent(struct mdev_virtio_parent *parent, struct device
 err_types:
 	mdev_virtio_types_remove(parent);
 err_release:
+	up_write(&parent->unreg_sem);
 	mdev_virtio_parent_release(parent);
 	return ret;
 }
@@ -368,13 +385,13 @@ void mdev_virtio_unregister_parent(struct mdev_virtio_parent *parent)
 {
 	struct device *dev = parent->dev;
 
-	mdev_virtio_parent_release(parent);
-
+	/* First stop creates and removes, then take it apart, then forget it. */
 	down_write(&parent->unreg_sem);
 	class_compat_remove_link(mdev_virtio_compat_class, dev, NULL);
 	mdev_virtio_remove_parent_devices(parent);
 	mdev_virtio_types_remove(parent);
 	up_write(&parent->unreg_sem);
+	mdev_virtio_parent_release(parent);
 
 	mdev_virtio_parent_uevent(dev, false);
 }

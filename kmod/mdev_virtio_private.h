@@ -40,7 +40,7 @@ struct mdev_virtio_type {
 
 /* mdev_virtio_device.state, under mdev_virtio_lock */
 enum mdev_virtio_state {
-	MDEV_VIRTIO_CREATING,	/* being added; remove is deferred to the creator */
+	MDEV_VIRTIO_CREATING,	/* being added; remove fails with -EBUSY */
 	MDEV_VIRTIO_ACTIVE,	/* fully created, removable */
 	MDEV_VIRTIO_REMOVING,	/* one remover owns the teardown */
 };
@@ -49,7 +49,6 @@ enum mdev_virtio_state {
 enum {
 	MDEV_VIRTIO_F_READY,		/* links in place: match() may succeed */
 	MDEV_VIRTIO_F_PROBE_WANTED,	/* match() was called before READY */
-	MDEV_VIRTIO_F_REMOVE_PENDING,	/* remove was asked while CREATING */
 };
 
 extern struct mutex mdev_virtio_lock;

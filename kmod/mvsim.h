@@ -32,6 +32,11 @@
 
 #include "mvsim_vring.h"
 
+/* Translation relies on the direct map (phys_to_virt), which highmem lacks. */
+#ifdef CONFIG_HIGHMEM
+#error "mvsim needs every page in the kernel's direct map: build it for a kernel without CONFIG_HIGHMEM"
+#endif
+
 #define MVSIM_VQ_NUM_MAX	256
 #define MVSIM_BUDGET		64	/* chains per work run before yielding */
 

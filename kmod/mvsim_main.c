@@ -140,7 +140,14 @@ static int __init mvsim_init(void)
 	mvsim_types[2].max_instances = max_virtio_blk;
 	mvsim_types[3].max_instances = max_vhost_blk;
 
-	mvsim_wq = alloc_workqueue("mvsim", 0, 0);
+	/* Capacities are turned into byte offsets: sector << 9 must fit in 64 bits. */
+	if (mvsim_blk_max_capacity > U64_MAX >> SECTOR_SHIFT) {
+		pr_err("mvsim: blk_max_capacity=%llu is above %llu sectors\n",
+		       mvsim_blk_max_capacity, U64_MAX >> SECTOR_SHIFT);
+		return -EINVAL;
+	}
+	/* It serves block devices: it must make progress under memory pressure. */
+	mvsim_wq = alloc_workqueue("mvsim", WQ_MEM_RECLAIM, 0);
 	if (!mvsim_wq)
 		return -ENOMEM;
 
