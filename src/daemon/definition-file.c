@@ -8,6 +8,7 @@
  * the store and the watcher ignore, so readers see the old file or the new
  * one, never a partial one, even across a crash.
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <sys/sysmacros.h>
 
 #include "definition-file.h"
+#include "name-check.h"
 #include "uuid-util.h"
 
 static int _printf_(3, 4) fail(char **ret_error, int r, const char *format, ...)
@@ -199,7 +201,13 @@ int definition_dir_create(const char *path)
 	}
 }
 
-/* "<dir>/.#<name>.<random uuid>": hidden, so the store and the watcher ignore it. */
+#define TEMP_PREFIX ".#"
+
+/*
+ * "<dir>/.#<name>.<random uuid>": hidden, so the store and the watcher ignore
+ * it. <name> is always a normalised UUID (the store writes nothing else), which
+ * definition_file_is_temp_name() relies on.
+ */
 static int tmp_path(const char *dir, const char *name, char **ret)
 {
 	char rnd[UUID_STRING_LEN + 1];
@@ -208,7 +216,7 @@ static int tmp_path(const char *dir, const char *name, char **ret)
 	r = uuid_generate(rnd);
 	if (r < 0)
 		return r;
-	if (asprintf(ret, "%s/.#%s.%s", dir, name, rnd) < 0)
+	if (asprintf(ret, "%s/" TEMP_PREFIX "%s.%s", dir, name, rnd) < 0)
 		return -ENOMEM;
 	return 0;
 }
@@ -292,4 +300,111 @@ int definition_file_unlink(const char *dir, const char *name)
 	if (unlink(path) < 0)
 		return -errno;
 	return fsync_dir(dir);
+}
+
+bool definition_file_is_temp_name(const char *name)
+{
+	char uuid[UUID_STRING_LEN + 1];
+	const char *rnd;
+
+	if (strncmp(name, TEMP_PREFIX, strlen(TEMP_PREFIX)) != 0)
+		return false;
+	name += strlen(TEMP_PREFIX);
+	if (strlen(name) != 2 * UUID_STRING_LEN + 1 || name[UUID_STRING_LEN] != '.')
+		return false;
+	memcpy(uuid, name, UUID_STRING_LEN);
+	uuid[UUID_STRING_LEN] = '\0';
+	rnd = name + UUID_STRING_LEN + 1;
+	return uuid_is_normalized(uuid) && uuid_is_normalized(rnd);
+}
+
+static inline void closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+
+/* fdopendir() on a directory opened without following a symlink; NULL with errno set. */
+static DIR *dir_open_nofollow(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d;
+
+	if (fd < 0)
+		return NULL;
+	d = fdopendir(fd);
+	if (!d)
+		(void)close(fd);
+	return d;
+}
+
+/* Tell @fn about <layer_dir>[/<parent>[/<name>]]. */
+static int temp_report(definition_temp_fn fn, void *userdata, const char *layer_dir,
+		       const char *parent, const char *name, int error)
+{
+	_cleanup_free_ char *path = NULL;
+
+	if (asprintf(&path, "%s%s%s%s%s", layer_dir, parent ? "/" : "", strempty(parent),
+		     name ? "/" : "", strempty(name)) < 0)
+		return -ENOMEM;
+	if (fn)
+		fn(path, error, userdata);
+	return 0;
+}
+
+/* One <parent> directory; returns the number removed, or -ENOMEM. */
+static int parent_remove_temp(int layer_fd, const char *layer_dir, const char *parent,
+			      definition_temp_fn fn, void *userdata)
+{
+	_cleanup_(closedirp) DIR *d = dir_open_nofollow(layer_fd, parent);
+	struct dirent *de;
+	struct stat st;
+	int n = 0, r;
+
+	if (!d) /* gone, a symlink (ELOOP) or not a directory: not ours to sweep */
+		return errno == ENOENT || errno == ELOOP || errno == ENOTDIR
+			   ? 0
+			   : temp_report(fn, userdata, layer_dir, parent, NULL, -errno);
+	for (errno = 0; (de = readdir(d)); errno = 0) {
+		if (!definition_file_is_temp_name(de->d_name))
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			r = errno == ENOENT ? 0 : -errno;
+		else if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+			r = 0; /* not something a write leaves behind */
+		else if (unlinkat(dirfd(d), de->d_name, 0) < 0)
+			r = errno == ENOENT ? 0 : -errno;
+		else
+			r = 1;
+		if (r != 0 &&
+		    temp_report(fn, userdata, layer_dir, parent, de->d_name, r < 0 ? r : 0) < 0)
+			return -ENOMEM;
+		n += r > 0;
+	}
+	if (errno)
+		return temp_report(fn, userdata, layer_dir, parent, NULL, -errno) < 0 ? -ENOMEM : n;
+	if (n > 0 && fsync(dirfd(d)) < 0)
+		(void)temp_report(fn, userdata, layer_dir, parent, NULL, -errno);
+	return n;
+}
+
+int definition_dir_remove_temp(const char *layer_dir, definition_temp_fn fn, void *userdata)
+{
+	_cleanup_(closedirp) DIR *d = dir_open_nofollow(AT_FDCWD, layer_dir);
+	struct dirent *de;
+	int n = 0, r;
+
+	if (!d)
+		return errno == ENOENT || errno == ELOOP || errno == ENOTDIR
+			   ? 0
+			   : temp_report(fn, userdata, layer_dir, NULL, NULL, -errno);
+	for (errno = 0; (de = readdir(d)); errno = 0) {
+		if (!name_is_valid(de->d_name, NAME_MAX_PARENT))
+			continue;
+		r = parent_remove_temp(dirfd(d), layer_dir, de->d_name, fn, userdata);
+		if (r < 0)
+			return r;
+		n += r;
+	}
+	return n;
 }

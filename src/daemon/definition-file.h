@@ -2,12 +2,12 @@
 /*
  * One definition file on disk, without any index: read it within the limits
  * (recognising a /dev/null mask), and write, mask or unlink it atomically and
- * durably. Paths are real paths (already under the root). Internal to the
- * definition store.
+ * durably; sweep the temporary files of writes a crash interrupted. Paths are
+ * real paths (already under the root). Internal to the definition store.
  */
 #pragma once
 
-#include "definition.h"
+#include "definition-store.h"
 
 enum definition_file_state {
 	DEFINITION_FILE_ABSENT,
@@ -36,3 +36,16 @@ int definition_file_write(const char *dir, const char *name, const char *data, s
 int definition_file_mask(const char *dir, const char *name);
 /* Unlink @dir/@name and fsync @dir; -ENOENT if it was not there. */
 int definition_file_unlink(const char *dir, const char *name);
+
+/* True if @name is exactly what _write() and _mask() name their temporary files. */
+bool definition_file_is_temp_name(const char *name);
+/*
+ * Remove the temporary files interrupted writes left in the layer directory
+ * @layer_dir: entries named as definition_file_is_temp_name() says, that are
+ * regular files or symlinks, directly in a <parent> subdirectory whose name
+ * is valid. No symlink is followed: if @layer_dir or a <parent> is one, it is
+ * not entered, and a temporary file that is a symlink is unlinked itself. @fn
+ * hears each path removed (error 0) or that could not be (negative errno).
+ * Returns the number removed; -ENOMEM is the only failure.
+ */
+int definition_dir_remove_temp(const char *layer_dir, definition_temp_fn fn, void *userdata);

@@ -497,6 +497,25 @@ int definition_store_remove(struct definition_store *s, const char *parent, cons
 	return definition_store_reload_one(s, parent, uuid, fn, userdata);
 }
 
+int definition_store_remove_temp(definition_temp_fn fn, void *userdata)
+{
+	static const enum definition_layer writable[] = {DEFINITION_LAYER_ADMIN,
+							 DEFINITION_LAYER_RUNTIME};
+	int n = 0, r;
+
+	for (size_t i = 0; i < ELEMENTSOF(writable); i++) {
+		_cleanup_free_ char *dir = NULL;
+
+		r = definition_layer_path(writable[i], NULL, NULL, &dir);
+		if (r >= 0)
+			r = definition_dir_remove_temp(dir, fn, userdata);
+		if (r < 0)
+			return r;
+		n += r;
+	}
+	return n;
+}
+
 int definition_store_watch(struct definition_store *s, sd_event *e, definition_change_fn fn,
 			   void *userdata)
 {

@@ -128,12 +128,28 @@ int definition_store_remove(struct definition_store *s, const char *parent, cons
 			    definition_change_fn fn, void *userdata);
 
 /*
+ * Start-up: remove the ".#<uuid>.<random>" temporary files that writes
+ * interrupted by a crash or power loss left in the writable layers (ADMIN,
+ * RUNTIME), as definition_dir_remove_temp() (definition-file.h) does: only
+ * names of exactly that form, only directly in <layer>/<parent>/, never
+ * through a symlink. Each removal (error 0) or failure to remove (negative
+ * errno) is reported to @fn (may be NULL). Call it before the daemon writes
+ * anything (a write in flight has such a file too). Returns the number of
+ * files removed, or -ENOMEM.
+ */
+typedef void (*definition_temp_fn)(const char *path, int error, void *userdata);
+int definition_store_remove_temp(definition_temp_fn fn, void *userdata);
+
+/*
  * Watch the three layer directories and their parent subdirectories with
  * inotify on @e (missing ADMIN and RUNTIME roots are created; a missing VENDOR
  * root is not watched). Each event re-reads what changed and reports the
  * differences to @fn; on queue overflow or a removed layer directory the
- * whole store is reloaded. Call it before the first definition_store_load(),
- * so nothing that changes in between is missed. A layer root created later
+ * whole store is reloaded. A directory that is there but unusable (a symlink
+ * loop, not a directory, no access) is not watched and never fails the watch:
+ * the store lists it as bad, and the rest of the tree is watched as usual.
+ * Call it before the first definition_store_load(), so nothing that changes
+ * in between is missed. A layer root created later
  * (VENDOR) or removed and re-created is only picked up by the next load. The
  * watch lives until definition_store_free(). -EBUSY if already watching.
  */

@@ -56,7 +56,20 @@ static void watch_drop(struct definition_watch *w, size_t i)
 	w->n_dirs--;
 }
 
-/* Watch <layer>[/<parent>]; a directory that is not there is not an error. */
+/*
+ * What inotify_add_watch() may fail with for one directory that is missing or
+ * unusable (a dangling symlink, a symlink loop, not a directory, no access):
+ * that directory is skipped, the store lists it as bad when it reads it, and
+ * the rest of the tree is still watched. Anything else (no memory, the watch
+ * limit) is the watcher's own failure.
+ */
+static bool watch_error_is_local(int error)
+{
+	return error == ENOENT || error == ENOTDIR || error == ELOOP || error == EACCES ||
+	       error == ENAMETOOLONG;
+}
+
+/* Watch <layer>[/<parent>]; a directory that is not there or unusable is skipped. */
 static int watch_add(struct definition_watch *w, enum definition_layer layer, const char *parent)
 {
 	_cleanup_free_ char *path = NULL, *p = NULL;
@@ -68,7 +81,7 @@ static int watch_add(struct definition_watch *w, enum definition_layer layer, co
 		return r;
 	wd = inotify_add_watch(w->fd, path, parent ? PARENT_MASK : ROOT_MASK);
 	if (wd < 0)
-		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+		return watch_error_is_local(errno) ? 0 : -errno;
 	if (watch_find(w, wd) >= 0) /* already watched (or the same inode twice) */
 		return 0;
 	p = parent ? strdup(parent) : NULL;
@@ -237,7 +250,11 @@ struct definition_watch *definition_watch_free(struct definition_watch *w)
 }
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct definition_watch *, definition_watch_free)
 
-/* The layers the daemon writes to should exist, so drop-ins there are seen. */
+/*
+ * The layers the daemon writes to should exist, so drop-ins there are seen.
+ * One that is there but unusable (a symlink loop, a file) is left alone: the
+ * store lists it as bad, and the other layer is still watched.
+ */
 static int watch_create_roots(void)
 {
 	static const enum definition_layer writable[] = {DEFINITION_LAYER_ADMIN,
@@ -248,8 +265,11 @@ static int watch_create_roots(void)
 		_cleanup_free_ char *path = NULL;
 
 		r = definition_layer_path(writable[i], NULL, NULL, &path);
-		if (r >= 0)
-			r = definition_dir_create(path);
+		if (r < 0)
+			return r;
+		r = definition_dir_create(path);
+		if (r < 0 && r != -ENOMEM && definition_file_exists(path) > 0)
+			continue;
 		if (r < 0)
 			return r;
 	}

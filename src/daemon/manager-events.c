@@ -333,6 +333,15 @@ static void startup_uevents(struct manager *m)
 				     "will not be noticed: %m");
 }
 
+static void on_stale_temp(const char *path, int error, void *userdata)
+{
+	if (error < 0)
+		log_warning_errno(error, "Cannot remove stale temporary files at %s, ignoring: %m",
+				  path);
+	else
+		log_info("Removed stale temporary file %s (left by an interrupted write)", path);
+}
+
 int manager_startup(struct manager *m)
 {
 	size_t n_bad, n_running = 0;
@@ -341,6 +350,10 @@ int manager_startup(struct manager *m)
 	if (m->started)
 		return -EBUSY;
 	m->started = true;
+	/* Before anything is written: a write in flight has such a file too. */
+	r = definition_store_remove_temp(on_stale_temp, m);
+	if (r < 0)
+		return log_error_errno(r, "Failed to remove stale temporary files: %m");
 	r = definition_store_watch(m->store, m->event, manager_store_changed, m);
 	if (r < 0)
 		log_warning_errno(r, "Cannot watch the definition directories, changes are only "

@@ -121,6 +121,7 @@ t start-parent-mdevs-fail errors.json - start-parent-mdevs 0000:00:03.0
 t import              basic.json - import input/mdevctl.d
 t import-dry-run      basic.json - import -n input/mdevctl.d
 t import-missing      basic.json - import input/no-such-dir
+t import-not-utf8     basic.json - import input/mdevctl-not-utf8.d
 
 # --- help and version
 t help                basic.json - --help

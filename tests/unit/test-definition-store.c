@@ -524,6 +524,76 @@ START_TEST(load_reports_differences)
 }
 END_TEST
 
+#define U5 "55555555-2222-3333-4444-555555555555"
+#define RND "44444444-2222-4333-8444-555555555555"
+#define TEMP(uuid) ".#" uuid "." RND
+
+static void record_temp(const char *path, int error, void *userdata)
+{
+	struct events *ev = userdata;
+	char *line;
+
+	ck_assert_uint_lt(ev->n, ELEMENTSOF(ev->lines));
+	ck_assert_int_ge(asprintf(&line, "%s %d", path + strlen(root), error), 0);
+	ev->lines[ev->n++] = line;
+}
+
+/*
+ * Exactly the ".#<uuid>.<uuid>" files of interrupted writes go, in the
+ * writable layers' parent directories; nothing else, and nothing through a
+ * symlink.
+ */
+START_TEST(remove_temp_takes_only_stale_temp_files)
+{
+	static const char *const kept[] = {
+	    ADMIN "/mvsim/" U1,
+	    ADMIN "/mvsim/.#" U1 ".tmp",
+	    ADMIN "/mvsim/" TEMP(U1) "x",
+	    ADMIN "/mvsim/.#" U1 ".44444444-2222-4333-8444-55555555555A",
+	    ADMIN "/mvsim/.#" RND,
+	    ADMIN "/mvsim/#" U1 "." RND,
+	    ADMIN "/mvsim/" TEMP(U3) "/x",
+	    ADMIN "/" TEMP(U1),
+	    ADMIN "/bad name/" TEMP(U1),
+	    VENDOR "/mvsim/" TEMP(U1),
+	    "/outside/" TEMP(U1),
+	    "/precious",
+	};
+	struct events ev = {};
+
+	for (size_t i = 0; i < ELEMENTSOF(kept); i++)
+		test_write(kept[i], GOLDEN_NET);
+	test_write(ADMIN "/mvsim/" TEMP(U1), "{\"mdev_ty"); /* cut short by a crash */
+	test_write(RUNTIME "/0000:00:02.0/" TEMP(U2), "");
+	test_symlink(ADMIN "/mvsim/" TEMP(U2), "/dev/null"); /* a mask, not yet renamed */
+	test_symlink(ADMIN "/mvsim/" TEMP(U5), "../../../precious");
+	test_symlink(ADMIN "/linked", "../../outside");
+
+	ck_assert_int_eq(definition_store_remove_temp(record_temp, &ev), 4);
+	ck_assert_uint_eq(ev.n, 4);
+	ck_assert(events_has(&ev, ADMIN "/mvsim/" TEMP(U1) " 0"));
+	ck_assert(events_has(&ev, ADMIN "/mvsim/" TEMP(U2) " 0"));
+	ck_assert(events_has(&ev, ADMIN "/mvsim/" TEMP(U5) " 0"));
+	ck_assert(events_has(&ev, RUNTIME "/0000:00:02.0/" TEMP(U2) " 0"));
+	ck_assert(!test_exists(ADMIN "/mvsim/" TEMP(U1)));
+	ck_assert(!test_exists(ADMIN "/mvsim/" TEMP(U2)));
+	ck_assert(!test_exists(RUNTIME "/0000:00:02.0/" TEMP(U2)));
+	for (size_t i = 0; i < ELEMENTSOF(kept); i++)
+		ck_assert_msg(test_exists(kept[i]), "%s was removed", kept[i]);
+	ck_assert(test_exists(ADMIN "/linked/" TEMP(U1))); /* the link resolves */
+	events_clear(&ev);
+
+	/* Nothing left to do; a missing or looping layer directory is no error. */
+	ck_assert_int_eq(definition_store_remove_temp(record_temp, &ev), 0);
+	test_rm_rf(RUNTIME);
+	test_symlink(RUNTIME, "mdevvirtio.d");
+	ck_assert_int_eq(definition_store_remove_temp(NULL, NULL), 0);
+	test_rm_rf(ADMIN);
+	ck_assert_int_eq(definition_store_remove_temp(record_temp, &ev), 0);
+	ck_assert_uint_eq(ev.n, 0);
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
 	Suite *s = suite_create("definition-store");
@@ -547,6 +617,7 @@ static Suite *store_suite(void)
 	tcase_add_test(write, remove_unlinks_and_masks_vendor);
 	tcase_add_test(write, remove_works_on_bad_files);
 	tcase_add_test(write, store_strings_may_be_passed_back);
+	tcase_add_test(write, remove_temp_takes_only_stale_temp_files);
 	suite_add_tcase(s, load);
 	suite_add_tcase(s, write);
 	return s;

@@ -151,10 +151,68 @@ START_TEST(own_writes_reported_once)
 }
 END_TEST
 
+/* A store watching a root prepared by the caller (the set-up is the test's). */
+static void watch_start(void)
+{
+	ck_assert_int_eq(sd_event_new(&event), 0);
+	ck_assert_int_eq(definition_store_new(&store), 0);
+	ck_assert_int_eq(definition_store_watch(store, event, record, NULL), 0);
+	ck_assert_int_eq(definition_store_load(store, record, NULL), 0);
+}
+
+/*
+ * Symlink loops present before the watch starts (a parent directory, a
+ * directory cycle, a file): each is listed as bad, and the rest of the tree
+ * is still watched.
+ */
+START_TEST(symlink_loops_do_not_stop_the_watch)
+{
+	root = test_root_new();
+	test_symlink(ADMIN "/loop", "loop");
+	test_symlink(ADMIN "/cycle-a", "cycle-b");
+	test_symlink(ADMIN "/cycle-b", "cycle-a");
+	test_symlink(ADMIN "/mvsim/" U3, U3);
+	watch_start();
+	event_log_assert_has(&seen, "bad+ " ADMIN "/loop");
+	event_log_assert_has(&seen, "bad+ " ADMIN "/cycle-a");
+	event_log_assert_has(&seen, "bad+ " ADMIN "/cycle-b");
+	event_log_assert_has(&seen, "bad+ " ADMIN "/mvsim/" U3);
+	ck_assert_uint_eq(seen.n, 4);
+	event_log_clear(&seen);
+
+	/* Files dropped in afterwards are picked up live, in a known parent and a new one. */
+	test_write(ADMIN "/mvsim/" U1, GOLDEN_NET);
+	expect("added mvsim/" U1);
+	test_write(ADMIN "/0000:00:02.0/" U2, GOLDEN_BLK);
+	expect("added 0000:00:02.0/" U2);
+	/* Fixing the loop makes that parent an ordinary, watched one. */
+	test_rm_rf(ADMIN "/loop");
+	expect("bad- " ADMIN "/loop");
+	test_write(ADMIN "/loop/" U3, GOLDEN_BLK);
+	expect("added loop/" U3);
+	expect_quiet();
+}
+END_TEST
+
+/* A writable layer root that is a loop is listed as bad; the other layers are still watched. */
+START_TEST(layer_root_loop_does_not_stop_the_watch)
+{
+	root = test_root_new();
+	test_symlink(ADMIN, "mdevvirtio.d");
+	watch_start();
+	event_log_assert_has(&seen, "bad+ " ADMIN);
+	ck_assert_uint_eq(seen.n, 1);
+	event_log_clear(&seen);
+	test_write(RUNTIME "/mvsim/" U1, GOLDEN_NET);
+	expect("added mvsim/" U1);
+}
+END_TEST
+
 static Suite *watch_suite(void)
 {
 	Suite *s = suite_create("definition-watch");
 	TCase *tc = tcase_create("inotify");
+	TCase *loops = tcase_create("symlink-loops");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, watch_creates_writable_roots);
@@ -166,6 +224,11 @@ static Suite *watch_suite(void)
 	tcase_add_test(tc, invalid_parent_directory_reported);
 	tcase_add_test(tc, own_writes_reported_once);
 	suite_add_tcase(s, tc);
+	/* Its own set-up: the loops must be there before the watch starts. */
+	tcase_add_checked_fixture(loops, NULL, teardown);
+	tcase_add_test(loops, symlink_loops_do_not_stop_the_watch);
+	tcase_add_test(loops, layer_root_loop_does_not_stop_the_watch);
+	suite_add_tcase(s, loops);
 	return s;
 }
 
