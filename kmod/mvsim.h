@@ -110,6 +110,7 @@ extern struct list_head mvsim_devices;
 
 /* mvsim_dev.c */
 extern const struct mdev_virtio_ops mvsim_ops;
+extern const struct mdev_virtio_ops mvsim_ops_incremental;
 
 bool mvsim_vq_usable(struct mvsim_dev *dev, struct mvsim_vq *vq);
 void mvsim_vq_notify(struct mvsim_vq *vq);

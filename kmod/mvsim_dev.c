@@ -549,25 +549,17 @@ static struct vhost_iotlb *mvsim_map_copy(struct vhost_iotlb *iotlb)
 }
 
 /*
- * Publish the new map, then take every vq lock once: whoever translated with
- * the old map did so under one of them and is done when we get it.  Rings
- * are looked up again on the way; one no longer mapped breaks its queue, one
- * enabled before it was mapped is attached.
+ * Publish @new (NULL: no map), then take every vq lock once: whoever
+ * translated with the old map did so under one of them and is done when we
+ * get it.  Rings are looked up again on the way; one no longer mapped breaks
+ * its queue, one enabled before it was mapped is attached.  Under map_lock.
  */
-static int mvsim_set_map(struct mdev_virtio_device *mdev, struct vhost_iotlb *iotlb)
+static void mvsim_map_replace(struct mvsim_dev *dev, struct vhost_iotlb *new)
 {
-	struct mvsim_dev *dev = mdev_to_mvsim(mdev);
-	struct vhost_iotlb *new, *old;
+	struct vhost_iotlb *old = dev->map;
 	unsigned int i;
 
-	if (dev->translate != mvsim_translate_iotlb)
-		return -EOPNOTSUPP;
-	new = mvsim_map_copy(iotlb);
-	if (IS_ERR(new))
-		return PTR_ERR(new);
-
-	mutex_lock(&dev->map_lock);
-	old = dev->map;
+	lockdep_assert_held(&dev->map_lock);
 	WRITE_ONCE(dev->map, new);
 	for (i = 0; i < dev->nvqs; i++) {
 		struct mvsim_vq *vq = &dev->vqs[i];
@@ -583,12 +575,80 @@ static int mvsim_set_map(struct mdev_virtio_device *mdev, struct vhost_iotlb *io
 		}
 		mutex_unlock(&vq->lock);
 	}
-	mutex_unlock(&dev->map_lock);
 	if (old)
 		vhost_iotlb_free(old);
 	/* Buffers that were unmapped may be mapped now. */
 	queue_work(mvsim_wq, &dev->work);
+}
+
+static int mvsim_set_map(struct mdev_virtio_device *mdev, struct vhost_iotlb *iotlb)
+{
+	struct mvsim_dev *dev = mdev_to_mvsim(mdev);
+	struct vhost_iotlb *new;
+
+	if (dev->translate != mvsim_translate_iotlb)
+		return -EOPNOTSUPP;
+	new = mvsim_map_copy(iotlb);
+	if (IS_ERR(new))
+		return PTR_ERR(new);
+	mutex_lock(&dev->map_lock);
+	mvsim_map_replace(dev, new);
+	mutex_unlock(&dev->map_lock);
 	return 0;
+}
+
+/*
+ * The incremental interface (mvsim_ops_incremental, iotlb=incremental): each
+ * change copies the map, so translation never sees one half-changed.
+ */
+static int mvsim_dma_map(struct mdev_virtio_device *mdev, u64 iova, u64 size, u64 pa, u32 perm)
+{
+	struct mvsim_dev *dev = mdev_to_mvsim(mdev);
+	struct vhost_iotlb *new;
+	int ret;
+
+	if (dev->translate != mvsim_translate_iotlb)
+		return -EOPNOTSUPP;
+	if (!size || iova + size - 1 < iova)
+		return -EINVAL;
+	mutex_lock(&dev->map_lock);
+	new = dev->map ? mvsim_map_copy(dev->map) : NULL;
+	if (!new)
+		new = vhost_iotlb_alloc(1, 0);
+	else if (!IS_ERR(new))
+		new->limit = new->nmaps + 1;
+	if (IS_ERR_OR_NULL(new)) {
+		mutex_unlock(&dev->map_lock);
+		return -ENOMEM;
+	}
+	ret = vhost_iotlb_itree_first(new, iova, iova + size - 1) ? -EEXIST :
+		vhost_iotlb_add_range(new, iova, iova + size - 1, pa, perm);
+	if (ret)
+		vhost_iotlb_free(new);
+	else
+		mvsim_map_replace(dev, new);
+	mutex_unlock(&dev->map_lock);
+	return ret;
+}
+
+static void mvsim_dma_unmap(struct mdev_virtio_device *mdev, u64 iova, u64 size)
+{
+	struct mvsim_dev *dev = mdev_to_mvsim(mdev);
+	u64 last = iova + size - 1 < iova ? U64_MAX : iova + size - 1;
+	struct vhost_iotlb_map *m;
+	struct vhost_iotlb *new;
+
+	mutex_lock(&dev->map_lock);
+	new = dev->map ? mvsim_map_copy(dev->map) : NULL;
+	if (IS_ERR(new)) {
+		/* Cannot fail: without a copy, drop the whole map instead. */
+		new = NULL;
+	} else if (new) {
+		while ((m = vhost_iotlb_itree_first(new, iova, last)))
+			vhost_iotlb_map_free(new, m);
+	}
+	mvsim_map_replace(dev, new);
+	mutex_unlock(&dev->map_lock);
 }
 
 const struct mdev_virtio_ops mvsim_ops = {
@@ -614,6 +674,36 @@ const struct mdev_virtio_ops mvsim_ops = {
 	.get_generation = mvsim_get_generation,
 	.get_config_size = mvsim_get_config_size,
 	.set_map = mvsim_set_map,
+	.get_driver_features = mvsim_get_driver_features,
+	.reset = mvsim_reset,
+	.suspend = mvsim_suspend,
+};
+
+/* The same device, told its translation one mapping at a time. */
+const struct mdev_virtio_ops mvsim_ops_incremental = {
+	.set_vq_address = mvsim_set_vq_address,
+	.set_vq_num = mvsim_set_vq_num,
+	.kick_vq = mvsim_kick_vq,
+	.set_vq_cb = mvsim_set_vq_cb,
+	.set_vq_ready = mvsim_set_vq_ready,
+	.get_vq_ready = mvsim_get_vq_ready,
+	.set_vq_state = mvsim_set_vq_state,
+	.get_vq_state = mvsim_get_vq_state,
+	.get_vq_align = mvsim_get_vq_align,
+	.get_features = mvsim_get_features,
+	.set_features = mvsim_set_features,
+	.set_config_cb = mvsim_set_config_cb,
+	.get_vq_num_max = mvsim_get_vq_num_max,
+	.get_device_id = mvsim_get_device_id,
+	.get_vendor_id = mvsim_get_vendor_id,
+	.get_status = mvsim_get_status,
+	.set_status = mvsim_set_status,
+	.get_config = mvsim_get_config,
+	.set_config = mvsim_set_config,
+	.get_generation = mvsim_get_generation,
+	.get_config_size = mvsim_get_config_size,
+	.dma_map = mvsim_dma_map,
+	.dma_unmap = mvsim_dma_unmap,
 	.get_driver_features = mvsim_get_driver_features,
 	.reset = mvsim_reset,
 	.suspend = mvsim_suspend,

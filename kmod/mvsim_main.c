@@ -31,6 +31,11 @@ static unsigned int max_vhost_blk = 16;
 module_param(max_vhost_blk, uint, 0444);
 MODULE_PARM_DESC(max_vhost_blk, "Instances of mvsim-vhost_blk (default 16)");
 
+static char *iotlb = "whole";
+module_param(iotlb, charp, 0444);
+MODULE_PARM_DESC(iotlb,
+		 "How vhost devices learn their translation: whole (set_map, default) or incremental (dma_map/dma_unmap)");
+
 static bool dma_via_parent;
 module_param(dma_via_parent, bool, 0444);
 MODULE_PARM_DESC(dma_via_parent,
@@ -135,6 +140,13 @@ static int __init mvsim_init(void)
 {
 	int ret;
 
+	if (!strcmp(iotlb, "incremental")) {
+		mvsim_types[1].ops = &mvsim_ops_incremental;
+		mvsim_types[3].ops = &mvsim_ops_incremental;
+	} else if (strcmp(iotlb, "whole")) {
+		pr_err("mvsim: iotlb=%s: expected whole or incremental\n", iotlb);
+		return -EINVAL;
+	}
 	mvsim_types[0].max_instances = max_virtio_net;
 	mvsim_types[1].max_instances = max_vhost_net;
 	mvsim_types[2].max_instances = max_virtio_blk;

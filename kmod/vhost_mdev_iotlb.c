@@ -10,9 +10,10 @@
  * contiguous pages, so the device can use it as one range.
  *
  * The device learns the map through ops->set_map() after each message, or
- * once at BATCH_END.  Invalidated entries move to v->retired and stay pinned
- * until the device has accepted a map without them: until then it may still
- * be using them.
+ * once at BATCH_END; or, for a parent with incremental ops, each entry with
+ * ops->dma_map() as it is added and ops->dma_unmap() as it goes.
+ * Invalidated entries move to v->retired and stay pinned until the device
+ * no longer has them: until then it may still be using them.
  *
  * Called with vhost_mdev.lock held.
  */
@@ -68,11 +69,53 @@ static void vhost_mdev_free_range(struct vhost_mdev *v, struct vhost_iotlb *iotl
 		vhost_mdev_map_free(v, iotlb, m);
 }
 
+static bool vhost_mdev_incremental(struct vhost_mdev *v)
+{
+	return !v->mdev->ops->set_map;
+}
+
+/* Incremental parents: take every entry of @iotlb out of the device. */
+static void vhost_mdev_unmap_all(struct vhost_mdev *v, struct vhost_iotlb *iotlb)
+{
+	struct vhost_iotlb_map *m;
+
+	for (m = vhost_iotlb_itree_first(iotlb, 0, U64_MAX); m;
+	     m = vhost_iotlb_itree_next(m, 0, U64_MAX))
+		v->mdev->ops->dma_unmap(v->mdev, m->start, m->size);
+}
+
+/* Incremental parents: map the entries of [start, last], or none of them. */
+static int vhost_mdev_map_range(struct vhost_mdev *v, u64 start, u64 last)
+{
+	const struct mdev_virtio_ops *ops = v->mdev->ops;
+	struct vhost_iotlb_map *m, *done;
+	int ret = 0;
+
+	for (m = vhost_iotlb_itree_first(v->iotlb, start, last); m;
+	     m = vhost_iotlb_itree_next(m, start, last)) {
+		ret = ops->dma_map(v->mdev, m->start, m->size, m->addr, m->perm);
+		if (ret)
+			break;
+	}
+	if (!ret)
+		return 0;
+	for (done = vhost_iotlb_itree_first(v->iotlb, start, last); done != m;
+	     done = vhost_iotlb_itree_next(done, start, last))
+		ops->dma_unmap(v->mdev, done->start, done->size);
+	return ret;
+}
+
 /* Give the device the current map; then what it no longer has may go. */
 static int vhost_mdev_publish(struct vhost_mdev *v)
 {
 	int ret;
 
+	if (vhost_mdev_incremental(v)) {
+		/* Updates were mapped as they came; invalidations go now. */
+		vhost_mdev_unmap_all(v, v->retired);
+		vhost_mdev_free_range(v, v->retired, 0, U64_MAX);
+		return 0;
+	}
 	if (v->in_batch)
 		return 0;
 	ret = v->mdev->ops->set_map(v->mdev, v->iotlb);
@@ -185,7 +228,8 @@ static int vhost_mdev_update(struct vhost_mdev *v, const struct vhost_iotlb_msg 
 
 	ret = vhost_mdev_pin_and_add(v, msg, npages);
 	if (!ret)
-		ret = vhost_mdev_publish(v);
+		ret = vhost_mdev_incremental(v) ? vhost_mdev_map_range(v, msg->iova, last) :
+						 vhost_mdev_publish(v);
 	if (ret)
 		vhost_mdev_free_range(v, v->iotlb, msg->iova, last);
 	return ret;
@@ -283,8 +327,12 @@ void vhost_mdev_iotlb_release(struct vhost_mdev *v)
 	if (!v->iotlb)
 		return;
 	v->in_batch = false;
-	if (WARN_ON(v->mdev->ops->set_map(v->mdev, &v->empty)))
+	if (vhost_mdev_incremental(v)) {
+		vhost_mdev_unmap_all(v, v->iotlb);
+		vhost_mdev_unmap_all(v, v->retired);
+	} else if (WARN_ON(v->mdev->ops->set_map(v->mdev, &v->empty))) {
 		return; /* pages stay pinned rather than under a live device */
+	}
 	vhost_mdev_free_range(v, v->retired, 0, U64_MAX);
 	vhost_mdev_free_range(v, v->iotlb, 0, U64_MAX);
 	vhost_iotlb_free(v->iotlb);

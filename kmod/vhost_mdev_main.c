@@ -345,8 +345,12 @@ static int vhost_mdev_probe(struct mdev_virtio_device *mdev)
 	struct vhost_mdev *v;
 	int minor, ret;
 
-	/* Translation by the platform IOMMU is not supported (yet): set_map it is. */
-	if (!ops->set_map || !ops->get_config_size || !mdev->nvqs)
+	/*
+	 * The parent translates (set_map, or dma_map/dma_unmap); programming
+	 * the platform IOMMU of its DMA device instead is not supported yet.
+	 */
+	if (!(ops->set_map || (ops->dma_map && ops->dma_unmap)) || !ops->get_config_size ||
+	    !mdev->nvqs)
 		return -EOPNOTSUPP;
 
 	minor = ida_alloc_max(&vhost_mdev_ida, VHOST_MDEV_MINORS - 1, GFP_KERNEL);

@@ -99,9 +99,15 @@ struct mdev_virtio_callback {
  *           the previous map (queues whose rings are no longer mapped stop,
  *           as for a malformed ring), so the caller may unpin what only the
  *           previous map covered.  0 or -errno (the previous map stays).
- *           Required for devices of vhost-class types.
+ *           Vhost-class devices need @set_map, or @dma_map and @dma_unmap.
+ * @dma_map: vhost class, instead of @set_map: add one mapping of
+ *           [iova, iova + size) to physical address @pa (VHOST_MAP_*
+ *           permissions); 0 or -errno (nothing mapped)
+ * @dma_unmap: remove the mappings inside [iova, iova + size); when it
+ *             returns the device no longer uses them.  Cannot fail.
  *
- * Mandatory: all but @get_generation, @set_map, @get_vq_num_min,
+ * Mandatory: all but @get_generation, @set_map, @dma_map, @dma_unmap,
+ * @get_vq_num_min,
  * @get_driver_features, @reset, @suspend, @get_vq_notification and
  * @get_vq_irq.  Called in process context, except @kick_vq which may be
  * called in atomic context.
@@ -143,6 +149,8 @@ struct mdev_virtio_ops {
 	u32 (*get_generation)(struct mdev_virtio_device *mdev);
 	size_t (*get_config_size)(struct mdev_virtio_device *mdev);
 	int (*set_map)(struct mdev_virtio_device *mdev, struct vhost_iotlb *iotlb);
+	int (*dma_map)(struct mdev_virtio_device *mdev, u64 iova, u64 size, u64 pa, u32 perm);
+	void (*dma_unmap)(struct mdev_virtio_device *mdev, u64 iova, u64 size);
 	u16 (*get_vq_num_min)(struct mdev_virtio_device *mdev);
 	u64 (*get_driver_features)(struct mdev_virtio_device *mdev);
 	int (*reset)(struct mdev_virtio_device *mdev);
