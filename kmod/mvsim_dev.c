@@ -651,60 +651,42 @@ static void mvsim_dma_unmap(struct mdev_virtio_device *mdev, u64 iova, u64 size)
 	mutex_unlock(&dev->map_lock);
 }
 
+/* What both ways of learning the translation share. */
+#define MVSIM_OPS_COMMON						\
+	.set_vq_address = mvsim_set_vq_address,				\
+	.set_vq_num = mvsim_set_vq_num,					\
+	.kick_vq = mvsim_kick_vq,					\
+	.set_vq_cb = mvsim_set_vq_cb,					\
+	.set_vq_ready = mvsim_set_vq_ready,				\
+	.get_vq_ready = mvsim_get_vq_ready,				\
+	.set_vq_state = mvsim_set_vq_state,				\
+	.get_vq_state = mvsim_get_vq_state,				\
+	.get_vq_align = mvsim_get_vq_align,				\
+	.get_features = mvsim_get_features,				\
+	.set_features = mvsim_set_features,				\
+	.set_config_cb = mvsim_set_config_cb,				\
+	.get_vq_num_max = mvsim_get_vq_num_max,				\
+	.get_device_id = mvsim_get_device_id,				\
+	.get_vendor_id = mvsim_get_vendor_id,				\
+	.get_status = mvsim_get_status,					\
+	.set_status = mvsim_set_status,					\
+	.get_config = mvsim_get_config,					\
+	.set_config = mvsim_set_config,					\
+	.get_generation = mvsim_get_generation,				\
+	.get_config_size = mvsim_get_config_size,			\
+	.get_driver_features = mvsim_get_driver_features,		\
+	.reset = mvsim_reset,						\
+	.suspend = mvsim_suspend
+
+/* The whole IOTLB at once (set_map): what the types use by default. */
 const struct mdev_virtio_ops mvsim_ops = {
-	.set_vq_address = mvsim_set_vq_address,
-	.set_vq_num = mvsim_set_vq_num,
-	.kick_vq = mvsim_kick_vq,
-	.set_vq_cb = mvsim_set_vq_cb,
-	.set_vq_ready = mvsim_set_vq_ready,
-	.get_vq_ready = mvsim_get_vq_ready,
-	.set_vq_state = mvsim_set_vq_state,
-	.get_vq_state = mvsim_get_vq_state,
-	.get_vq_align = mvsim_get_vq_align,
-	.get_features = mvsim_get_features,
-	.set_features = mvsim_set_features,
-	.set_config_cb = mvsim_set_config_cb,
-	.get_vq_num_max = mvsim_get_vq_num_max,
-	.get_device_id = mvsim_get_device_id,
-	.get_vendor_id = mvsim_get_vendor_id,
-	.get_status = mvsim_get_status,
-	.set_status = mvsim_set_status,
-	.get_config = mvsim_get_config,
-	.set_config = mvsim_set_config,
-	.get_generation = mvsim_get_generation,
-	.get_config_size = mvsim_get_config_size,
+	MVSIM_OPS_COMMON,
 	.set_map = mvsim_set_map,
-	.get_driver_features = mvsim_get_driver_features,
-	.reset = mvsim_reset,
-	.suspend = mvsim_suspend,
 };
 
 /* The same device, told its translation one mapping at a time. */
 const struct mdev_virtio_ops mvsim_ops_incremental = {
-	.set_vq_address = mvsim_set_vq_address,
-	.set_vq_num = mvsim_set_vq_num,
-	.kick_vq = mvsim_kick_vq,
-	.set_vq_cb = mvsim_set_vq_cb,
-	.set_vq_ready = mvsim_set_vq_ready,
-	.get_vq_ready = mvsim_get_vq_ready,
-	.set_vq_state = mvsim_set_vq_state,
-	.get_vq_state = mvsim_get_vq_state,
-	.get_vq_align = mvsim_get_vq_align,
-	.get_features = mvsim_get_features,
-	.set_features = mvsim_set_features,
-	.set_config_cb = mvsim_set_config_cb,
-	.get_vq_num_max = mvsim_get_vq_num_max,
-	.get_device_id = mvsim_get_device_id,
-	.get_vendor_id = mvsim_get_vendor_id,
-	.get_status = mvsim_get_status,
-	.set_status = mvsim_set_status,
-	.get_config = mvsim_get_config,
-	.set_config = mvsim_set_config,
-	.get_generation = mvsim_get_generation,
-	.get_config_size = mvsim_get_config_size,
+	MVSIM_OPS_COMMON,
 	.dma_map = mvsim_dma_map,
 	.dma_unmap = mvsim_dma_unmap,
-	.get_driver_features = mvsim_get_driver_features,
-	.reset = mvsim_reset,
-	.suspend = mvsim_suspend,
 };

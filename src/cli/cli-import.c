@@ -16,6 +16,7 @@
 #include "log.h"
 #include "name-check.h"
 #include "root-path.h"
+#include "utf8.h"
 
 struct import_stats {
 	unsigned imported, skipped, failed;
@@ -26,45 +27,6 @@ static void skip(const struct cli_context *c, struct import_stats *st, const cha
 {
 	fprintf(c->out, "Skipped %s/%s: %s\n", dir, name, reason);
 	st->skipped++;
-}
-
-/* Length of the UTF-8 sequence led by @c (0: no lead byte), and the range of its 2nd byte. */
-static size_t utf8_lead(unsigned char c, unsigned char *lo, unsigned char *hi)
-{
-	*lo = 0x80;
-	*hi = 0xbf;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return 2;
-	if (c >= 0xe0 && c <= 0xef) {
-		*lo = c == 0xe0 ? 0xa0 : 0x80; /* no overlong forms */
-		*hi = c == 0xed ? 0x9f : 0xbf; /* no surrogates */
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		*lo = c == 0xf0 ? 0x90 : 0x80;
-		*hi = c == 0xf4 ? 0x8f : 0xbf; /* nothing above U+10FFFF */
-		return 4;
-	}
-	return 0;
-}
-
-/* The offset of the first byte of @s that breaks UTF-8 as D-Bus wants it, or -1. */
-static ssize_t utf8_invalid_at(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	unsigned char lo, hi;
-
-	for (size_t n; *p; p += n) {
-		n = utf8_lead(*p, &lo, &hi);
-		if (n == 0)
-			return (ssize_t)(p - (const unsigned char *)s);
-		for (size_t i = 1; i < n; i++, lo = 0x80, hi = 0xbf)
-			if (p[i] < lo || p[i] > hi)
-				return (ssize_t)(p - (const unsigned char *)s);
-	}
-	return -1;
 }
 
 static int entries(const char *dir, struct dirent ***ret)

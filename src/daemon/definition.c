@@ -10,6 +10,7 @@
 
 #include "definition.h"
 #include "name-check.h"
+#include "utf8.h"
 
 /* User strings quoted in messages: at most this many bytes, ASCII only. */
 #define QUOTE_MAX 64
@@ -76,46 +77,6 @@ static int name_check(const char *what, const char *s, size_t max, char **ret_er
 				 "not starting with '.'",
 				 what, QUOTE(s));
 	return 0;
-}
-
-/* Length of the UTF-8 sequence starting with @c, and the allowed range of its 2nd byte. */
-static size_t utf8_lead(unsigned char c, unsigned char *lo, unsigned char *hi)
-{
-	*lo = 0x80;
-	*hi = 0xbf;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return 2;
-	if (c >= 0xe0 && c <= 0xef) {
-		*lo = c == 0xe0 ? 0xa0 : 0x80; /* no overlong forms */
-		*hi = c == 0xed ? 0x9f : 0xbf; /* no surrogates */
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		*lo = c == 0xf0 ? 0x90 : 0x80;
-		*hi = c == 0xf4 ? 0x8f : 0xbf; /* nothing above U+10FFFF */
-		return 4;
-	}
-	return 0;
-}
-
-static bool utf8_is_valid(const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	unsigned char lo, hi;
-
-	while (*s) {
-		size_t n = utf8_lead(*s, &lo, &hi);
-
-		if (n == 0)
-			return false;
-		for (size_t i = 1; i < n; i++, lo = 0x80, hi = 0xbf)
-			if (s[i] < lo || s[i] > hi)
-				return false;
-		s += n;
-	}
-	return true;
 }
 
 static int value_check(const char *name, const char *value, char **ret_error)
