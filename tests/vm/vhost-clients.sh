@@ -24,7 +24,9 @@
 
 VC_ETHERTYPE=0x88b5
 VC_IPXE_ROM=/usr/lib/ipxe/qemu/efi-virtio.rom
-# The emulated NIC's MAC, so frames from iPXE can be told apart on a peer.
+# The MAC given to QEMU's NIC. A vhost-vdpa NIC reports the device's MAC,
+# not this one (its config space is the device's), so frames are told apart
+# by ethertype, never by this address.
 VC_QEMU_MAC=52:54:00:56:c0:01
 
 vc_err() {
