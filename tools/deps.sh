@@ -3,7 +3,9 @@
 # function that installs whichever are missing (idempotent, non-interactive).
 
 deps_build=(cmake make gcc pkg-config libsystemd-dev libudev-dev libjson-c-dev libnl-3-dev
-	libnl-genl-3-dev check libdbus-1-dev bash-completion)
+	libnl-genl-3-dev check libdbus-1-dev bash-completion
+	# The libFuzzer targets (tests/fuzz): clang 14, and its fuzzer and sanitizer runtimes.
+	clang libclang-rt-14-dev)
 deps_vm=(qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod
 	systemd udev dbus)
 # Tools the tests run, on the host and in the guest (which sees the host's root).

@@ -157,6 +157,34 @@ int definition_set_type(struct definition *d, const char *mdev_type, char **ret_
 	return 0;
 }
 
+/*
+ * What the per-field limits allow can still make a file larger than
+ * DEFINITION_JSON_SIZE_MAX (128 values of 4 KiB, and escapes): the one limit
+ * that counts is the size of the file. Undo the insert at @index if the
+ * definition no longer fits, so that whatever is accepted also loads again.
+ */
+static int definition_check_size(struct definition *d, size_t index, char **ret_error)
+{
+	_cleanup_free_ char *json = NULL;
+	size_t size;
+	int r;
+
+	r = definition_to_json(d, &json, &size);
+	if (r >= 0 && size <= DEFINITION_JSON_SIZE_MAX)
+		return 0;
+	free(d->attrs[index].name);
+	free(d->attrs[index].value);
+	memmove(d->attrs + index, d->attrs + index + 1,
+		(d->n_attrs - index - 1) * sizeof(*d->attrs));
+	d->n_attrs--;
+	if (r < 0)
+		return r;
+	return error_set(ret_error, -E2BIG,
+			 "Definition would be %zu bytes as a file (limit %d): use fewer or shorter "
+			 "attributes",
+			 size, DEFINITION_JSON_SIZE_MAX);
+}
+
 int definition_attr_insert(struct definition *d, size_t index, const char *name, const char *value,
 			   char **ret_error)
 {
@@ -186,7 +214,7 @@ int definition_attr_insert(struct definition *d, size_t index, const char *name,
 	memmove(a + index + 1, a + index, (d->n_attrs - index) * sizeof(*a));
 	a[index] = (struct definition_attr){TAKE_PTR(n), TAKE_PTR(v)};
 	d->n_attrs++;
-	return 0;
+	return definition_check_size(d, index, ret_error);
 }
 
 int definition_attr_append(struct definition *d, const char *name, const char *value,

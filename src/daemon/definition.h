@@ -15,7 +15,9 @@
  * success. The errnos:
  *   -EINVAL   malformed JSON, wrong type, missing/unknown key, bad name or value
  *   -EFBIG    JSON document larger than DEFINITION_JSON_SIZE_MAX
- *   -E2BIG    more than DEFINITION_ATTRS_MAX attributes, or a value too long
+ *   -E2BIG    more than DEFINITION_ATTRS_MAX attributes, a value too long, or
+ *             attributes that would make the file larger than
+ *             DEFINITION_JSON_SIZE_MAX (what is accepted always loads again)
  *   -ENAMETOOLONG  a parent, type or attribute name over its NAME_MAX_* limit
  *   -ERANGE   attribute index out of range (insert/remove)
  *   -ENOMEM

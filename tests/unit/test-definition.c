@@ -326,6 +326,31 @@ START_TEST(limits_are_exact)
 }
 END_TEST
 
+/* Every field within its limit can still outgrow the file: refused, and what stays loads. */
+START_TEST(definition_always_fits_its_file)
+{
+	_cleanup_definition_free_ struct definition *d = NULL, *back = NULL;
+	_cleanup_free_ char *value = malloc(DEFINITION_VALUE_MAX + 1), *err = NULL, *json = NULL;
+	size_t i, size;
+	int r = 0;
+
+	ck_assert_int_eq(definition_new(PARENT, UUID, "t", DEFINITION_START_AUTO, &d, NULL), 0);
+	memset(value, 'v', DEFINITION_VALUE_MAX);
+	value[DEFINITION_VALUE_MAX] = '\0';
+	for (i = 0; i < DEFINITION_ATTRS_MAX && r == 0; i++)
+		r = definition_attr_append(d, "a", value, &err);
+	ck_assert_int_eq(r, -E2BIG);
+	ck_assert_msg(strstr(err, "as a file (limit 65536)"), "message: %s", err);
+	/* 15 values of 4 KiB fit in 64 KiB with their quotes and indentation; the 16th does not. */
+	ck_assert_uint_eq(d->n_attrs, i - 1);
+	ck_assert_uint_eq(d->n_attrs, 15);
+	ck_assert_int_eq(definition_to_json(d, &json, &size), 0);
+	ck_assert_uint_le(size, DEFINITION_JSON_SIZE_MAX);
+	ck_assert_int_eq(definition_from_json(PARENT, UUID, json, size, &back, NULL), 0);
+	ck_assert_uint_eq(back->n_attrs, d->n_attrs);
+}
+END_TEST
+
 START_TEST(too_many_attrs_in_json_refused)
 {
 	_cleanup_free_ char *json = NULL;
@@ -446,6 +471,7 @@ static Suite *definition_suite(void)
 	tcase_add_test(bad, invalid_utf8_value_refused);
 	tcase_add_test(bad, lone_surrogate_becomes_replacement_character);
 	tcase_add_test(bad, messages_quote_safely);
+	tcase_add_test(bad, definition_always_fits_its_file);
 	suite_add_tcase(s, good);
 	suite_add_tcase(s, bad);
 	return s;
