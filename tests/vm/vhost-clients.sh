@@ -57,10 +57,12 @@ vc_memlock_unlimited() {
 
 # vc_node_reopenable <node>: the node can be opened again (vhost-vdpa nodes
 # take one opener at a time), so the last client really let go of it.
+_vc_opens() { (exec 3<>"$1") 2>/dev/null; }
 vc_node_reopenable() {
-	local fd
-	exec {fd}<>"$1" 2>/dev/null || vc_err "cannot open $1 again: is it still held?" || return 1
-	exec {fd}>&-
+	# In a subshell: a failed exec redirection would end this shell. The
+	# last close of a node can finish just after its process was reaped
+	# (the kernel may defer the final fput), so allow it a few seconds.
+	vc_wait 10 _vc_opens "$1" || vc_err "cannot open $1 again within 10s: is it still held?"
 }
 
 # vc_kill_pidfile <file>: TERM, then KILL after 10 s, the process whose pid
