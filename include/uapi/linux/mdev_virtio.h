@@ -52,9 +52,14 @@
  *  DEV_STATS_CLEAR  do, needs CAP_NET_ADMIN: zero the counters
  * Events, multicast to MDEV_VIRTIO_GENL_MCGRP_EVENTS, each carrying the
  * attributes of a DEV_GET reply as they are after the event:
- *  DEV_NEW, DEV_DEL (before the device goes), DEV_BIND, DEV_UNBIND,
- *  DEV_STATUS (the driver wrote the status byte: DRIVER_OK, FAILED, a
- *  reset to 0, ... or the device set NEEDS_RESET), DEV_CONFIG_CHANGED.
+ *  DEV_NEW (before any driver binds it), DEV_DEL (after its driver was
+ *  unbound, before its UUID can be used again), DEV_BIND (as the driver
+ *  starts binding, so before the driver's DEV_STATUS; a failed bind is
+ *  followed by DEV_UNBIND), DEV_UNBIND (after the driver's last
+ *  DEV_STATUS), DEV_STATUS (the driver wrote the status byte: DRIVER_OK,
+ *  FAILED, a reset to 0, ... or the device set NEEDS_RESET),
+ *  DEV_CONFIG_CHANGED.  Events of one device come in that order; one may
+ *  be lost if the listener's socket is full (ENOBUFS on it).
  *
  * Attributes are validated strictly (unknown ones refused, with an extack
  * message); replies may grow new attributes, which readers must skip.
