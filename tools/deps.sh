@@ -10,11 +10,19 @@ deps_vm=(qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cp
 	systemd udev dbus)
 # Tools the tests run, on the host and in the guest (which sees the host's root).
 deps_tools=(valgrind iproute2 iputils-ping e2fsprogs procps coreutils gawk util-linux
-	dkms jq mdevctl python3 libcap2-bin ethtool)
+	dkms jq mdevctl python3 libcap2-bin ethtool
+	# systemd-analyze verify looks up each unit's Documentation= man pages
+	# (tests/packaging/systemd-units).
+	man-db
+	# The datapath row of tests/bench/run (in the guest, which sees the host's root).
+	iperf3)
 # Real vhost-vdpa clients the VM tests drive (tests/vm/vhost-clients.sh):
 # dpdk-testpmd is in dpdk-dev, the virtio_user PMD in dpdk; QEMU's virtio-net
 # iPXE ROM; libvirtd with its qemu driver and the libvirt-qemu user, virsh.
 deps_vhost=(dpdk dpdk-dev ipxe-qemu libvirt-daemon-system libvirt-clients)
+# The debug kernel (tools/build-debug-kernel; not installed by deps_ensure
+# without arguments): Debian's kernel source and what building it needs.
+deps_kernel_debug=(linux-source-6.1 make gcc flex bison bc libssl-dev libelf-dev xz-utils cpio kmod)
 
 # deps_as_root <script> [arg...]: return if root; else re-run the script
 # under sudo, which a user who is not root needs (a fresh Debian machine
