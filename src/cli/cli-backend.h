@@ -10,11 +10,9 @@
 
 #include <systemd/sd-bus.h>
 
+#include "mdevvirtio/dbus-api.h"
 #include "cli-model.h"
 
-/* Modify flags, as org.mdevvirtio1.Manager.Modify. */
-#define CLI_MODIFY_LIVE 1u
-#define CLI_MODIFY_DEFINED 2u
 
 struct cli_changes {
 	const char *type; /* NULL: unchanged */

@@ -173,11 +173,11 @@ int cli_dbus_read_properties(sd_bus_message *m, enum cli_dbus_iface iface, void 
 
 enum cli_dbus_iface cli_dbus_iface_from_string(const char *s)
 {
-	if (streq(s, CLI_DBUS_DEVICE_IFACE))
+	if (streq(s, MDEVVIRTIO_DBUS_DEVICE_INTERFACE))
 		return CLI_DBUS_DEVICE;
-	if (streq(s, CLI_DBUS_PARENT_IFACE))
+	if (streq(s, MDEVVIRTIO_DBUS_PARENT_INTERFACE))
 		return CLI_DBUS_PARENT;
-	if (streq(s, CLI_DBUS_MANAGER_IFACE))
+	if (streq(s, MDEVVIRTIO_DBUS_MANAGER_INTERFACE))
 		return CLI_DBUS_MANAGER;
 	return _CLI_DBUS_IFACE_INVALID;
 }

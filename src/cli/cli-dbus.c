@@ -14,8 +14,8 @@ static int call(sd_bus *bus, sd_bus_message *req, sd_bus_error *error, sd_bus_me
 
 static int new_call(sd_bus *bus, const char *method, sd_bus_message **ret)
 {
-	return sd_bus_message_new_method_call(bus, ret, CLI_DBUS_NAME, CLI_DBUS_ROOT,
-					      CLI_DBUS_MANAGER_IFACE, method);
+	return sd_bus_message_new_method_call(bus, ret, MDEVVIRTIO_DBUS_NAME, MDEVVIRTIO_DBUS_ROOT_PATH,
+					      MDEVVIRTIO_DBUS_MANAGER_INTERFACE, method);
 }
 
 static int append_attrs(sd_bus_message *m, const struct cli_attr *attrs, size_t n)
@@ -54,8 +54,8 @@ static int dbus_load_manager(sd_bus *bus, struct cli_model *m, sd_bus_error *err
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
 	int r;
 
-	r = sd_bus_call_method(bus, CLI_DBUS_NAME, CLI_DBUS_ROOT, "org.freedesktop.DBus.Properties",
-			       "GetAll", error, &reply, "s", CLI_DBUS_MANAGER_IFACE);
+	r = sd_bus_call_method(bus, MDEVVIRTIO_DBUS_NAME, MDEVVIRTIO_DBUS_ROOT_PATH, "org.freedesktop.DBus.Properties",
+			       "GetAll", error, &reply, "s", MDEVVIRTIO_DBUS_MANAGER_INTERFACE);
 	if (r < 0)
 		return r;
 	return cli_dbus_read_properties(reply, CLI_DBUS_MANAGER, m);
@@ -66,7 +66,7 @@ static int load_all(sd_bus *bus, struct cli_model **ret, sd_bus_error *error)
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
 	int r;
 
-	r = sd_bus_call_method(bus, CLI_DBUS_NAME, CLI_DBUS_ROOT,
+	r = sd_bus_call_method(bus, MDEVVIRTIO_DBUS_NAME, MDEVVIRTIO_DBUS_ROOT_PATH,
 			       "org.freedesktop.DBus.ObjectManager", "GetManagedObjects", error,
 			       &reply, NULL);
 	if (r < 0)
@@ -88,8 +88,8 @@ static int load_object(sd_bus *bus, const char *path, enum cli_dbus_iface iface,
 	int r;
 
 	r = sd_bus_call_method(
-	    bus, CLI_DBUS_NAME, path, "org.freedesktop.DBus.Properties", "GetAll", &e, &reply, "s",
-	    iface == CLI_DBUS_DEVICE ? CLI_DBUS_DEVICE_IFACE : CLI_DBUS_PARENT_IFACE);
+	    bus, MDEVVIRTIO_DBUS_NAME, path, "org.freedesktop.DBus.Properties", "GetAll", &e, &reply, "s",
+	    iface == CLI_DBUS_DEVICE ? MDEVVIRTIO_DBUS_DEVICE_INTERFACE : MDEVVIRTIO_DBUS_PARENT_INTERFACE);
 	if (r < 0) {
 		if (sd_bus_error_has_names(&e, SD_BUS_ERROR_UNKNOWN_OBJECT,
 					   SD_BUS_ERROR_UNKNOWN_INTERFACE))
@@ -116,7 +116,7 @@ static int load_parents(sd_bus *bus, struct cli_model *m, sd_bus_error *error)
 	const char *xml;
 	int r;
 
-	r = sd_bus_call_method(bus, CLI_DBUS_NAME, CLI_DBUS_PARENTS,
+	r = sd_bus_call_method(bus, MDEVVIRTIO_DBUS_NAME, MDEVVIRTIO_DBUS_PARENTS_PATH,
 			       "org.freedesktop.DBus.Introspectable", "Introspect", error, &reply,
 			       NULL);
 	if (r < 0)
@@ -132,7 +132,7 @@ static int load_parents(sd_bus *bus, struct cli_model *m, sd_bus_error *error)
 		n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
 		if (n == 0 || p[n] != '"')
 			continue;
-		if (asprintf(&path, CLI_DBUS_PARENTS "/%.*s", (int)n, p) < 0)
+		if (asprintf(&path, MDEVVIRTIO_DBUS_PARENTS_PATH "/%.*s", (int)n, p) < 0)
 			return -ENOMEM;
 		r = load_object(bus, path, CLI_DBUS_PARENT, m, error);
 		if (r < 0)
@@ -160,7 +160,7 @@ static int dbus_load(void *userdata, enum cli_load_scope scope, const char *uuid
 			return -ENOMEM;
 		if (scope == CLI_LOAD_PARENTS)
 			r = load_parents(bus, m, error);
-		else if ((r = sd_bus_path_encode(CLI_DBUS_DEVICES, uuid, &path)) >= 0 &&
+		else if ((r = sd_bus_path_encode(MDEVVIRTIO_DBUS_DEVICES_PATH, uuid, &path)) >= 0 &&
 			 (r = load_object(bus, path, CLI_DBUS_DEVICE, m, error)) >= 0)
 			r = dbus_load_manager(bus, m, error);
 		if (r >= 0)

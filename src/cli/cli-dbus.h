@@ -8,15 +8,9 @@
 
 #include <systemd/sd-bus.h>
 
+#include "mdevvirtio/dbus-api.h"
 #include "cli-backend.h"
 
-#define CLI_DBUS_NAME "org.mdevvirtio1"
-#define CLI_DBUS_ROOT "/org/mdevvirtio1"
-#define CLI_DBUS_DEVICES CLI_DBUS_ROOT "/devices"
-#define CLI_DBUS_PARENTS CLI_DBUS_ROOT "/parents"
-#define CLI_DBUS_MANAGER_IFACE "org.mdevvirtio1.Manager"
-#define CLI_DBUS_DEVICE_IFACE "org.mdevvirtio1.Device"
-#define CLI_DBUS_PARENT_IFACE "org.mdevvirtio1.Parent"
 
 enum cli_dbus_iface {
 	CLI_DBUS_MANAGER,

@@ -174,13 +174,13 @@ int cli_verb_modify(const struct cli_context *c)
 	struct cli_changes ch = {.type = cmd->type};
 	_cleanup_free_ struct cli_attr *attrs = NULL; /* borrowed strings */
 	const struct cli_device *d;
-	unsigned flags = CLI_MODIFY_DEFINED;
+	unsigned flags = MDEVVIRTIO_DBUS_MODIFY_DEFINED;
 	int r;
 
 	if (cli_load(c, CLI_LOAD_DEVICE, cmd->uuid, &m) < 0)
 		return CLI_EXIT_FAILURE;
 	if (cmd->live) {
-		flags = CLI_MODIFY_LIVE | (cmd->defined ? CLI_MODIFY_DEFINED : 0);
+		flags = MDEVVIRTIO_DBUS_MODIFY_LIVE | (cmd->defined ? MDEVVIRTIO_DBUS_MODIFY_DEFINED : 0);
 		d = cli_model_find_device(m, cmd->uuid);
 		if (!d || !d->active || (cmd->parent && !streq(cmd->parent, d->parent))) {
 			log_error("Device '%s' is not running%s%s", cmd->uuid,

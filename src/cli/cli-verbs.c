@@ -9,7 +9,7 @@
 
 static bool error_is_access_denied(int r, const sd_bus_error *error)
 {
-	return sd_bus_error_has_name(error, "org.mdevvirtio1.Error.AccessDenied") ||
+	return sd_bus_error_has_name(error, MDEVVIRTIO_DBUS_ERROR_ACCESS_DENIED) ||
 	       sd_bus_error_has_name(error, SD_BUS_ERROR_ACCESS_DENIED) ||
 	       sd_bus_error_has_name(error, SD_BUS_ERROR_INTERACTIVE_AUTHORIZATION_REQUIRED) ||
 	       (!sd_bus_error_is_set(error) && (r == -EACCES || r == -EPERM));
@@ -48,7 +48,7 @@ int cli_load(const struct cli_context *c, enum cli_load_scope scope, const char 
 
 	r = c->backend->load(c->backend->userdata, scope, uuid, ret, &error);
 	if (r < 0) {
-		cli_report_error(r, &error, "query", "org.mdevvirtio1");
+		cli_report_error(r, &error, "query", MDEVVIRTIO_DBUS_NAME);
 		return r;
 	}
 	return 0;

@@ -79,7 +79,7 @@ int bus_api_new(sd_event *event, struct manager *m, const char *address, struct 
 	r = bus_parent_add(api);
 	if (r < 0)
 		return log_debug_errno(r, "Failed to export parent objects: %m");
-	r = sd_bus_add_object_manager(api->bus, NULL, BUS_API_ROOT_PATH);
+	r = sd_bus_add_object_manager(api->bus, NULL, MDEVVIRTIO_DBUS_ROOT_PATH);
 	if (r < 0)
 		return log_debug_errno(r, "Failed to add the object manager: %m");
 
@@ -93,9 +93,9 @@ int bus_api_new(sd_event *event, struct manager *m, const char *address, struct 
 
 	manager_set_change_callback(m, bus_api_on_change, api);
 
-	r = sd_bus_request_name(api->bus, BUS_API_NAME, 0);
+	r = sd_bus_request_name(api->bus, MDEVVIRTIO_DBUS_NAME, 0);
 	if (r < 0)
-		return log_debug_errno(r, "Failed to acquire the bus name %s: %m", BUS_API_NAME);
+		return log_debug_errno(r, "Failed to acquire the bus name %s: %m", MDEVVIRTIO_DBUS_NAME);
 
 	*ret = TAKE_PTR(api);
 	return 0;
@@ -111,7 +111,7 @@ struct bus_api *bus_api_free(struct bus_api *api)
 	bus_manager_done(api);
 	if (api->bus) {
 		/* Best effort: the name goes away with the connection anyway. */
-		(void)sd_bus_release_name(api->bus, BUS_API_NAME);
+		(void)sd_bus_release_name(api->bus, MDEVVIRTIO_DBUS_NAME);
 		sd_bus_flush_close_unref(api->bus);
 	}
 	sd_event_unref(api->event);

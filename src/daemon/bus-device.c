@@ -17,7 +17,7 @@
 
 int bus_device_path(const char *uuid, char **ret)
 {
-	return sd_bus_path_encode(BUS_DEVICES_PATH, uuid, ret);
+	return sd_bus_path_encode(MDEVVIRTIO_DBUS_DEVICES_PATH, uuid, ret);
 }
 
 static int unhex(char c)
@@ -57,7 +57,7 @@ static void uuid_label(const char *uuid, char ret[static 3 * UUID_STRING_LEN + 1
 /* The device at @path, which must be the one path bus_device_path() gives it. */
 static const struct managed_device *device_from_path(struct bus_api *api, const char *path)
 {
-	static const char prefix[] = BUS_DEVICES_PATH "/";
+	static const char prefix[] = MDEVVIRTIO_DBUS_DEVICES_PATH "/";
 	char uuid[UUID_STRING_LEN + 1], label[3 * UUID_STRING_LEN + 1];
 	const char *p;
 	size_t n = 0;
@@ -95,7 +95,7 @@ static int device_get(struct bus_api *api, const char *path, const struct manage
 {
 	*ret = device_from_path(api, path);
 	if (!*ret)
-		return sd_bus_error_setf(error, BUS_ERROR_NOT_FOUND, "No device at %s", path);
+		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_NOT_FOUND, "No device at %s", path);
 	return 0;
 }
 
@@ -310,11 +310,11 @@ int bus_device_add(struct bus_api *api)
 {
 	int r;
 
-	r = sd_bus_add_fallback_vtable(api->bus, NULL, BUS_DEVICES_PATH, BUS_DEVICE_INTERFACE,
+	r = sd_bus_add_fallback_vtable(api->bus, NULL, MDEVVIRTIO_DBUS_DEVICES_PATH, MDEVVIRTIO_DBUS_DEVICE_INTERFACE,
 				       device_vtable, device_find, api);
 	if (r < 0)
 		return r;
-	return sd_bus_add_node_enumerator(api->bus, NULL, BUS_DEVICES_PATH, device_enumerate, api);
+	return sd_bus_add_node_enumerator(api->bus, NULL, MDEVVIRTIO_DBUS_DEVICES_PATH, device_enumerate, api);
 }
 
 void bus_device_emit(struct bus_api *api, enum manager_change change, const char *uuid)
@@ -330,14 +330,14 @@ void bus_device_emit(struct bus_api *api, enum manager_change change, const char
 
 	switch (change) {
 	case MANAGER_CHANGE_ADDED:
-		r = sd_bus_emit_interfaces_added(api->bus, path, BUS_DEVICE_INTERFACE, NULL);
+		r = sd_bus_emit_interfaces_added(api->bus, path, MDEVVIRTIO_DBUS_DEVICE_INTERFACE, NULL);
 		break;
 	case MANAGER_CHANGE_CHANGED:
 		/* No names: every EMITS_CHANGE property of the interface. */
-		r = sd_bus_emit_properties_changed_strv(api->bus, path, BUS_DEVICE_INTERFACE, NULL);
+		r = sd_bus_emit_properties_changed_strv(api->bus, path, MDEVVIRTIO_DBUS_DEVICE_INTERFACE, NULL);
 		break;
 	case MANAGER_CHANGE_REMOVED:
-		r = sd_bus_emit_interfaces_removed(api->bus, path, BUS_DEVICE_INTERFACE, NULL);
+		r = sd_bus_emit_interfaces_removed(api->bus, path, MDEVVIRTIO_DBUS_DEVICE_INTERFACE, NULL);
 		break;
 	default:
 		return;

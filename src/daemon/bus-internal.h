@@ -19,11 +19,6 @@
 #include "definition.h"
 #include "manager.h"
 
-#define BUS_MANAGER_INTERFACE "org.mdevvirtio1.Manager"
-#define BUS_DEVICE_INTERFACE "org.mdevvirtio1.Device"
-#define BUS_PARENT_INTERFACE "org.mdevvirtio1.Parent"
-#define BUS_DEVICES_PATH BUS_API_ROOT_PATH "/devices"
-#define BUS_PARENTS_PATH BUS_API_ROOT_PATH "/parents"
 
 struct bus_api {
 	sd_bus *bus;

@@ -80,7 +80,7 @@ static int method_define_json(sd_bus_message *m, void *userdata, sd_bus_error *e
 	    (r = bus_check_uuid(uuid_arg, true, norm, error)) < 0)
 		return r;
 	if (strlen(json) > DEFINITION_JSON_SIZE_MAX)
-		return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT,
 					 "JSON definition is larger than %d bytes",
 					 DEFINITION_JSON_SIZE_MAX);
 	r = bus_access_check(m, "DefineJSON", error);
@@ -312,7 +312,7 @@ static int on_post_check_bad_files(sd_event_source *s, void *userdata)
 
 	strv_free(api->bad_files_seen);
 	api->bad_files_seen = TAKE_PTR(now);
-	r = sd_bus_emit_properties_changed(api->bus, BUS_API_ROOT_PATH, BUS_MANAGER_INTERFACE,
+	r = sd_bus_emit_properties_changed(api->bus, MDEVVIRTIO_DBUS_ROOT_PATH, MDEVVIRTIO_DBUS_MANAGER_INTERFACE,
 					   "BadDefinitions", NULL);
 	if (r < 0)
 		log_debug_errno(r, "Failed to emit BadDefinitions change, ignoring: %m");
@@ -323,7 +323,7 @@ int bus_manager_add(struct bus_api *api)
 {
 	int r;
 
-	r = sd_bus_add_object_vtable(api->bus, NULL, BUS_API_ROOT_PATH, BUS_MANAGER_INTERFACE,
+	r = sd_bus_add_object_vtable(api->bus, NULL, MDEVVIRTIO_DBUS_ROOT_PATH, MDEVVIRTIO_DBUS_MANAGER_INTERFACE,
 				     manager_vtable, api);
 	if (r < 0)
 		return r;

@@ -193,7 +193,7 @@ static int modify_validate(const char *uuid, const struct manager_changes *c, un
 {
 	int r;
 
-	if (flags & ~(MANAGER_MODIFY_LIVE | MANAGER_MODIFY_DEFINED))
+	if (flags & ~(MDEVVIRTIO_DBUS_MODIFY_LIVE | MDEVVIRTIO_DBUS_MODIFY_DEFINED))
 		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
 					 "Device %s: unknown modify flags 0x%x", uuid, flags);
 	if (c->type && (r = manager_validate_type(c->type, e)) < 0)
@@ -344,24 +344,24 @@ int manager_modify(struct manager *m, const char *uuid, const struct manager_cha
 	if (r < 0)
 		return r;
 	if (flags == 0)
-		flags = MANAGER_MODIFY_DEFINED;
+		flags = MDEVVIRTIO_DBUS_MODIFY_DEFINED;
 	d = manager_find_device(m, id);
 	if (!d)
 		return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT, "No device %s", id);
-	if ((flags & MANAGER_MODIFY_LIVE) && !d->running)
+	if ((flags & MDEVVIRTIO_DBUS_MODIFY_LIVE) && !d->running)
 		return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT,
 					 "Device %s is not running", id);
-	if ((flags & MANAGER_MODIFY_DEFINED) && !device_definition(m, d))
+	if ((flags & MDEVVIRTIO_DBUS_MODIFY_DEFINED) && !device_definition(m, d))
 		return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT,
 					 "Device %s is not defined", id);
 	/* Live first: it is what the kernel may refuse (EBUSY while bound). */
-	if (flags & MANAGER_MODIFY_LIVE) {
+	if (flags & MDEVVIRTIO_DBUS_MODIFY_LIVE) {
 		r = modify_live(m, d, changes, e);
 		if (r < 0)
 			return r;
 		d = manager_find_device(m, id);
 	}
-	if ((flags & MANAGER_MODIFY_DEFINED) && d)
+	if ((flags & MDEVVIRTIO_DBUS_MODIFY_DEFINED) && d)
 		return modify_defined(m, d, changes, e);
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <systemd/sd-event.h>
 
+#include "mdevvirtio/dbus-api.h"
 #include "definition-store.h"
 #include "definition.h"
 #include "mdev-bus.h"
@@ -171,8 +172,8 @@ int manager_start_transient(struct manager *m, const char *parent, const char *t
  * defined but not running (the message says "not running"). */
 int manager_stop(struct manager *m, const char *uuid, struct manager_error *error);
 
-#define MANAGER_MODIFY_LIVE 1u
-#define MANAGER_MODIFY_DEFINED 2u
+#define MDEVVIRTIO_DBUS_MODIFY_LIVE 1u
+#define MDEVVIRTIO_DBUS_MODIFY_DEFINED 2u
 
 /* What Modify changes; NULL / -1 / !set_attrs leave a field as it is. */
 struct manager_changes {

@@ -566,7 +566,7 @@ START_TEST(modify_definition_and_live)
 				    &e),
 		     &e, MANAGER_ERROR_TYPE_NOT_SUPPORTED, "mvsim-nope");
 	assert_error(
-	    manager_modify(m, U1, &(struct manager_changes){.start = -1}, MANAGER_MODIFY_LIVE, &e),
+	    manager_modify(m, U1, &(struct manager_changes){.start = -1}, MDEVVIRTIO_DBUS_MODIFY_LIVE, &e),
 	    &e, MANAGER_ERROR_NOT_FOUND, "not running");
 
 	ck_assert_int_eq(manager_start(m, U1, &e), 0);
@@ -575,14 +575,14 @@ START_TEST(modify_definition_and_live)
 	    manager_modify(m, U1,
 			   &(struct manager_changes){
 			       .start = -1, .set_attrs = true, .attrs = mtu, .n_attrs = 1},
-			   MANAGER_MODIFY_LIVE, &e),
+			   MDEVVIRTIO_DBUS_MODIFY_LIVE, &e),
 	    0);
 	fake_file_write(MVSIM "/" U1 "/mtu", "1500");
 	ck_assert_int_eq(
 	    manager_modify(m, U1,
 			   &(struct manager_changes){
 			       .start = -1, .set_attrs = true, .attrs = mtu, .n_attrs = 1},
-			   MANAGER_MODIFY_LIVE, &e),
+			   MDEVVIRTIO_DBUS_MODIFY_LIVE, &e),
 	    0);
 	v = fake_file_read(MVSIM "/" U1 "/mtu");
 	ck_assert_str_eq(v, "9000");
@@ -599,7 +599,7 @@ START_TEST(modify_definition_and_live)
 		    manager_modify(m, U1,
 				   &(struct manager_changes){
 				       .start = -1, .set_attrs = true, .attrs = mtu, .n_attrs = 1},
-				   MANAGER_MODIFY_LIVE, &e),
+				   MDEVVIRTIO_DBUS_MODIFY_LIVE, &e),
 		    0);
 		ck_assert_int_eq(stat(mtu_path, &st), 0);
 		ck_assert_int_eq(st.st_mtim.tv_sec, 1000);
@@ -608,11 +608,11 @@ START_TEST(modify_definition_and_live)
 	    manager_modify(m, U1,
 			   &(struct manager_changes){
 			       .start = -1, .set_attrs = true, .attrs = mac_attr, .n_attrs = 1},
-			   MANAGER_MODIFY_LIVE, &e),
+			   MDEVVIRTIO_DBUS_MODIFY_LIVE, &e),
 	    &e, MANAGER_ERROR_INVALID_ARGUMENT, "no attribute 'mac'");
 	assert_error(
 	    manager_modify(m, U1, &(struct manager_changes){.type = "mvsim-vhost_net", .start = -1},
-			   MANAGER_MODIFY_LIVE, &e),
+			   MDEVVIRTIO_DBUS_MODIFY_LIVE, &e),
 	    &e, MANAGER_ERROR_INVALID_ARGUMENT, "cannot change");
 }
 END_TEST
@@ -820,7 +820,7 @@ START_TEST(undefine_a_bad_file_and_override_a_vendor_one)
 	/* Modifying a vendor definition writes the override to /etc. */
 	ck_assert(dev(U2)->defined);
 	ck_assert_int_eq(manager_modify(m, U2, &(struct manager_changes){.start = 1},
-					MANAGER_MODIFY_DEFINED, &e),
+					MDEVVIRTIO_DBUS_MODIFY_DEFINED, &e),
 			 0);
 	json = def_read("mvsim", U2);
 	ck_assert_ptr_nonnull(json);
