@@ -13,7 +13,6 @@
 #include "mdevvirtio/dbus-api.h"
 #include "cli-model.h"
 
-
 struct cli_changes {
 	const char *type; /* NULL: unchanged */
 	const char *start; /* NULL: unchanged */

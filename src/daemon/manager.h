@@ -172,8 +172,6 @@ int manager_start_transient(struct manager *m, const char *parent, const char *t
  * defined but not running (the message says "not running"). */
 int manager_stop(struct manager *m, const char *uuid, struct manager_error *error);
 
-#define MDEVVIRTIO_DBUS_MODIFY_LIVE 1u
-#define MDEVVIRTIO_DBUS_MODIFY_DEFINED 2u
 
 /* What Modify changes; NULL / -1 / !set_attrs leave a field as it is. */
 struct manager_changes {
