@@ -12,15 +12,54 @@
 #include "bus-internal.h"
 #include "log.h"
 
-static void bus_api_on_change(struct manager *m, enum manager_object object,
-			      enum manager_change change, const char *id, void *userdata)
+static void bus_api_on_change(struct manager *m, const struct manager_change_event *ev,
+			      void *userdata)
 {
 	struct bus_api *api = userdata;
 
-	if (object == MANAGER_OBJECT_DEVICE)
-		bus_device_emit(api, change, id);
-	else
-		bus_parent_emit(api, change, id);
+	switch (ev->object) {
+	case MANAGER_OBJECT_DEVICE:
+		bus_device_emit(api, ev);
+		break;
+	case MANAGER_OBJECT_PARENT:
+		bus_parent_emit(api, ev);
+		break;
+	case MANAGER_OBJECT_MANAGER:
+		bus_manager_emit(api, ev);
+		break;
+	}
+}
+
+void bus_emit_change(struct bus_api *api, const char *path, const char *interface,
+		     const struct manager_change_event *ev, const char *const *names,
+		     size_t n_names)
+{
+	const char *changed[n_names + 1];
+	size_t k = 0;
+	int r;
+
+	switch (ev->change) {
+	case MANAGER_CHANGE_ADDED:
+		r = sd_bus_emit_interfaces_added(api->bus, path, interface, NULL);
+		break;
+	case MANAGER_CHANGE_REMOVED:
+		r = sd_bus_emit_interfaces_removed(api->bus, path, interface, NULL);
+		break;
+	case MANAGER_CHANGE_CHANGED:
+		for (size_t i = 0; i < n_names; i++)
+			if (ev->properties & (1u << i))
+				changed[k++] = names[i];
+		changed[k] = NULL;
+		if (k == 0)
+			return;
+		r = sd_bus_emit_properties_changed_strv(api->bus, path, interface,
+							(char **)changed);
+		break;
+	default:
+		return;
+	}
+	if (r < 0)
+		log_warning_errno(r, "Failed to signal a change of %s, ignoring: %m", path);
 }
 
 static int bus_api_connect(const char *address, sd_bus **ret)
@@ -91,7 +130,9 @@ int bus_api_new(sd_event *event, struct manager *m, const char *address, struct 
 	if (r < 0)
 		return log_debug_errno(r, "Failed to set exit on disconnect: %m");
 
-	manager_set_change_callback(m, bus_api_on_change, api);
+	r = manager_add_listener(m, bus_api_on_change, api);
+	if (r < 0)
+		return log_debug_errno(r, "Failed to listen to the manager: %m");
 
 	r = sd_bus_request_name(api->bus, MDEVVIRTIO_DBUS_NAME, 0);
 	if (r < 0)
@@ -107,8 +148,7 @@ struct bus_api *bus_api_free(struct bus_api *api)
 		return NULL;
 
 	if (api->manager)
-		manager_set_change_callback(api->manager, NULL, NULL);
-	bus_manager_done(api);
+		manager_remove_listener(api->manager, bus_api_on_change, api);
 	if (api->bus) {
 		/* Best effort: the name goes away with the connection anyway. */
 		(void)sd_bus_release_name(api->bus, MDEVVIRTIO_DBUS_NAME);

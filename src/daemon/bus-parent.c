@@ -136,32 +136,18 @@ int bus_parent_add(struct bus_api *api)
 	return sd_bus_add_node_enumerator(api->bus, NULL, MDEVVIRTIO_DBUS_PARENTS_PATH, parent_enumerate, api);
 }
 
-void bus_parent_emit(struct bus_api *api, enum manager_change change, const char *name)
+void bus_parent_emit(struct bus_api *api, const struct manager_change_event *ev)
 {
+	/* In the order of enum parent_property's bits. */
+	static const char *const names[] = {"Bus", "Present", "Types"};
 	_cleanup_free_ char *path = NULL;
 	int r;
 
-	r = bus_parent_path(name, &path);
+	r = bus_parent_path(ev->id, &path);
 	if (r < 0) {
 		log_warning_errno(r, "Failed to build the object path of parent %s, ignoring: %m",
-				  name);
+				  ev->id);
 		return;
 	}
-
-	switch (change) {
-	case MANAGER_CHANGE_ADDED:
-		r = sd_bus_emit_interfaces_added(api->bus, path, MDEVVIRTIO_DBUS_PARENT_INTERFACE, NULL);
-		break;
-	case MANAGER_CHANGE_CHANGED:
-		r = sd_bus_emit_properties_changed_strv(api->bus, path, MDEVVIRTIO_DBUS_PARENT_INTERFACE, NULL);
-		break;
-	case MANAGER_CHANGE_REMOVED:
-		r = sd_bus_emit_interfaces_removed(api->bus, path, MDEVVIRTIO_DBUS_PARENT_INTERFACE, NULL);
-		break;
-	default:
-		return;
-	}
-	if (r < 0)
-		log_warning_errno(r, "Failed to signal the change of parent %s, ignoring: %m",
-				  name);
+	bus_emit_change(api, path, MDEVVIRTIO_DBUS_PARENT_INTERFACE, ev, names, ELEMENTSOF(names));
 }

@@ -30,9 +30,11 @@ void manager_store_changed(struct definition_store *s, const struct definition_e
 		break;
 	case DEFINITION_BAD_ADDED:
 		log_warning("Skipping definition file %s: %s", ev->bad->path, ev->bad->reason);
+		notify_manager(m, MANAGER_PROPERTY_BAD_DEFINITIONS);
 		break;
 	case DEFINITION_BAD_REMOVED:
 		log_info("Definition file %s is no longer bad", ev->bad->path);
+		notify_manager(m, MANAGER_PROPERTY_BAD_DEFINITIONS);
 		break;
 	}
 }
@@ -137,7 +139,7 @@ static void uevent_parent(struct manager *m, const char *name)
 
 	if (parent_refresh(m, name) && !was) {
 		log_info("Parent %s appeared", name);
-		manager_autostart(m, name, false);
+		react_autostart(m, name, false);
 	} else if (was && !parent_is_present(m, name)) {
 		log_info("Parent %s went away", name);
 	}
@@ -365,7 +367,8 @@ int manager_startup(struct manager *m)
 		return log_error_errno(r, "Failed to load the definitions: %m");
 	rescan_parents(m, false);
 	rescan_devices(m);
-	manager_autostart(m, NULL, false);
+	/* Ready does not wait for devices to start: they follow from the loop. */
+	react_autostart(m, NULL, false);
 	(void)definition_store_bad_files(m->store, &n_bad);
 	for (size_t i = 0; i < m->n_devices; i++)
 		n_running += m->devices[i]->running;

@@ -5,7 +5,8 @@
  * how the published devices follow them; manager-parents.c: the same for
  * parents; manager-nodes.c: host nodes of a device;
  * manager-ops.c: operations; manager-events.c: start-up, definition and udev
- * events). Not for the D-Bus layer; the unit tests use the two seams at the
+ * events; manager-notify.c: the deferred source that delivers changes to the
+ * listeners and runs queued reactions). Not for the D-Bus layer; the unit tests use the two seams at the
  * end (kernel operations, uevent injection).
  *
  * Model: a record per device UUID and per parent name holds *facts* (what
@@ -22,9 +23,12 @@
 #include "mdev-device.h"
 #include "udev-monitor.h"
 
+struct pending_change;
+
 struct mdevice {
 	struct managed_device pub; /* owned deep copy, rebuilt by device_sync() */
-	bool published; /* in m->devices, ADDED reported */
+	bool published; /* in m->devices, ADDED queued for the listeners */
+	struct pending_change *pending; /* its undelivered change, or NULL */
 
 	/* Facts */
 	bool running;
@@ -41,6 +45,7 @@ struct mdevice {
 struct mparent {
 	struct managed_parent pub; /* name owned; types point into sys */
 	bool published;
+	struct pending_change *pending;
 	struct mdev_parent sys; /* valid while pub.present */
 };
 
@@ -62,14 +67,40 @@ struct manager {
 	struct mparent **parents; /* published, sorted by name */
 	size_t n_parents;
 
-	manager_change_fn change_fn;
-	void *change_userdata;
+	size_t n_defined, n_running; /* over the published devices */
+	uint64_t generation; /* the last device generation handed out */
+
+	/* manager-notify.c */
+	struct manager_listener *listeners;
+	size_t n_listeners;
+	struct pending_change **pending; /* in the order of their first change */
+	size_t n_pending;
+	struct pending_change *pending_manager; /* the manager's own */
+	struct reaction *reactions; /* queued, run in order */
+	size_t n_reactions;
+	sd_event_source *defer;
+	bool flushing;
+
 	struct manager_kernel_ops kernel;
 };
 
+/* manager-notify.c */
+/*
+ * Queue a change of device @d (@change: ADDED when it was just published,
+ * REMOVED when it is about to be freed) for the listeners.
+ */
+void notify_device(struct manager *m, struct mdevice *d, enum manager_change change,
+		   unsigned properties);
+void notify_parent(struct manager *m, struct mparent *p, enum manager_change change,
+		   unsigned properties);
+void notify_manager(struct manager *m, unsigned properties);
+/* A record is freed: its pending change (if any) no longer points back at it. */
+void notify_forget(struct pending_change *pc);
+/* Queue starting the `auto` definitions on @parent (any if NULL); see manager_autostart(). */
+void react_autostart(struct manager *m, const char *parent, bool out_of_instances);
+void notify_done(struct manager *m);
+
 /* manager.c */
-void manager_emit(struct manager *m, enum manager_object object, enum manager_change change,
-		  const char *id);
 struct mdevice *manager_find_device(const struct manager *m, const char *uuid);
 struct mparent *manager_find_parent(const struct manager *m, const char *name);
 int manager_devices_insert(struct manager *m, struct mdevice *d);
@@ -108,7 +139,8 @@ bool parent_refresh(struct manager *m, const char *name);
 /*
  * manager-events.c: start the `auto` definitions on @parent (any if NULL) that
  * are not running; with @out_of_instances, only those whose last start found
- * no instance left (EUSERS), after one was freed.
+ * no instance left (EUSERS), after one was freed. Only the deferred source
+ * calls it (queue it with react_autostart()).
  */
 void manager_autostart(struct manager *m, const char *parent, bool out_of_instances);
 /* Publish a record for parent @name if there is none (a definition or device names it). */

@@ -14,6 +14,7 @@ struct mparent *mparent_free(struct mparent *p)
 {
 	if (!p)
 		return NULL;
+	notify_forget(p->pending);
 	free(p->pub.name);
 	mdev_parent_done(&p->sys);
 	free(p);
@@ -51,7 +52,7 @@ void parent_ensure(struct manager *m, const char *name)
 		return;
 	}
 	p->published = true;
-	manager_emit(m, MANAGER_OBJECT_PARENT, MANAGER_CHANGE_ADDED, name);
+	notify_parent(m, p, MANAGER_CHANGE_ADDED, ~0u);
 }
 
 static bool parent_is_referenced(const struct manager *m, const char *name)
@@ -83,15 +84,12 @@ void parent_sync(struct manager *m, const char *name)
 	if (p && p->pub.present)
 		return;
 	if (!parent_is_referenced(m, name)) {
-		_cleanup_free_ char *id = NULL;
-
 		if (!p)
 			return;
-		/* @name may be the record's own: keep it for the callback. */
+		/* @name may be the record's own: it is not used after this. */
+		notify_parent(m, p, MANAGER_CHANGE_REMOVED, 0);
 		manager_parents_remove(m, p);
-		id = TAKE_PTR(p->pub.name);
 		mparent_free(p);
-		manager_emit(m, MANAGER_OBJECT_PARENT, MANAGER_CHANGE_REMOVED, id);
 		return;
 	}
 	parent_ensure(m, name);
@@ -200,11 +198,27 @@ static void parent_devices_resync(struct manager *m, const char *name, bool pres
 	}
 }
 
+/* The properties in which a parent that was @was_present with @before differs from @now. */
+static unsigned parent_diff(bool was_present, const struct mdev_parent *before, bool present,
+			    const struct mdev_parent *now)
+{
+	unsigned diff = 0;
+
+	if (was_present != present)
+		diff |= PARENT_PROPERTY_PRESENT;
+	if (present && before->bus != now->bus)
+		diff |= PARENT_PROPERTY_BUS;
+	if (!parent_sys_equal(before, now))
+		diff |= PARENT_PROPERTY_TYPES;
+	return diff;
+}
+
 bool parent_refresh(struct manager *m, const char *name)
 {
 	_cleanup_(mdev_parent_done) struct mdev_parent sys = {};
 	struct mparent *p = manager_find_parent(m, name);
-	bool present, changed, affects_devices, freed;
+	bool present, affects_devices, freed, added;
+	unsigned diff;
 
 	present = parent_read_any(name, &sys);
 	if (!present && !p)
@@ -217,9 +231,9 @@ bool parent_refresh(struct manager *m, const char *name)
 			return present;
 		}
 	}
-	changed = !p->published || present != p->pub.present ||
-		  (present && !parent_sys_equal(&p->sys, &sys));
-	if (!changed)
+	added = !p->published;
+	diff = added ? ~0u : parent_diff(p->pub.present, &p->sys, present, &sys);
+	if (diff == 0)
 		return present;
 	/* Instance counts move with every create; only presence and types matter to devices. */
 	affects_devices = present != p->pub.present || !parent_types_same_shape(&p->sys, &sys);
@@ -228,20 +242,19 @@ bool parent_refresh(struct manager *m, const char *name)
 	if (present) {
 		p->sys = sys;
 		sys = (struct mdev_parent){};
-		p->pub.bus = p->sys.bus;
 	}
+	p->pub.bus = present ? p->sys.bus : p->pub.bus;
 	p->pub.present = present;
 	p->pub.types = p->sys.types;
 	p->pub.n_types = p->sys.n_types;
-	manager_emit(m, MANAGER_OBJECT_PARENT,
-		     p->published ? MANAGER_CHANGE_CHANGED : MANAGER_CHANGE_ADDED, name);
 	p->published = true;
+	notify_parent(m, p, added ? MANAGER_CHANGE_ADDED : MANAGER_CHANGE_CHANGED, diff);
 	if (affects_devices)
 		parent_devices_resync(m, name, present);
 	if (!present)
 		parent_sync(m, name); /* forgotten if nothing refers to it any more */
-	/* Last: starting re-enters here (with fewer instances, so no further retry). */
+	/* An instance came free: a device that found none may start now. */
 	if (freed)
-		manager_autostart(m, name, true);
+		react_autostart(m, name, true);
 	return present;
 }

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The manager's lifetime, its sorted lookups, the change callback and the
- * error helpers. See manager.h for the contract, manager-internal.h for the
- * model.
+ * The manager's lifetime, its sorted lookups and the error helpers. See
+ * manager.h for the contract, manager-internal.h for the model.
  */
 #include <stdarg.h>
 
@@ -121,7 +120,7 @@ struct manager *manager_free(struct manager *m)
 {
 	if (!m)
 		return NULL;
-	m->change_fn = NULL; /* nobody listens while we tear down */
+	notify_done(m); /* nobody listens while we tear down */
 	uevent_monitor_free(m->uevents);
 	definition_store_free(m->store);
 	for (size_t i = 0; i < m->n_devices; i++)
@@ -135,22 +134,9 @@ struct manager *manager_free(struct manager *m)
 	return NULL;
 }
 
-void manager_set_change_callback(struct manager *m, manager_change_fn fn, void *userdata)
-{
-	m->change_fn = fn;
-	m->change_userdata = userdata;
-}
-
 void manager_set_kernel_ops(struct manager *m, const struct manager_kernel_ops *ops)
 {
 	m->kernel = *ops;
-}
-
-void manager_emit(struct manager *m, enum manager_object object, enum manager_change change,
-		  const char *id)
-{
-	if (m->change_fn)
-		m->change_fn(m, object, change, id, m->change_userdata);
 }
 
 /* Index of the first element not less than @key; *@found if equal. */
@@ -258,6 +244,12 @@ void manager_parents_remove(struct manager *m, struct mparent *p)
 
 	if (found && m->parents[i] == p)
 		array_remove((void **)m->parents, &m->n_parents, i);
+}
+
+void manager_counts(const struct manager *m, size_t *ret_defined, size_t *ret_running)
+{
+	*ret_defined = m->n_defined;
+	*ret_running = m->n_running;
 }
 
 size_t manager_n_devices(const struct manager *m)
