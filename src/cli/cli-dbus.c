@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * struct cli_backend over D-Bus: each operation is one method call on
- * org.mdevvirtio1.Manager, "list" is one GetManagedObjects. The bus
+ * org.mdevvirtio1.Manager, "list" is one ListDevices. The bus
  * connection is the backend's userdata and is closed by free().
  */
 #include "cli-dbus.h"
@@ -61,17 +61,42 @@ static int dbus_load_manager(sd_bus *bus, struct cli_model *m, sd_bus_error *err
 	return cli_dbus_read_properties(reply, CLI_DBUS_MANAGER, m);
 }
 
+/*
+ * Every device: one ListDevices call (a daemon without it: GetManagedObjects,
+ * which also brings the parents; nothing that loads everything needs them).
+ */
 static int load_all(sd_bus *bus, struct cli_model **ret, sd_bus_error *error)
 {
+	_cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	_cleanup_cli_model_free_ struct cli_model *m = NULL;
 	int r;
 
 	r = sd_bus_call_method(bus, MDEVVIRTIO_DBUS_NAME, MDEVVIRTIO_DBUS_ROOT_PATH,
-			       "org.freedesktop.DBus.ObjectManager", "GetManagedObjects", error,
-			       &reply, NULL);
+			       MDEVVIRTIO_DBUS_MANAGER_INTERFACE, "ListDevices", &e, &reply, "u",
+			       UINT32_C(0));
+	if (r < 0 && sd_bus_error_has_name(&e, SD_BUS_ERROR_UNKNOWN_METHOD)) {
+		r = sd_bus_call_method(bus, MDEVVIRTIO_DBUS_NAME, MDEVVIRTIO_DBUS_ROOT_PATH,
+				       "org.freedesktop.DBus.ObjectManager", "GetManagedObjects",
+				       error, &reply, NULL);
+		if (r < 0)
+			return r;
+		return cli_dbus_read_managed_objects(reply, ret);
+	}
+	if (r < 0) {
+		sd_bus_error_move(error, &e);
+		return r;
+	}
+	m = cli_model_new();
+	if (!m)
+		return -ENOMEM;
+	r = cli_dbus_read_device_list(reply, m);
+	if (r >= 0)
+		r = cli_model_finish(m);
 	if (r < 0)
 		return r;
-	return cli_dbus_read_managed_objects(reply, ret);
+	*ret = TAKE_PTR(m);
+	return 0;
 }
 
 /*
@@ -269,6 +294,13 @@ static int append_changes(sd_bus_message *m, const struct cli_changes *ch)
 		if (r >= 0)
 			r = sd_bus_message_close_container(m);
 	}
+	if (r >= 0 && ch->insert_attr)
+		r = sd_bus_message_append(m, "{sv}", MDEVVIRTIO_DBUS_CHANGE_ATTR_INSERT, "(iss)",
+					  (int32_t)ch->insert_index, ch->insert.name,
+					  ch->insert.value);
+	if (r >= 0 && ch->delete_attr)
+		r = sd_bus_message_append(m, "{sv}", MDEVVIRTIO_DBUS_CHANGE_ATTR_DELETE, "i",
+					  (int32_t)ch->delete_index);
 	return r < 0 ? r : sd_bus_message_close_container(m);
 }
 

@@ -148,10 +148,55 @@ static int read_change(sd_bus_message *m, const char *key, struct bus_changes *c
 		return sd_bus_message_exit_container(m);
 	}
 
+	if (streq(key, MDEVVIRTIO_DBUS_CHANGE_ATTR_INSERT)) {
+		const char *name, *value;
+		int32_t index;
+
+		if (c->changes.insert_attr)
+			goto duplicate;
+		r = enter_variant(m, key, "(iss)", error);
+		if (r < 0)
+			return r;
+		r = sd_bus_message_read(m, "(iss)", &index, &name, &value);
+		if (r < 0)
+			return r;
+		c->changes.insert_attr = true;
+		c->changes.insert = (struct definition_attr){(char *)name, (char *)value};
+		c->changes.insert_index = index;
+		return sd_bus_message_exit_container(m);
+	}
+	if (streq(key, MDEVVIRTIO_DBUS_CHANGE_ATTR_DELETE)) {
+		int32_t index;
+
+		if (c->changes.delete_attr)
+			goto duplicate;
+		r = enter_variant(m, key, "i", error);
+		if (r < 0)
+			return r;
+		r = sd_bus_message_read(m, "i", &index);
+		if (r < 0)
+			return r;
+		c->changes.delete_attr = true;
+		c->changes.delete_index = index;
+		return sd_bus_message_exit_container(m);
+	}
+	if (streq(key, MDEVVIRTIO_DBUS_CHANGE_GENERATION)) {
+		if (c->changes.check_generation)
+			goto duplicate;
+		r = enter_variant(m, key, "t", error);
+		if (r < 0)
+			return r;
+		r = sd_bus_message_read(m, "t", &c->changes.generation);
+		if (r < 0)
+			return r;
+		c->changes.check_generation = true;
+		return sd_bus_message_exit_container(m);
+	}
 	if (!streq(key, "type") && !streq(key, "start"))
-		return sd_bus_error_setf(
-		    error, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT,
-		    "Unknown Modify key '%s': expected 'type', 'start' or 'attrs'", BUS_QUOTE(key));
+		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT,
+					 "Unknown Modify key '%s': expected 'type', 'start', 'attrs', "
+					 "'attr-insert', 'attr-delete' or 'generation'",
+					 BUS_QUOTE(key));
 	if (streq(key, "type") ? c->changes.type != NULL : c->changes.start >= 0)
 		goto duplicate;
 	r = enter_variant(m, key, "s", error);
@@ -214,9 +259,11 @@ int bus_read_changes(sd_bus_message *m, struct bus_changes *ret, unsigned *ret_f
 		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT,
 					 "Invalid Modify flags 0x%x: only 1 (live) and 2 (defined)",
 					 flags);
-	if (!c.changes.type && c.changes.start < 0 && !c.changes.set_attrs)
+	if (!c.changes.type && c.changes.start < 0 && !c.changes.set_attrs &&
+	    !c.changes.insert_attr && !c.changes.delete_attr)
 		return sd_bus_error_set(error, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT,
-					"Nothing to modify: give 'type', 'start' or 'attrs'");
+					"Nothing to modify: give 'type', 'start', 'attrs', 'attr-insert' "
+					"or 'attr-delete'");
 
 	*ret_flags = flags;
 	*ret = c;

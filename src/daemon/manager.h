@@ -54,6 +54,7 @@ enum manager_error_kind {
 	MANAGER_ERROR_BUSY, /* EBUSY: in use, or attribute not writable while bound */
 	MANAGER_ERROR_ACCESS_DENIED, /* used by the D-Bus layer; the manager never sets it */
 	MANAGER_ERROR_KERNEL, /* any other errno from sysfs or the filesystem */
+	MANAGER_ERROR_CONFLICT, /* Modify's generation is not the device's any more */
 	_MANAGER_ERROR_MAX,
 };
 
@@ -233,13 +234,25 @@ int manager_start_transient(struct manager *m, const char *parent, const char *t
  * defined but not running (the message says "not running"). */
 int manager_stop(struct manager *m, const char *uuid, struct manager_error *error);
 
-/* What Modify changes; NULL / -1 / !set_attrs leave a field as it is. */
+/*
+ * What Modify changes; NULL / -1 / false leave a field as it is. At most one
+ * of set_attrs, insert_attr and delete_attr: the last two edit the list the
+ * device has when the call runs, so concurrent edits never overwrite each
+ * other (mdevctl's --addattr/--delattr [--index]).
+ */
 struct manager_changes {
 	const char *type;
 	int start; /* -1, or an enum definition_start */
 	bool set_attrs;
 	const struct definition_attr *attrs; /* replaces the whole list */
 	size_t n_attrs;
+	bool insert_attr;
+	struct definition_attr insert; /* inserted at insert_index */
+	long insert_index; /* -1: at the end */
+	bool delete_attr;
+	long delete_index; /* -1: the last */
+	bool check_generation;
+	uint64_t generation; /* refused (CONFLICT) unless the device's is still this */
 };
 
 /*
