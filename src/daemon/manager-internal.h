@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Inside the manager: the state behind struct manager, shared by its files
- * (manager.c: lifetime, lookups, errors; manager-model.c: device facts and
- * how the published devices follow them; manager-parents.c: the same for
- * parents; manager-nodes.c: host nodes of a device;
- * manager-ops.c: operations; manager-events.c: start-up, definition and udev
- * events; manager-notify.c: the deferred source that delivers changes to the
- * listeners and runs queued reactions). Not for the D-Bus layer; the unit tests use the two seams at the
- * end (kernel operations, uevent injection).
+ * Inside the manager: the state behind struct manager, shared by its files.
+ * Calls go one way, down this list (tests/layering/check-layers enforces
+ * that no two files call each other in a circle):
+ *   manager.c           lifetime (new, free)
+ *   manager-events.c    start-up, definition store and udev events
+ *   manager-ops.c       define, undefine, modify, reload
+ *   manager-run.c       start, stop, and the queued auto starts
+ *   manager-model.c     device facts, how the published devices follow them,
+ *                       and how a parent's devices follow a parent refresh
+ *   manager-parents.c   the same for parents (never calls up into devices)
+ *   manager-nodes.c, manager-validate.c, manager-records.c (sorted arrays,
+ *   lookups), manager-error.c, manager-notify.c (the deferred source that
+ *   delivers changes to listeners and runs queued reactions): leaves.
+ * Not for the D-Bus layer; the unit tests use the two seams at the end
+ * (kernel operations, uevent injection).
  *
  * Model: a record per device UUID and per parent name holds *facts* (what
  * sysfs said when last read, how the last start went); what readers see
@@ -96,18 +103,23 @@ void notify_parent(struct manager *m, struct mparent *p, enum manager_change cha
 void notify_manager(struct manager *m, unsigned properties);
 /* A record is freed: its pending change (if any) no longer points back at it. */
 void notify_forget(struct pending_change *pc);
-/* Queue starting the `auto` definitions on @parent (any if NULL); see manager_autostart(). */
-void react_autostart(struct manager *m, const char *parent, bool out_of_instances);
+/*
+ * Queue @fn(@m, @parent, @narrow) to run from the deferred source. A call
+ * already queued is not queued again, nor one covered by a queued call of
+ * the same @fn with @parent NULL (any) or @narrow false (everything).
+ */
+typedef void (*manager_reaction_fn)(struct manager *m, const char *parent, bool narrow);
+void manager_react(struct manager *m, manager_reaction_fn fn, const char *parent, bool narrow);
 void notify_done(struct manager *m);
 
-/* manager.c */
+/* manager-records.c */
 struct mdevice *manager_find_device(const struct manager *m, const char *uuid);
 struct mparent *manager_find_parent(const struct manager *m, const char *name);
 int manager_devices_insert(struct manager *m, struct mdevice *d);
 void manager_devices_remove(struct manager *m, struct mdevice *d);
 int manager_parents_insert(struct manager *m, struct mparent *p);
 void manager_parents_remove(struct manager *m, struct mparent *p);
-/* Set @e (may be NULL) and return negative_errno(@r). */
+/* manager-error.c: set @e (may be NULL) and return negative_errno(@r). */
 int manager_error_set(struct manager_error *e, enum manager_error_kind kind, int r,
 		      const char *format, ...) _printf_(4, 5);
 /* The kind for an errno from the sysfs layer (see manager.h). */
@@ -131,18 +143,19 @@ void device_refresh(struct manager *m, struct mdevice *d);
 void device_sync(struct manager *m, struct mdevice *d);
 /* Republish device @uuid (e.g. after its definition changed). */
 void device_sync_uuid(struct manager *m, const char *uuid);
+/* parent_refresh(), then republish the parent's devices if it says so; its flags. */
+unsigned parent_follow(struct manager *m, const char *name);
 
 /* manager-parents.c */
 struct mparent *mparent_free(struct mparent *p);
-/* Re-read parent @name from sysfs and republish it; returns whether it is present. */
-bool parent_refresh(struct manager *m, const char *name);
-/*
- * manager-events.c: start the `auto` definitions on @parent (any if NULL) that
- * are not running; with @out_of_instances, only those whose last start found
- * no instance left (EUSERS), after one was freed. Only the deferred source
- * calls it (queue it with react_autostart()).
- */
-void manager_autostart(struct manager *m, const char *parent, bool out_of_instances);
+/* What parent_refresh() found. */
+enum {
+	PARENT_REFRESH_PRESENT = 1u << 0, /* the parent is registered now */
+	PARENT_REFRESH_DEVICES = 1u << 1, /* presence or types changed: its devices follow */
+	PARENT_REFRESH_FREED = 1u << 2, /* a type has more instances available than before */
+};
+/* Re-read parent @name from sysfs and republish it (not its devices: parent_follow()). */
+unsigned parent_refresh(struct manager *m, const char *name);
 /* Publish a record for parent @name if there is none (a definition or device names it). */
 void parent_ensure(struct manager *m, const char *name);
 /* Republish parent @name from its facts and references; forget it if nothing refers to it. */
@@ -157,6 +170,12 @@ void managed_nodes_free(struct managed_node *n, size_t count);
 int managed_nodes_dup(const struct managed_node *n, size_t count, struct managed_node **ret);
 
 /* manager-run.c */
+/*
+ * Queue starting the `auto` definitions on @parent (any if NULL) that are
+ * not running; with @out_of_instances, only those whose last start found no
+ * instance left (EUSERS), for when one was freed.
+ */
+void react_autostart(struct manager *m, const char *parent, bool out_of_instances);
 /* Create @def on its parent and record the outcome in the model. */
 int device_start_definition(struct manager *m, const struct definition *def,
 			    struct manager_error *error);

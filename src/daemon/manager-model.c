@@ -336,3 +336,57 @@ void device_sync_uuid(struct manager *m, const char *uuid)
 	}
 	device_sync(m, d);
 }
+
+/* The UUIDs of devices whose published parent is @name (a copy: syncing reorders). */
+static int devices_of_parent(const struct manager *m, const char *name,
+			     char (**ret)[UUID_STRING_LEN + 1], size_t *ret_n)
+{
+	char(*ids)[UUID_STRING_LEN + 1] = calloc(m->n_devices ? m->n_devices : 1, sizeof(*ids));
+	size_t n = 0;
+
+	if (!ids)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->n_devices; i++) {
+		const struct mdevice *d = m->devices[i];
+
+		if (streq_ptr(d->pub.parent, name) ||
+		    (d->running && streq_ptr(d->run.parent, name)))
+			memcpy(ids[n++], d->pub.uuid, UUID_STRING_LEN + 1);
+	}
+	*ret = ids;
+	*ret_n = n;
+	return 0;
+}
+
+/* A parent changed: its devices' state and class may follow; those that ran on it may be gone. */
+static void parent_devices_resync(struct manager *m, const char *name, bool present)
+{
+	_cleanup_free_ char(*ids)[UUID_STRING_LEN + 1] = NULL;
+	size_t n;
+
+	if (devices_of_parent(m, name, &ids, &n) < 0) {
+		log_oom();
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct mdevice *d = manager_find_device(m, ids[i]);
+
+		if (!d)
+			continue;
+		if (!present && d->running)
+			device_refresh(m, d);
+		device_sync(m, d);
+	}
+}
+
+unsigned parent_follow(struct manager *m, const char *name)
+{
+	unsigned r = parent_refresh(m, name);
+
+	if (r & PARENT_REFRESH_DEVICES) {
+		parent_devices_resync(m, name, r & PARENT_REFRESH_PRESENT);
+		if (!(r & PARENT_REFRESH_PRESENT))
+			parent_sync(m, name); /* its devices may have let go of it */
+	}
+	return r;
+}

@@ -2,7 +2,9 @@
 /*
  * The one deferred event source of the manager: the model's changes are
  * queued here (one pending change per object, coalesced) and so are the
- * reactions to facts (starting `auto` devices); when the event loop comes
+ * reactions to facts (starting `auto` devices, queued by manager-run.c as a
+ * function and its arguments, so this file calls no other part of the
+ * manager); when the event loop comes
  * round, the source runs the reactions, then delivers the changes to every
  * listener, and repeats while either made more. Nothing here is called from
  * inside an operation's own call chain except the queueing functions, so no
@@ -30,8 +32,9 @@ struct pending_change {
 };
 
 struct reaction {
+	manager_reaction_fn fn;
 	char *parent; /* NULL: any */
-	bool out_of_instances;
+	bool narrow;
 };
 
 static int on_defer(sd_event_source *s, void *userdata);
@@ -138,7 +141,7 @@ void notify_forget(struct pending_change *pc)
 		pc->slot = NULL;
 }
 
-void react_autostart(struct manager *m, const char *parent, bool out_of_instances)
+void manager_react(struct manager *m, manager_reaction_fn fn, const char *parent, bool narrow)
 {
 	struct reaction *grown;
 	char *copy = NULL;
@@ -147,8 +150,8 @@ void react_autostart(struct manager *m, const char *parent, bool out_of_instance
 		const struct reaction *q = &m->reactions[i];
 
 		/* Already queued, or covered by a wider one. */
-		if ((!q->parent || streq_ptr(q->parent, parent)) &&
-		    (!q->out_of_instances || q->out_of_instances == out_of_instances))
+		if (q->fn == fn && (!q->parent || streq_ptr(q->parent, parent)) &&
+		    (!q->narrow || narrow))
 			return;
 	}
 	if ((parent && !(copy = strdup(parent))) ||
@@ -158,7 +161,7 @@ void react_autostart(struct manager *m, const char *parent, bool out_of_instance
 		return;
 	}
 	m->reactions = grown;
-	m->reactions[m->n_reactions++] = (struct reaction){copy, out_of_instances};
+	m->reactions[m->n_reactions++] = (struct reaction){fn, copy, narrow};
 	schedule(m);
 }
 
@@ -171,7 +174,7 @@ static void run_reactions(struct manager *m)
 	m->reactions = NULL;
 	m->n_reactions = 0;
 	for (size_t i = 0; i < n; i++) {
-		manager_autostart(m, v[i].parent, v[i].out_of_instances);
+		v[i].fn(m, v[i].parent, v[i].narrow);
 		free(v[i].parent);
 	}
 	free(v);
