@@ -294,10 +294,11 @@ int manager_startup(struct manager *m)
 				     "seen on Reload: %m");
 	/* Listen before reading sysfs, so nothing that changes in between is missed. */
 	startup_uevents(m);
+	/* Parents first: each definition then gets its state and class once. */
+	rescan_parents(m, false);
 	r = definition_store_load(m->store, manager_store_changed, m);
 	if (r < 0)
 		return log_error_errno(r, "Failed to load the definitions: %m");
-	rescan_parents(m, false);
 	rescan_devices(m);
 	/* Ready does not wait for devices to start: they follow from the loop. */
 	react_autostart(m, NULL, false);
