@@ -42,6 +42,7 @@ struct mdevice {
 	struct mdev_device run; /* valid while running */
 	struct managed_node *nodes; /* while running */
 	size_t n_nodes;
+	bool autostart_tried; /* the running auto-start pass has tried it */
 	bool failed; /* the last start failed */
 	int failed_errno; /* why (positive errno), 0 if it did not */
 	char *last_error;

@@ -242,9 +242,17 @@ void manager_flush(struct manager *m)
 	m->flushing = false;
 }
 
+/* From the loop: one round, then let the loop serve others before the next. */
 static int on_defer(sd_event_source *s, void *userdata)
 {
-	manager_flush(userdata);
+	struct manager *m = userdata;
+
+	m->flushing = true;
+	run_reactions(m);
+	deliver_pending(m);
+	m->flushing = false;
+	if (m->n_reactions > 0 || m->n_pending > 0)
+		schedule(m);
 	return 0;
 }
 

@@ -242,7 +242,7 @@ static int autostart_candidates(struct manager *m, const char *parent, bool out_
 
 		if (def->start != DEFINITION_START_AUTO ||
 		    (parent && !streq(def->parent, parent)) || !parent_is_present(m, def->parent) ||
-		    (d && d->running) ||
+		    (d && (d->running || d->autostart_tried)) ||
 		    (out_of_instances && !(d && d->failed && d->failed_errno == EUSERS)))
 			continue;
 		v[k].parent = strdup(def->parent);
@@ -257,29 +257,41 @@ static int autostart_candidates(struct manager *m, const char *parent, bool out_
 	return 0;
 }
 
+/*
+ * One auto start per round of the event loop, so that a hundred devices
+ * coming up neither starve the bus nor miss the watchdog: start the first
+ * candidate not tried yet in this pass and queue the rest; when none is
+ * left, the pass is over (the next one may retry those that failed).
+ */
 static void autostart(struct manager *m, const char *parent, bool out_of_instances)
 {
+	_cleanup_definition_free_ struct definition *def = NULL;
+	const struct definition_entry *e = NULL;
 	struct def_ref *v = NULL;
+	struct mdevice *d;
 	size_t n = 0;
 
 	if (autostart_candidates(m, parent, out_of_instances, &v, &n) < 0) {
 		log_oom();
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		_cleanup_definition_free_ struct definition *def = NULL;
-		const struct definition_entry *e =
-		    definition_store_get(m->store, v[i].parent, v[i].uuid);
-		struct mdevice *d = manager_find_device(m, v[i].uuid);
-
-		/* An earlier start in this loop may have started or undefined it. */
-		if (!e || (d && d->running) || definition_dup(e->def, &def) < 0)
-			continue;
+	if (n == 0) {
+		for (size_t i = 0; i < m->n_devices; i++)
+			m->devices[i]->autostart_tried = false;
+		def_refs_free(v, n);
+		return;
+	}
+	e = definition_store_get(m->store, v[0].parent, v[0].uuid);
+	if (e && definition_dup(e->def, &def) >= 0) {
 		log_device_info(def->uuid, "Starting auto device %s on parent %s", def->uuid,
 				def->parent);
 		(void)device_start_definition(m, def, NULL); /* logs and records its failure */
 	}
+	d = manager_find_device(m, v[0].uuid);
+	if (d)
+		d->autostart_tried = true;
 	def_refs_free(v, n);
+	react_autostart(m, parent, out_of_instances); /* the next one, next round */
 }
 
 void react_autostart(struct manager *m, const char *parent, bool out_of_instances)

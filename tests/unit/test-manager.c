@@ -891,6 +891,31 @@ START_TEST(state_names)
 }
 END_TEST
 
+/*
+ * Ready does not wait for auto starts, and they come one per round of the
+ * event loop (so the bus and the watchdog are served in between); a start
+ * that fails is not retried within the same pass.
+ */
+START_TEST(auto_starts_follow_ready_one_per_round)
+{
+	def_file("mvsim", U1, auto_net);
+	def_file("mvsim", U2, auto_net);
+	def_file("mvsim", U3, auto_net);
+	ck_assert_int_eq(manager_startup(m), 0);
+	fake_kernel.create_fail = EIO; /* the first start (U1, in UUID order) fails */
+	ck_assert_int_eq(fake_kernel.create_calls, 0); /* nothing before the loop runs */
+	ck_assert_int_ge(sd_event_run(event, 0), 0);
+	ck_assert_int_eq(fake_kernel.create_calls, 1);
+	ck_assert_int_ge(sd_event_run(event, 0), 0);
+	ck_assert_int_eq(fake_kernel.create_calls, 2);
+	manager_flush(m);
+	ck_assert_int_eq(fake_kernel.create_calls, 3); /* U1 is not retried in this pass */
+	assert_state(U1, DEVICE_STATE_FAILED);
+	assert_state(U2, DEVICE_STATE_RUNNING);
+	assert_state(U3, DEVICE_STATE_RUNNING);
+}
+END_TEST
+
 /* A change names exactly the properties that changed, and moves Generation only for
  * what a definition holds. */
 START_TEST(changes_name_their_properties)
@@ -1018,6 +1043,7 @@ static Suite *manager_suite(void)
 	tcase_add_test(tc, undefine_a_bad_file_and_override_a_vendor_one);
 	tcase_add_test(tc, vfio_devices_are_managed_too);
 	tcase_add_test(tc, state_names);
+	tcase_add_test(tc, auto_starts_follow_ready_one_per_round);
 	tcase_add_test(tc, changes_name_their_properties);
 	tcase_add_test(tc, changes_are_deferred_and_coalesced);
 	tcase_add_test(tc, listener_may_call_operations);
