@@ -10,11 +10,8 @@
 
 #include <systemd/sd-bus.h>
 
+#include "mdevvirtio/dbus-api.h"
 #include "cli-model.h"
-
-/* Modify flags, as org.mdevvirtio1.Manager.Modify. */
-#define CLI_MODIFY_LIVE 1u
-#define CLI_MODIFY_DEFINED 2u
 
 struct cli_changes {
 	const char *type; /* NULL: unchanged */
@@ -22,6 +19,12 @@ struct cli_changes {
 	bool set_attrs;
 	const struct cli_attr *attrs;
 	size_t n_attrs;
+	/* --addattr/--delattr, done by the daemon on the list it has then. */
+	bool insert_attr;
+	struct cli_attr insert;
+	long insert_index; /* -1: at the end */
+	bool delete_attr;
+	long delete_index; /* -1: the last */
 };
 
 /*

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Reading org.mdevvirtio1 objects off the wire into the model: the reply of
- * ObjectManager.GetManagedObjects, and the a{sv} property dictionaries that
- * InterfacesAdded also carries. Unknown properties, and known ones with an
+ * Reading org.mdevvirtio1 objects off the wire into the model: the replies of
+ * Manager.ListDevices and ObjectManager.GetManagedObjects, and the a{sv}
+ * property dictionaries that InterfacesAdded also carries. Unknown properties, and known ones with an
  * unexpected signature, are skipped, so a newer daemon does not break an
  * older CLI.
  */
@@ -173,11 +173,11 @@ int cli_dbus_read_properties(sd_bus_message *m, enum cli_dbus_iface iface, void 
 
 enum cli_dbus_iface cli_dbus_iface_from_string(const char *s)
 {
-	if (streq(s, CLI_DBUS_DEVICE_IFACE))
+	if (streq(s, MDEVVIRTIO_DBUS_DEVICE_INTERFACE))
 		return CLI_DBUS_DEVICE;
-	if (streq(s, CLI_DBUS_PARENT_IFACE))
+	if (streq(s, MDEVVIRTIO_DBUS_PARENT_INTERFACE))
 		return CLI_DBUS_PARENT;
-	if (streq(s, CLI_DBUS_MANAGER_IFACE))
+	if (streq(s, MDEVVIRTIO_DBUS_MANAGER_INTERFACE))
 		return CLI_DBUS_MANAGER;
 	return _CLI_DBUS_IFACE_INVALID;
 }
@@ -251,3 +251,54 @@ int cli_dbus_read_managed_objects(sd_bus_message *reply, struct cli_model **ret)
 	*ret = TAKE_PTR(model);
 	return 0;
 }
+
+/* One ListDevices record (MDEVVIRTIO_DBUS_DEVICE_RECORD) into @d. */
+static int read_device_record(sd_bus_message *m, struct cli_device *d)
+{
+	int defined, active, r;
+	uint64_t generation;
+
+	r = sd_bus_message_enter_container(m, 'r', "sssssbbssa(ss)sa(ss)t");
+	if (r <= 0)
+		return r;
+	if ((r = read_string(m, &d->uuid)) < 0 || (r = read_string(m, &d->parent)) < 0 ||
+	    (r = read_string(m, &d->type)) < 0 || (r = read_string(m, &d->class)) < 0 ||
+	    (r = read_string(m, &d->start)) < 0 ||
+	    (r = sd_bus_message_read(m, "bb", &defined, &active)) < 0 ||
+	    (r = read_string(m, &d->state)) < 0 || (r = read_string(m, &d->last_error)) < 0 ||
+	    (r = read_pairs(m, &d->attrs, &d->n_attrs)) < 0 ||
+	    (r = read_string(m, &d->driver)) < 0 ||
+	    (r = read_pairs(m, &d->nodes, &d->n_nodes)) < 0 ||
+	    (r = sd_bus_message_read(m, "t", &generation)) < 0)
+		return r;
+	d->defined = defined;
+	d->active = active;
+	r = sd_bus_message_exit_container(m);
+	return r < 0 ? r : 1;
+}
+
+int cli_dbus_read_device_list(sd_bus_message *reply, struct cli_model *model)
+{
+	int r;
+
+	r = sd_bus_message_enter_container(reply, 'a', MDEVVIRTIO_DBUS_DEVICE_RECORD);
+	if (r < 0)
+		return r;
+	for (;;) {
+		struct cli_device *d;
+
+		r = sd_bus_message_at_end(reply, false);
+		if (r != 0)
+			break;
+		d = cli_model_add_device(model);
+		if (!d)
+			return -ENOMEM;
+		r = read_device_record(reply, d);
+		if (r <= 0)
+			return r < 0 ? r : -EBADMSG;
+	}
+	if (r < 0)
+		return r;
+	return sd_bus_message_exit_container(reply);
+}
+

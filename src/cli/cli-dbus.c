@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * struct cli_backend over D-Bus: each operation is one method call on
- * org.mdevvirtio1.Manager, "list" is one GetManagedObjects. The bus
+ * org.mdevvirtio1.Manager, "list" is one ListDevices. The bus
  * connection is the backend's userdata and is closed by free().
  */
 #include "cli-dbus.h"
@@ -14,8 +14,8 @@ static int call(sd_bus *bus, sd_bus_message *req, sd_bus_error *error, sd_bus_me
 
 static int new_call(sd_bus *bus, const char *method, sd_bus_message **ret)
 {
-	return sd_bus_message_new_method_call(bus, ret, CLI_DBUS_NAME, CLI_DBUS_ROOT,
-					      CLI_DBUS_MANAGER_IFACE, method);
+	return sd_bus_message_new_method_call(bus, ret, MDEVVIRTIO_DBUS_NAME, MDEVVIRTIO_DBUS_ROOT_PATH,
+					      MDEVVIRTIO_DBUS_MANAGER_INTERFACE, method);
 }
 
 static int append_attrs(sd_bus_message *m, const struct cli_attr *attrs, size_t n)
@@ -54,24 +54,49 @@ static int dbus_load_manager(sd_bus *bus, struct cli_model *m, sd_bus_error *err
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
 	int r;
 
-	r = sd_bus_call_method(bus, CLI_DBUS_NAME, CLI_DBUS_ROOT, "org.freedesktop.DBus.Properties",
-			       "GetAll", error, &reply, "s", CLI_DBUS_MANAGER_IFACE);
+	r = sd_bus_call_method(bus, MDEVVIRTIO_DBUS_NAME, MDEVVIRTIO_DBUS_ROOT_PATH, "org.freedesktop.DBus.Properties",
+			       "GetAll", error, &reply, "s", MDEVVIRTIO_DBUS_MANAGER_INTERFACE);
 	if (r < 0)
 		return r;
 	return cli_dbus_read_properties(reply, CLI_DBUS_MANAGER, m);
 }
 
+/*
+ * Every device: one ListDevices call (a daemon without it: GetManagedObjects,
+ * which also brings the parents; nothing that loads everything needs them).
+ */
 static int load_all(sd_bus *bus, struct cli_model **ret, sd_bus_error *error)
 {
+	_cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	_cleanup_cli_model_free_ struct cli_model *m = NULL;
 	int r;
 
-	r = sd_bus_call_method(bus, CLI_DBUS_NAME, CLI_DBUS_ROOT,
-			       "org.freedesktop.DBus.ObjectManager", "GetManagedObjects", error,
-			       &reply, NULL);
+	r = sd_bus_call_method(bus, MDEVVIRTIO_DBUS_NAME, MDEVVIRTIO_DBUS_ROOT_PATH,
+			       MDEVVIRTIO_DBUS_MANAGER_INTERFACE, "ListDevices", &e, &reply, "u",
+			       UINT32_C(0));
+	if (r < 0 && sd_bus_error_has_name(&e, SD_BUS_ERROR_UNKNOWN_METHOD)) {
+		r = sd_bus_call_method(bus, MDEVVIRTIO_DBUS_NAME, MDEVVIRTIO_DBUS_ROOT_PATH,
+				       "org.freedesktop.DBus.ObjectManager", "GetManagedObjects",
+				       error, &reply, NULL);
+		if (r < 0)
+			return r;
+		return cli_dbus_read_managed_objects(reply, ret);
+	}
+	if (r < 0) {
+		sd_bus_error_move(error, &e);
+		return r;
+	}
+	m = cli_model_new();
+	if (!m)
+		return -ENOMEM;
+	r = cli_dbus_read_device_list(reply, m);
+	if (r >= 0)
+		r = cli_model_finish(m);
 	if (r < 0)
 		return r;
-	return cli_dbus_read_managed_objects(reply, ret);
+	*ret = TAKE_PTR(m);
+	return 0;
 }
 
 /*
@@ -88,8 +113,8 @@ static int load_object(sd_bus *bus, const char *path, enum cli_dbus_iface iface,
 	int r;
 
 	r = sd_bus_call_method(
-	    bus, CLI_DBUS_NAME, path, "org.freedesktop.DBus.Properties", "GetAll", &e, &reply, "s",
-	    iface == CLI_DBUS_DEVICE ? CLI_DBUS_DEVICE_IFACE : CLI_DBUS_PARENT_IFACE);
+	    bus, MDEVVIRTIO_DBUS_NAME, path, "org.freedesktop.DBus.Properties", "GetAll", &e, &reply, "s",
+	    iface == CLI_DBUS_DEVICE ? MDEVVIRTIO_DBUS_DEVICE_INTERFACE : MDEVVIRTIO_DBUS_PARENT_INTERFACE);
 	if (r < 0) {
 		if (sd_bus_error_has_names(&e, SD_BUS_ERROR_UNKNOWN_OBJECT,
 					   SD_BUS_ERROR_UNKNOWN_INTERFACE))
@@ -116,7 +141,7 @@ static int load_parents(sd_bus *bus, struct cli_model *m, sd_bus_error *error)
 	const char *xml;
 	int r;
 
-	r = sd_bus_call_method(bus, CLI_DBUS_NAME, CLI_DBUS_PARENTS,
+	r = sd_bus_call_method(bus, MDEVVIRTIO_DBUS_NAME, MDEVVIRTIO_DBUS_PARENTS_PATH,
 			       "org.freedesktop.DBus.Introspectable", "Introspect", error, &reply,
 			       NULL);
 	if (r < 0)
@@ -132,7 +157,7 @@ static int load_parents(sd_bus *bus, struct cli_model *m, sd_bus_error *error)
 		n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
 		if (n == 0 || p[n] != '"')
 			continue;
-		if (asprintf(&path, CLI_DBUS_PARENTS "/%.*s", (int)n, p) < 0)
+		if (asprintf(&path, MDEVVIRTIO_DBUS_PARENTS_PATH "/%.*s", (int)n, p) < 0)
 			return -ENOMEM;
 		r = load_object(bus, path, CLI_DBUS_PARENT, m, error);
 		if (r < 0)
@@ -160,7 +185,7 @@ static int dbus_load(void *userdata, enum cli_load_scope scope, const char *uuid
 			return -ENOMEM;
 		if (scope == CLI_LOAD_PARENTS)
 			r = load_parents(bus, m, error);
-		else if ((r = sd_bus_path_encode(CLI_DBUS_DEVICES, uuid, &path)) >= 0 &&
+		else if ((r = sd_bus_path_encode(MDEVVIRTIO_DBUS_DEVICES_PATH, uuid, &path)) >= 0 &&
 			 (r = load_object(bus, path, CLI_DBUS_DEVICE, m, error)) >= 0)
 			r = dbus_load_manager(bus, m, error);
 		if (r >= 0)
@@ -269,6 +294,13 @@ static int append_changes(sd_bus_message *m, const struct cli_changes *ch)
 		if (r >= 0)
 			r = sd_bus_message_close_container(m);
 	}
+	if (r >= 0 && ch->insert_attr)
+		r = sd_bus_message_append(m, "{sv}", MDEVVIRTIO_DBUS_CHANGE_ATTR_INSERT, "(iss)",
+					  (int32_t)ch->insert_index, ch->insert.name,
+					  ch->insert.value);
+	if (r >= 0 && ch->delete_attr)
+		r = sd_bus_message_append(m, "{sv}", MDEVVIRTIO_DBUS_CHANGE_ATTR_DELETE, "i",
+					  (int32_t)ch->delete_index);
 	return r < 0 ? r : sd_bus_message_close_container(m);
 }
 

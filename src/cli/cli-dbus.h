@@ -8,15 +8,9 @@
 
 #include <systemd/sd-bus.h>
 
+#include "mdevvirtio/dbus-api.h"
 #include "cli-backend.h"
 
-#define CLI_DBUS_NAME "org.mdevvirtio1"
-#define CLI_DBUS_ROOT "/org/mdevvirtio1"
-#define CLI_DBUS_DEVICES CLI_DBUS_ROOT "/devices"
-#define CLI_DBUS_PARENTS CLI_DBUS_ROOT "/parents"
-#define CLI_DBUS_MANAGER_IFACE "org.mdevvirtio1.Manager"
-#define CLI_DBUS_DEVICE_IFACE "org.mdevvirtio1.Device"
-#define CLI_DBUS_PARENT_IFACE "org.mdevvirtio1.Parent"
 
 enum cli_dbus_iface {
 	CLI_DBUS_MANAGER,
@@ -28,6 +22,8 @@ enum cli_dbus_iface {
 enum cli_dbus_iface cli_dbus_iface_from_string(const char *s);
 /* Read an a{sv} of @iface's properties into a struct cli_device/cli_parent/cli_model. */
 int cli_dbus_read_properties(sd_bus_message *m, enum cli_dbus_iface iface, void *target);
+/* Append the devices of a Manager.ListDevices reply to @model (not finished). */
+int cli_dbus_read_device_list(sd_bus_message *reply, struct cli_model *model);
 /* Read a GetManagedObjects reply into a new, finished model. */
 int cli_dbus_read_managed_objects(sd_bus_message *reply, struct cli_model **ret);
 

@@ -15,11 +15,6 @@ static int emit(FILE *f, struct json_object *o)
 	return 0;
 }
 
-static struct json_object *device_config(const struct cli_device *d)
-{
-	return cli_json_config_new(d->type, d->start, d->attrs, d->n_attrs);
-}
-
 /* Wrap @value as the single entry of {key: value} and append to @array; consumes @value. */
 static int array_add_keyed(struct json_object *array, const char *key, struct json_object *value)
 {
@@ -73,32 +68,58 @@ static int emit_hierarchy(FILE *f, struct json_object *top)
 	return emit(f, list);
 }
 
+/*
+ * Streamed (a list may hold tens of thousands of devices): the same bytes as
+ * building [ { parent: [ { uuid: config } ] } ] and writing it, since the
+ * model is sorted by parent, so each parent's devices come together.
+ */
 int cli_format_list_json(FILE *f, const struct cli_model *m, const struct cli_list_filter *flt)
 {
-	_cleanup_json_put_ struct json_object *top = json_object_new_object();
-	const struct cli_device *only = NULL;
+	const struct cli_device *only = NULL, *prev = NULL;
 	size_t n = 0;
 
-	if (!top)
-		return -ENOMEM;
+	for (size_t i = 0; i < m->n_devices; i++)
+		if (cli_list_selects(flt, &m->devices[i])) {
+			only = &m->devices[i];
+			n++;
+		}
+	if (flt->uuid && n == 1) {
+		cli_json_write_config(f, only->type, only->start, only->attrs, only->n_attrs, 0);
+		fputc('\n', f);
+		return 0;
+	}
+	if (n == 0) {
+		fputs("[]\n", f);
+		return 0;
+	}
+	fputc('[', f);
+	cli_json_newline_indent(f, 1);
+	fputc('{', f);
 	for (size_t i = 0; i < m->n_devices; i++) {
 		const struct cli_device *d = &m->devices[i];
-		struct json_object *a;
+		bool new_parent;
 
 		if (!cli_list_selects(flt, d))
 			continue;
-		only = d;
-		n++;
-		a = parent_array(top, d->parent);
-		if (!a || array_add_keyed(a, d->uuid, device_config(d)) < 0)
-			return -ENOMEM;
+		new_parent = !prev || !streq(prev->parent, d->parent);
+		if (prev)
+			fputs(new_parent ? "\n    ]," : ",", f);
+		if (new_parent) {
+			cli_json_newline_indent(f, 2);
+			cli_json_write_key(f, d->parent);
+			fputc('[', f);
+		}
+		cli_json_newline_indent(f, 3);
+		fputc('{', f);
+		cli_json_newline_indent(f, 4);
+		cli_json_write_key(f, d->uuid);
+		cli_json_write_config(f, d->type, d->start, d->attrs, d->n_attrs, 4);
+		cli_json_newline_indent(f, 3);
+		fputc('}', f);
+		prev = d;
 	}
-	if (flt->uuid && n == 1) {
-		_cleanup_json_put_ struct json_object *o = device_config(only);
-
-		return o ? emit(f, o) : -ENOMEM;
-	}
-	return emit_hierarchy(f, TAKE_PTR(top));
+	fputs("\n    ]\n  }\n]\n", f);
+	return 0;
 }
 
 static int add_type_string(struct json_object *o, const char *key, const char *value,

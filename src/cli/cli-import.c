@@ -84,14 +84,14 @@ static int import_file(const struct cli_context *c, struct import_stats *st, con
 		st->imported++;
 		return 0;
 	}
-	if (sd_bus_error_has_names(&error, "org.mdevvirtio1.Error.AlreadyExists",
-				   "org.mdevvirtio1.Error.InvalidArgument",
-				   "org.mdevvirtio1.Error.TypeNotSupported"))
+	if (sd_bus_error_has_names(&error, MDEVVIRTIO_DBUS_ERROR_ALREADY_EXISTS,
+				   MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT,
+				   MDEVVIRTIO_DBUS_ERROR_TYPE_NOT_SUPPORTED))
 		return skip(c, st, pdir, name, error.message), 0;
 	cli_report_error(r, &error, "import", path);
 	st->failed++;
 	/* Permission and connection problems will not get better with the next file. */
-	return sd_bus_error_has_names(&error, "org.mdevvirtio1.Error.AccessDenied",
+	return sd_bus_error_has_names(&error, MDEVVIRTIO_DBUS_ERROR_ACCESS_DENIED,
 				      SD_BUS_ERROR_ACCESS_DENIED, SD_BUS_ERROR_SERVICE_UNKNOWN,
 				      SD_BUS_ERROR_NAME_HAS_NO_OWNER) ||
 		       r == -EACCES || r == -EPERM

@@ -24,6 +24,16 @@ void cli_json_write(FILE *f, struct json_object *o, bool pretty);
 int cli_json_to_string(struct json_object *o, bool pretty, char **ret);
 
 /* {"mdev_type": type, "start": start, "attrs": [{name: value}, ...]}; NULL on OOM. */
+/*
+ * Streaming pieces of the same output, for long lists: the object of
+ * cli_json_config_new() as cli_json_write(pretty) writes it at nesting
+ * @depth; a key and its ": "; a newline and @depth levels of indentation.
+ */
+void cli_json_write_config(FILE *f, const char *type, const char *start,
+			   const struct cli_attr *attrs, size_t n_attrs, unsigned depth);
+void cli_json_write_key(FILE *f, const char *key);
+void cli_json_newline_indent(FILE *f, unsigned depth);
+
 struct json_object *cli_json_config_new(const char *type, const char *start,
 					const struct cli_attr *attrs, size_t n_attrs);
 

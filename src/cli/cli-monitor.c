@@ -67,9 +67,9 @@ static struct json_object *known_update(struct monitor *mon, const char *path,
 static const char *object_of(const char *path, char **ret_id)
 {
 	*ret_id = NULL;
-	if (sd_bus_path_decode(path, CLI_DBUS_DEVICES, ret_id) > 0)
+	if (sd_bus_path_decode(path, MDEVVIRTIO_DBUS_DEVICES_PATH, ret_id) > 0)
 		return "device";
-	if (sd_bus_path_decode(path, CLI_DBUS_PARENTS, ret_id) > 0)
+	if (sd_bus_path_decode(path, MDEVVIRTIO_DBUS_PARENTS_PATH, ret_id) > 0)
 		return "parent";
 	*ret_id = strdup(path);
 	return "manager";
@@ -237,7 +237,7 @@ static int known_seed(struct monitor *mon, sd_bus *bus)
 	const char *path;
 	int r;
 
-	r = sd_bus_call_method(bus, CLI_DBUS_NAME, CLI_DBUS_ROOT,
+	r = sd_bus_call_method(bus, MDEVVIRTIO_DBUS_NAME, MDEVVIRTIO_DBUS_ROOT_PATH,
 			       "org.freedesktop.DBus.ObjectManager", "GetManagedObjects", NULL,
 			       &reply, NULL);
 	if (r < 0)
@@ -287,11 +287,11 @@ int cli_dbus_monitor(sd_bus *bus, bool json, FILE *out)
 	if (r < 0)
 		return log_error_errno(r, "Failed to set up the event loop: %m");
 	r = sd_bus_add_match(bus, NULL,
-			     "type='signal',sender='" CLI_DBUS_NAME
-			     "',path_namespace='" CLI_DBUS_ROOT "'",
+			     "type='signal',sender='" MDEVVIRTIO_DBUS_NAME
+			     "',path_namespace='" MDEVVIRTIO_DBUS_ROOT_PATH "'",
 			     on_signal, &mon);
 	if (r < 0)
-		return log_error_errno(r, "Failed to subscribe to %s: %m", CLI_DBUS_NAME);
+		return log_error_errno(r, "Failed to subscribe to %s: %m", MDEVVIRTIO_DBUS_NAME);
 	if (!known)
 		return log_oom();
 	r = known_seed(&mon, bus);

@@ -132,12 +132,16 @@ int cli_verb_undefine(const struct cli_context *c)
 	return CLI_EXIT_OK;
 }
 
-/* The attribute list after --addattr/--delattr, as mdevctl edits it. */
+/*
+ * --addattr/--delattr as an edit the daemon applies to the list the device
+ * has when the call arrives, so that concurrent edits never overwrite each
+ * other. The index is checked here first against what was loaded, for
+ * mdevctl's message; the daemon checks again against what it has.
+ */
 static int edit_attrs(const struct cli_command *cmd, const struct cli_device *d,
-		      struct cli_attr **ret, size_t *ret_n)
+		      struct cli_changes *ch)
 {
-	size_t n = d->n_attrs, at;
-	struct cli_attr *v;
+	size_t n = d->n_attrs;
 
 	if (cmd->addattr ? cmd->index > (long)n : (cmd->index >= (long)n && cmd->index >= 0)) {
 		log_error("Attribute index %ld is invalid for device '%s', which has %zu "
@@ -145,23 +149,19 @@ static int edit_attrs(const struct cli_command *cmd, const struct cli_device *d,
 			  cmd->index, cmd->uuid, n, n == 1 ? "" : "s");
 		return -EINVAL;
 	}
-	v = calloc(n + 1, sizeof(*v));
-	if (!v)
-		return log_oom();
-	if (n > 0)
-		memcpy(v, d->attrs, n * sizeof(*v));
 	if (cmd->addattr) {
-		at = cmd->index >= 0 ? (size_t)cmd->index : n;
-		memmove(v + at + 1, v + at, (n - at) * sizeof(*v));
-		v[at] = (struct cli_attr){(char *)cmd->addattr, (char *)cmd->value};
-		n++;
+		ch->insert_attr = true;
+		ch->insert = (struct cli_attr){(char *)cmd->addattr, (char *)cmd->value};
+		ch->insert_index = cmd->index >= 0 ? cmd->index : -1;
 	} else if (n > 0) {
-		at = cmd->index >= 0 ? (size_t)cmd->index : n - 1;
-		memmove(v + at, v + at + 1, (n - at - 1) * sizeof(*v));
-		n--;
+		ch->delete_attr = true;
+		ch->delete_index = cmd->index >= 0 ? cmd->index : -1;
+	} else {
+		/* Nothing to delete: as mdevctl, an unchanged (empty) list. */
+		ch->set_attrs = true;
+		ch->attrs = NULL;
+		ch->n_attrs = 0;
 	}
-	*ret = v;
-	*ret_n = n;
 	return 0;
 }
 
@@ -172,15 +172,14 @@ int cli_verb_modify(const struct cli_context *c)
 	_cleanup_cli_model_free_ struct cli_model *m = NULL;
 	const struct cli_command *cmd = c->cmd;
 	struct cli_changes ch = {.type = cmd->type};
-	_cleanup_free_ struct cli_attr *attrs = NULL; /* borrowed strings */
 	const struct cli_device *d;
-	unsigned flags = CLI_MODIFY_DEFINED;
+	unsigned flags = MDEVVIRTIO_DBUS_MODIFY_DEFINED;
 	int r;
 
 	if (cli_load(c, CLI_LOAD_DEVICE, cmd->uuid, &m) < 0)
 		return CLI_EXIT_FAILURE;
 	if (cmd->live) {
-		flags = CLI_MODIFY_LIVE | (cmd->defined ? CLI_MODIFY_DEFINED : 0);
+		flags = MDEVVIRTIO_DBUS_MODIFY_LIVE | (cmd->defined ? MDEVVIRTIO_DBUS_MODIFY_DEFINED : 0);
 		d = cli_model_find_device(m, cmd->uuid);
 		if (!d || !d->active || (cmd->parent && !streq(cmd->parent, d->parent))) {
 			log_error("Device '%s' is not running%s%s", cmd->uuid,
@@ -201,12 +200,8 @@ int cli_verb_modify(const struct cli_context *c)
 	}
 	if (cmd->auto_start || cmd->manual)
 		ch.start = cmd->auto_start ? "auto" : "manual";
-	if (cmd->addattr || cmd->delattr) {
-		if (edit_attrs(cmd, d, &attrs, &ch.n_attrs) < 0)
-			return CLI_EXIT_FAILURE;
-		ch.attrs = attrs;
-		ch.set_attrs = true;
-	}
+	if ((cmd->addattr || cmd->delattr) && edit_attrs(cmd, d, &ch) < 0)
+		return CLI_EXIT_FAILURE;
 	r = c->backend->modify(c->backend->userdata, cmd->uuid, &ch, flags, &error);
 	if (r < 0)
 		return cli_report_error(r, &error, "modify", cmd->uuid);

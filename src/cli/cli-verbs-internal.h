@@ -4,8 +4,7 @@
 
 #include "cli-verbs.h"
 
-/* Load the model through the backend; reports the error itself. */
-/* Ask the backend for what the verb needs (cli-backend.h); reports failures. */
+/* cli-verbs-common.c: ask the backend for what the verb needs (cli-backend.h); reports failures. */
 int cli_load(const struct cli_context *c, enum cli_load_scope scope, const char *uuid,
 	     struct cli_model **ret);
 

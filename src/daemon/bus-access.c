@@ -70,6 +70,6 @@ int bus_access_check(sd_bus_message *m, const char *method, sd_bus_error *error)
 {
 	if (sender_is_privileged(m))
 		return 0;
-	return sd_bus_error_setf(error, BUS_ERROR_ACCESS_DENIED,
+	return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_ACCESS_DENIED,
 				 "Access denied to %s: root or CAP_SYS_ADMIN required", method);
 }

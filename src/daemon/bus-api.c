@@ -12,15 +12,22 @@
 #include "bus-internal.h"
 #include "log.h"
 
-static void bus_api_on_change(struct manager *m, enum manager_object object,
-			      enum manager_change change, const char *id, void *userdata)
+static void bus_api_on_change(struct manager *m, const struct manager_change_event *ev,
+			      void *userdata)
 {
 	struct bus_api *api = userdata;
 
-	if (object == MANAGER_OBJECT_DEVICE)
-		bus_device_emit(api, change, id);
-	else
-		bus_parent_emit(api, change, id);
+	switch (ev->object) {
+	case MANAGER_OBJECT_DEVICE:
+		bus_device_emit(api, ev);
+		break;
+	case MANAGER_OBJECT_PARENT:
+		bus_parent_emit(api, ev);
+		break;
+	case MANAGER_OBJECT_MANAGER:
+		bus_manager_emit(api, ev);
+		break;
+	}
 }
 
 static int bus_api_connect(const char *address, sd_bus **ret)
@@ -79,7 +86,7 @@ int bus_api_new(sd_event *event, struct manager *m, const char *address, struct 
 	r = bus_parent_add(api);
 	if (r < 0)
 		return log_debug_errno(r, "Failed to export parent objects: %m");
-	r = sd_bus_add_object_manager(api->bus, NULL, BUS_API_ROOT_PATH);
+	r = sd_bus_add_object_manager(api->bus, NULL, MDEVVIRTIO_DBUS_ROOT_PATH);
 	if (r < 0)
 		return log_debug_errno(r, "Failed to add the object manager: %m");
 
@@ -91,11 +98,13 @@ int bus_api_new(sd_event *event, struct manager *m, const char *address, struct 
 	if (r < 0)
 		return log_debug_errno(r, "Failed to set exit on disconnect: %m");
 
-	manager_set_change_callback(m, bus_api_on_change, api);
-
-	r = sd_bus_request_name(api->bus, BUS_API_NAME, 0);
+	r = manager_add_listener(m, bus_api_on_change, api);
 	if (r < 0)
-		return log_debug_errno(r, "Failed to acquire the bus name %s: %m", BUS_API_NAME);
+		return log_debug_errno(r, "Failed to listen to the manager: %m");
+
+	r = sd_bus_request_name(api->bus, MDEVVIRTIO_DBUS_NAME, 0);
+	if (r < 0)
+		return log_debug_errno(r, "Failed to acquire the bus name %s: %m", MDEVVIRTIO_DBUS_NAME);
 
 	*ret = TAKE_PTR(api);
 	return 0;
@@ -107,11 +116,10 @@ struct bus_api *bus_api_free(struct bus_api *api)
 		return NULL;
 
 	if (api->manager)
-		manager_set_change_callback(api->manager, NULL, NULL);
-	bus_manager_done(api);
+		manager_remove_listener(api->manager, bus_api_on_change, api);
 	if (api->bus) {
 		/* Best effort: the name goes away with the connection anyway. */
-		(void)sd_bus_release_name(api->bus, BUS_API_NAME);
+		(void)sd_bus_release_name(api->bus, MDEVVIRTIO_DBUS_NAME);
 		sd_bus_flush_close_unref(api->bus);
 	}
 	sd_event_unref(api->event);

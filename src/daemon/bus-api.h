@@ -13,17 +13,16 @@
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 
+#include "mdevvirtio/dbus-api.h"
 #include "manager.h"
 
-#define BUS_API_NAME "org.mdevvirtio1"
-#define BUS_API_ROOT_PATH "/org/mdevvirtio1"
 
 struct bus_api;
 
 /*
  * Connect to the system bus (or to @address if not NULL, e.g. a private
  * dbus-daemon in host tests), attach to @event, export the objects, register
- * as the change callback of @m, and request BUS_API_NAME.
+ * as the change callback of @m, and request MDEVVIRTIO_DBUS_NAME.
  */
 int bus_api_new(sd_event *event, struct manager *m, const char *address, struct bus_api **ret);
 /* Release the name, flush, close; returns NULL. */

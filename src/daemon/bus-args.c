@@ -15,11 +15,11 @@
 int bus_check_name(const char *s, size_t max, const char *what, sd_bus_error *error)
 {
 	if (strlen(s) > max)
-		return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT,
 					 "Invalid %s '%s': longer than %zu bytes", what,
 					 BUS_QUOTE(s), max);
 	if (!name_is_valid(s, max))
-		return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT,
 					 "Invalid %s '%s': must be [A-Za-z0-9_.:+@-], "
 					 "not starting with '.'",
 					 what, BUS_QUOTE(s));
@@ -34,7 +34,7 @@ int bus_check_uuid(const char *uuid, bool allow_empty, char ret[static UUID_STRI
 		return 0;
 	}
 	if (uuid_normalize(uuid, ret) < 0)
-		return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT, "Invalid UUID '%s'",
+		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT, "Invalid UUID '%s'",
 					 BUS_QUOTE(uuid));
 	return 0;
 }
@@ -44,7 +44,7 @@ int bus_check_start(const char *start, sd_bus_error *error)
 	enum definition_start s;
 
 	if (definition_start_from_string(start, &s) < 0)
-		return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT,
 					 "Invalid start mode '%s': must be 'auto' or 'manual'",
 					 BUS_QUOTE(start));
 	return (int)s;
@@ -61,13 +61,13 @@ static int check_attr(const char *name, const char *value, size_t n, sd_bus_erro
 	int r;
 
 	if (n >= DEFINITION_ATTRS_MAX)
-		return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT,
 					 "Too many attributes: at most %d", DEFINITION_ATTRS_MAX);
 	r = bus_check_name(name, NAME_MAX_ATTR, "attribute name", error);
 	if (r < 0)
 		return r;
 	if (strlen(value) > DEFINITION_VALUE_MAX)
-		return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT,
 					 "Value of attribute '%s' is longer than %d bytes", name,
 					 DEFINITION_VALUE_MAX);
 	return 0;
@@ -122,7 +122,7 @@ static int enter_variant(sd_bus_message *m, const char *key, const char *signatu
 
 	r = sd_bus_message_enter_container(m, 'v', signature);
 	if (r == -ENXIO)
-		return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT,
 					 "Modify key '%s' must be of type '%s'", key, signature);
 	return r;
 }
@@ -148,10 +148,55 @@ static int read_change(sd_bus_message *m, const char *key, struct bus_changes *c
 		return sd_bus_message_exit_container(m);
 	}
 
+	if (streq(key, MDEVVIRTIO_DBUS_CHANGE_ATTR_INSERT)) {
+		const char *name, *value;
+		int32_t index;
+
+		if (c->changes.insert_attr)
+			goto duplicate;
+		r = enter_variant(m, key, "(iss)", error);
+		if (r < 0)
+			return r;
+		r = sd_bus_message_read(m, "(iss)", &index, &name, &value);
+		if (r < 0)
+			return r;
+		c->changes.insert_attr = true;
+		c->changes.insert = (struct definition_attr){(char *)name, (char *)value};
+		c->changes.insert_index = index;
+		return sd_bus_message_exit_container(m);
+	}
+	if (streq(key, MDEVVIRTIO_DBUS_CHANGE_ATTR_DELETE)) {
+		int32_t index;
+
+		if (c->changes.delete_attr)
+			goto duplicate;
+		r = enter_variant(m, key, "i", error);
+		if (r < 0)
+			return r;
+		r = sd_bus_message_read(m, "i", &index);
+		if (r < 0)
+			return r;
+		c->changes.delete_attr = true;
+		c->changes.delete_index = index;
+		return sd_bus_message_exit_container(m);
+	}
+	if (streq(key, MDEVVIRTIO_DBUS_CHANGE_GENERATION)) {
+		if (c->changes.check_generation)
+			goto duplicate;
+		r = enter_variant(m, key, "t", error);
+		if (r < 0)
+			return r;
+		r = sd_bus_message_read(m, "t", &c->changes.generation);
+		if (r < 0)
+			return r;
+		c->changes.check_generation = true;
+		return sd_bus_message_exit_container(m);
+	}
 	if (!streq(key, "type") && !streq(key, "start"))
-		return sd_bus_error_setf(
-		    error, BUS_ERROR_INVALID_ARGUMENT,
-		    "Unknown Modify key '%s': expected 'type', 'start' or 'attrs'", BUS_QUOTE(key));
+		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT,
+					 "Unknown Modify key '%s': expected 'type', 'start', 'attrs', "
+					 "'attr-insert', 'attr-delete' or 'generation'",
+					 BUS_QUOTE(key));
 	if (streq(key, "type") ? c->changes.type != NULL : c->changes.start >= 0)
 		goto duplicate;
 	r = enter_variant(m, key, "s", error);
@@ -174,7 +219,7 @@ static int read_change(sd_bus_message *m, const char *key, struct bus_changes *c
 	return sd_bus_message_exit_container(m);
 
 duplicate:
-	return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+	return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT,
 				 "Modify key '%s' given more than once", key);
 }
 
@@ -210,13 +255,15 @@ int bus_read_changes(sd_bus_message *m, struct bus_changes *ret, unsigned *ret_f
 	if (r < 0)
 		return r;
 
-	if (flags & ~(MANAGER_MODIFY_LIVE | MANAGER_MODIFY_DEFINED))
-		return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+	if (flags & ~(MDEVVIRTIO_DBUS_MODIFY_LIVE | MDEVVIRTIO_DBUS_MODIFY_DEFINED))
+		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT,
 					 "Invalid Modify flags 0x%x: only 1 (live) and 2 (defined)",
 					 flags);
-	if (!c.changes.type && c.changes.start < 0 && !c.changes.set_attrs)
-		return sd_bus_error_set(error, BUS_ERROR_INVALID_ARGUMENT,
-					"Nothing to modify: give 'type', 'start' or 'attrs'");
+	if (!c.changes.type && c.changes.start < 0 && !c.changes.set_attrs &&
+	    !c.changes.insert_attr && !c.changes.delete_attr)
+		return sd_bus_error_set(error, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT,
+					"Nothing to modify: give 'type', 'start', 'attrs', 'attr-insert' "
+					"or 'attr-delete'");
 
 	*ret_flags = flags;
 	*ret = c;

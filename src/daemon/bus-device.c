@@ -17,7 +17,7 @@
 
 int bus_device_path(const char *uuid, char **ret)
 {
-	return sd_bus_path_encode(BUS_DEVICES_PATH, uuid, ret);
+	return sd_bus_path_encode(MDEVVIRTIO_DBUS_DEVICES_PATH, uuid, ret);
 }
 
 static int unhex(char c)
@@ -57,7 +57,7 @@ static void uuid_label(const char *uuid, char ret[static 3 * UUID_STRING_LEN + 1
 /* The device at @path, which must be the one path bus_device_path() gives it. */
 static const struct managed_device *device_from_path(struct bus_api *api, const char *path)
 {
-	static const char prefix[] = BUS_DEVICES_PATH "/";
+	static const char prefix[] = MDEVVIRTIO_DBUS_DEVICES_PATH "/";
 	char uuid[UUID_STRING_LEN + 1], label[3 * UUID_STRING_LEN + 1];
 	const char *p;
 	size_t n = 0;
@@ -95,7 +95,7 @@ static int device_get(struct bus_api *api, const char *path, const struct manage
 {
 	*ret = device_from_path(api, path);
 	if (!*ret)
-		return sd_bus_error_setf(error, BUS_ERROR_NOT_FOUND, "No device at %s", path);
+		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_NOT_FOUND, "No device at %s", path);
 	return 0;
 }
 
@@ -219,6 +219,19 @@ static int property_get_nodes(sd_bus *bus, const char *path, const char *interfa
 	return sd_bus_message_close_container(reply);
 }
 
+static int property_get_generation(sd_bus *bus, const char *path, const char *interface,
+				   const char *property, sd_bus_message *reply, void *userdata,
+				   sd_bus_error *error)
+{
+	const struct managed_device *d;
+	int r;
+
+	r = device_get(userdata, path, &d, error);
+	if (r < 0)
+		return r;
+	return sd_bus_message_append(reply, "t", d->generation);
+}
+
 /* The UUID of the called object, copied: the manager may change under the call. */
 static int device_uuid(sd_bus_message *m, struct bus_api *api, char ret[static UUID_STRING_LEN + 1],
 		       sd_bus_error *error)
@@ -286,6 +299,7 @@ static const sd_bus_vtable device_vtable[] = {
 	SD_BUS_PROPERTY("Attrs", "a(ss)", property_get_attrs, 0, EMITS),
 	SD_BUS_PROPERTY("Driver", "s", property_get_string, 0, EMITS),
 	SD_BUS_PROPERTY("Nodes", "a(ss)", property_get_nodes, 0, EMITS),
+	SD_BUS_PROPERTY("Generation", "t", property_get_generation, 0, EMITS),
 	SD_BUS_METHOD_WITH_ARGS("Start",
 				SD_BUS_NO_ARGS,
 				SD_BUS_NO_RESULT,
@@ -310,39 +324,27 @@ int bus_device_add(struct bus_api *api)
 {
 	int r;
 
-	r = sd_bus_add_fallback_vtable(api->bus, NULL, BUS_DEVICES_PATH, BUS_DEVICE_INTERFACE,
+	r = sd_bus_add_fallback_vtable(api->bus, NULL, MDEVVIRTIO_DBUS_DEVICES_PATH, MDEVVIRTIO_DBUS_DEVICE_INTERFACE,
 				       device_vtable, device_find, api);
 	if (r < 0)
 		return r;
-	return sd_bus_add_node_enumerator(api->bus, NULL, BUS_DEVICES_PATH, device_enumerate, api);
+	return sd_bus_add_node_enumerator(api->bus, NULL, MDEVVIRTIO_DBUS_DEVICES_PATH, device_enumerate, api);
 }
 
-void bus_device_emit(struct bus_api *api, enum manager_change change, const char *uuid)
+void bus_device_emit(struct bus_api *api, const struct manager_change_event *ev)
 {
+	/* In the order of enum device_property's bits. */
+	static const char *const names[] = {
+	    "Parent", "Type",  "Class", "Start", "Defined", "Active",
+	    "State",  "LastError", "Attrs", "Driver", "Nodes", "Generation",
+	};
 	_cleanup_free_ char *path = NULL;
 	int r;
 
-	r = bus_device_path(uuid, &path);
+	r = bus_device_path(ev->id, &path);
 	if (r < 0) {
-		log_warning_errno(r, "Failed to build the object path of %s, ignoring: %m", uuid);
+		log_warning_errno(r, "Failed to build the object path of %s, ignoring: %m", ev->id);
 		return;
 	}
-
-	switch (change) {
-	case MANAGER_CHANGE_ADDED:
-		r = sd_bus_emit_interfaces_added(api->bus, path, BUS_DEVICE_INTERFACE, NULL);
-		break;
-	case MANAGER_CHANGE_CHANGED:
-		/* No names: every EMITS_CHANGE property of the interface. */
-		r = sd_bus_emit_properties_changed_strv(api->bus, path, BUS_DEVICE_INTERFACE, NULL);
-		break;
-	case MANAGER_CHANGE_REMOVED:
-		r = sd_bus_emit_interfaces_removed(api->bus, path, BUS_DEVICE_INTERFACE, NULL);
-		break;
-	default:
-		return;
-	}
-	if (r < 0)
-		log_warning_errno(r, "Failed to signal the change of device %s, ignoring: %m",
-				  uuid);
+	bus_emit_change(api, path, MDEVVIRTIO_DBUS_DEVICE_INTERFACE, ev, names, ELEMENTSOF(names));
 }

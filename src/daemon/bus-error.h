@@ -12,17 +12,9 @@
 
 #include <systemd/sd-bus.h>
 
+#include "mdevvirtio/dbus-api.h"
 #include "manager.h"
 
-#define BUS_ERROR_NOT_FOUND "org.mdevvirtio1.Error.NotFound"
-#define BUS_ERROR_ALREADY_EXISTS "org.mdevvirtio1.Error.AlreadyExists"
-#define BUS_ERROR_INVALID_ARGUMENT "org.mdevvirtio1.Error.InvalidArgument"
-#define BUS_ERROR_PARENT_NOT_FOUND "org.mdevvirtio1.Error.ParentNotFound"
-#define BUS_ERROR_TYPE_NOT_SUPPORTED "org.mdevvirtio1.Error.TypeNotSupported"
-#define BUS_ERROR_NO_INSTANCES "org.mdevvirtio1.Error.NoInstances"
-#define BUS_ERROR_BUSY "org.mdevvirtio1.Error.Busy"
-#define BUS_ERROR_ACCESS_DENIED "org.mdevvirtio1.Error.AccessDenied"
-#define BUS_ERROR_KERNEL "org.mdevvirtio1.Error.Kernel"
 
 extern const sd_bus_error_map bus_error_map[];
 

@@ -19,32 +19,32 @@
 #include "definition.h"
 #include "manager.h"
 
-#define BUS_MANAGER_INTERFACE "org.mdevvirtio1.Manager"
-#define BUS_DEVICE_INTERFACE "org.mdevvirtio1.Device"
-#define BUS_PARENT_INTERFACE "org.mdevvirtio1.Parent"
-#define BUS_DEVICES_PATH BUS_API_ROOT_PATH "/devices"
-#define BUS_PARENTS_PATH BUS_API_ROOT_PATH "/parents"
 
 struct bus_api {
 	sd_bus *bus;
 	sd_event *event;
 	struct manager *manager;
-	/* Compares BadDefinitions after every loop iteration (bus-manager.c). */
-	sd_event_source *bad_files_source;
-	char **bad_files_seen; /* "path\nreason" of the last emitted state */
 };
 
-/* bus-manager.c: the Manager object and the BadDefinitions watcher. */
+/* bus-manager.c: the Manager object. */
 int bus_manager_add(struct bus_api *api);
-void bus_manager_done(struct bus_api *api);
+void bus_manager_emit(struct bus_api *api, const struct manager_change_event *ev);
 
 /* bus-device.c / bus-parent.c: fallback vtables and node enumerators. */
 int bus_device_add(struct bus_api *api);
 int bus_device_path(const char *uuid, char **ret);
-void bus_device_emit(struct bus_api *api, enum manager_change change, const char *uuid);
+void bus_device_emit(struct bus_api *api, const struct manager_change_event *ev);
 int bus_parent_add(struct bus_api *api);
 int bus_parent_path(const char *name, char **ret);
-void bus_parent_emit(struct bus_api *api, enum manager_change change, const char *name);
+void bus_parent_emit(struct bus_api *api, const struct manager_change_event *ev);
+/*
+ * Emit @ev for the object at @path: InterfacesAdded/Removed, or
+ * PropertiesChanged naming the properties of @names (one per bit of
+ * ev->properties, in bit order) that changed.
+ */
+void bus_emit_change(struct bus_api *api, const char *path, const char *interface,
+		     const struct manager_change_event *ev, const char *const *names,
+		     size_t n_names);
 
 /* bus-args.c: reading and validating arguments. All fill @error with
  * org.mdevvirtio1.Error.InvalidArgument naming the bad value. */

@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The org.mdevvirtio1.Manager interface at /org/mdevvirtio1: the methods of
- * DESIGN.md §3 addressed by UUID, the Version and BadDefinitions properties,
- * and the watcher that emits PropertiesChanged for BadDefinitions (the
- * manager reports device and parent changes, not bad files, so the list is
- * compared after every event loop iteration instead).
+ * DESIGN.md §3 addressed by UUID, the Version and BadDefinitions properties
+ * (PropertiesChanged when the manager reports its bad files changed).
  *
  * Every changing method: read args, validate, authorize, call the manager
  * (which persists and reports changes through the change callback), reply.
  */
 #include <errno.h>
+#include <inttypes.h>
 
 #include "bus-access.h"
 #include "bus-error.h"
@@ -80,7 +79,7 @@ static int method_define_json(sd_bus_message *m, void *userdata, sd_bus_error *e
 	    (r = bus_check_uuid(uuid_arg, true, norm, error)) < 0)
 		return r;
 	if (strlen(json) > DEFINITION_JSON_SIZE_MAX)
-		return sd_bus_error_setf(error, BUS_ERROR_INVALID_ARGUMENT,
+		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT,
 					 "JSON definition is larger than %d bytes",
 					 DEFINITION_JSON_SIZE_MAX);
 	r = bus_access_check(m, "DefineJSON", error);
@@ -179,6 +178,69 @@ static int method_reload(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	return sd_bus_reply_method_return(m, NULL);
 }
 
+/* One ListDevices record: the Device properties in the order of MDEVVIRTIO_DBUS_DEVICE_RECORD. */
+static int append_device_record(sd_bus_message *reply, const struct managed_device *d)
+{
+	int r;
+
+	r = sd_bus_message_open_container(reply, 'r', "sssssbbssa(ss)sa(ss)t");
+	if (r < 0)
+		return r;
+	r = sd_bus_message_append(reply, "sssssbbss", d->uuid, strempty(d->parent),
+				  strempty(d->type), strempty(d->class),
+				  definition_start_to_string(d->start), (int)d->defined,
+				  (int)d->active, device_state_to_string(d->state),
+				  strempty(d->last_error));
+	if (r < 0)
+		return r;
+	r = sd_bus_message_open_container(reply, 'a', "(ss)");
+	for (size_t i = 0; r >= 0 && i < d->n_attrs; i++)
+		r = sd_bus_message_append(reply, "(ss)", d->attrs[i].name, d->attrs[i].value);
+	if (r >= 0)
+		r = sd_bus_message_close_container(reply);
+	if (r >= 0)
+		r = sd_bus_message_append(reply, "s", strempty(d->driver));
+	if (r >= 0)
+		r = sd_bus_message_open_container(reply, 'a', "(ss)");
+	for (size_t i = 0; r >= 0 && i < d->n_nodes; i++)
+		r = sd_bus_message_append(reply, "(ss)", d->nodes[i].kind, d->nodes[i].name);
+	if (r >= 0)
+		r = sd_bus_message_close_container(reply);
+	if (r >= 0)
+		r = sd_bus_message_append(reply, "t", d->generation);
+	if (r < 0)
+		return r;
+	return sd_bus_message_close_container(reply);
+}
+
+/* Every device in one reply: what a listing needs, without one object per device. */
+static int method_list_devices(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct bus_api *api = userdata;
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	size_t n = manager_n_devices(api->manager);
+	uint32_t flags;
+	int r;
+
+	r = sd_bus_message_read(m, "u", &flags);
+	if (r < 0)
+		return r;
+	if (flags != 0)
+		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT,
+					 "Unknown ListDevices flags 0x%" PRIx32 " (must be 0)", flags);
+	r = sd_bus_message_new_method_return(m, &reply);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_open_container(reply, 'a', "(sssssbbssa(ss)sa(ss)t)");
+	for (size_t i = 0; r >= 0 && i < n; i++)
+		r = append_device_record(reply, manager_device_at(api->manager, i));
+	if (r >= 0)
+		r = sd_bus_message_close_container(reply);
+	if (r < 0)
+		return r;
+	return sd_bus_send(NULL, reply, NULL);
+}
+
 static int property_get_version(sd_bus *bus, const char *path, const char *interface,
 				const char *property, sd_bus_message *reply, void *userdata,
 				sd_bus_error *error)
@@ -259,6 +321,10 @@ static const sd_bus_vtable manager_vtable[] = {
 				SD_BUS_ARGS("s", uuid, "a{sv}", changes, "u", flags),
 				SD_BUS_NO_RESULT,
 				method_modify, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("ListDevices",
+				SD_BUS_ARGS("u", flags),
+				SD_BUS_RESULT("a" MDEVVIRTIO_DBUS_DEVICE_RECORD, devices),
+				method_list_devices, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Reload",
 				SD_BUS_NO_ARGS,
 				SD_BUS_NO_RESULT,
@@ -267,76 +333,17 @@ static const sd_bus_vtable manager_vtable[] = {
 };
 /* clang-format on */
 
-/* The bad files as a strv of path, reason, path, reason, ... */
-static int bad_files_snapshot(struct manager *m, char ***ret)
-{
-	_cleanup_strv_free_ char **l = NULL;
-	const struct definition_bad_file *bad;
-	size_t n;
-
-	bad = manager_bad_files(m, &n);
-	l = calloc(2 * n + 1, sizeof(char *));
-	if (!l)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		l[2 * i] = strdup(strempty(bad[i].path));
-		if (!l[2 * i])
-			return -ENOMEM;
-		l[2 * i + 1] = strdup(strempty(bad[i].reason));
-		if (!l[2 * i + 1])
-			return -ENOMEM;
-	}
-	*ret = TAKE_PTR(l);
-	return 0;
-}
-
-static bool strv_equal(char **a, char **b)
-{
-	for (; *a && *b; a++, b++)
-		if (!streq(*a, *b))
-			return false;
-	return !*a && !*b;
-}
-
-static int on_post_check_bad_files(sd_event_source *s, void *userdata)
-{
-	struct bus_api *api = userdata;
-	_cleanup_strv_free_ char **now = NULL;
-	int r;
-
-	r = bad_files_snapshot(api->manager, &now);
-	if (r < 0)
-		return log_debug_errno(r, "Failed to snapshot bad definitions, ignoring: %m");
-	if (api->bad_files_seen && strv_equal(api->bad_files_seen, now))
-		return 0;
-
-	strv_free(api->bad_files_seen);
-	api->bad_files_seen = TAKE_PTR(now);
-	r = sd_bus_emit_properties_changed(api->bus, BUS_API_ROOT_PATH, BUS_MANAGER_INTERFACE,
-					   "BadDefinitions", NULL);
-	if (r < 0)
-		log_debug_errno(r, "Failed to emit BadDefinitions change, ignoring: %m");
-	return 0;
-}
-
 int bus_manager_add(struct bus_api *api)
 {
-	int r;
-
-	r = sd_bus_add_object_vtable(api->bus, NULL, BUS_API_ROOT_PATH, BUS_MANAGER_INTERFACE,
-				     manager_vtable, api);
-	if (r < 0)
-		return r;
-
-	r = bad_files_snapshot(api->manager, &api->bad_files_seen);
-	if (r < 0)
-		return r;
-	/* Post sources run after every iteration in which anything else ran. */
-	return sd_event_add_post(api->event, &api->bad_files_source, on_post_check_bad_files, api);
+	return sd_bus_add_object_vtable(api->bus, NULL, MDEVVIRTIO_DBUS_ROOT_PATH,
+					MDEVVIRTIO_DBUS_MANAGER_INTERFACE, manager_vtable, api);
 }
 
-void bus_manager_done(struct bus_api *api)
+void bus_manager_emit(struct bus_api *api, const struct manager_change_event *ev)
 {
-	api->bad_files_source = sd_event_source_disable_unref(api->bad_files_source);
-	api->bad_files_seen = strv_free(api->bad_files_seen);
+	/* In the order of enum manager_property's bits. */
+	static const char *const names[] = {"BadDefinitions"};
+
+	bus_emit_change(api, MDEVVIRTIO_DBUS_ROOT_PATH, MDEVVIRTIO_DBUS_MANAGER_INTERFACE, ev,
+			names, ELEMENTSOF(names));
 }

@@ -13,14 +13,14 @@
 
 int bus_parent_path(const char *name, char **ret)
 {
-	return sd_bus_path_encode(BUS_PARENTS_PATH, name, ret);
+	return sd_bus_path_encode(MDEVVIRTIO_DBUS_PARENTS_PATH, name, ret);
 }
 
 static const struct managed_parent *parent_from_path(struct bus_api *api, const char *path)
 {
 	_cleanup_free_ char *name = NULL;
 
-	if (sd_bus_path_decode(path, BUS_PARENTS_PATH, &name) <= 0)
+	if (sd_bus_path_decode(path, MDEVVIRTIO_DBUS_PARENTS_PATH, &name) <= 0)
 		return NULL;
 	return manager_get_parent(api->manager, name);
 }
@@ -30,7 +30,7 @@ static int parent_get(struct bus_api *api, const char *path, const struct manage
 {
 	*ret = parent_from_path(api, path);
 	if (!*ret)
-		return sd_bus_error_setf(error, BUS_ERROR_NOT_FOUND, "No parent at %s", path);
+		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_NOT_FOUND, "No parent at %s", path);
 	return 0;
 }
 
@@ -129,39 +129,25 @@ int bus_parent_add(struct bus_api *api)
 {
 	int r;
 
-	r = sd_bus_add_fallback_vtable(api->bus, NULL, BUS_PARENTS_PATH, BUS_PARENT_INTERFACE,
+	r = sd_bus_add_fallback_vtable(api->bus, NULL, MDEVVIRTIO_DBUS_PARENTS_PATH, MDEVVIRTIO_DBUS_PARENT_INTERFACE,
 				       parent_vtable, parent_find, api);
 	if (r < 0)
 		return r;
-	return sd_bus_add_node_enumerator(api->bus, NULL, BUS_PARENTS_PATH, parent_enumerate, api);
+	return sd_bus_add_node_enumerator(api->bus, NULL, MDEVVIRTIO_DBUS_PARENTS_PATH, parent_enumerate, api);
 }
 
-void bus_parent_emit(struct bus_api *api, enum manager_change change, const char *name)
+void bus_parent_emit(struct bus_api *api, const struct manager_change_event *ev)
 {
+	/* In the order of enum parent_property's bits. */
+	static const char *const names[] = {"Bus", "Present", "Types"};
 	_cleanup_free_ char *path = NULL;
 	int r;
 
-	r = bus_parent_path(name, &path);
+	r = bus_parent_path(ev->id, &path);
 	if (r < 0) {
 		log_warning_errno(r, "Failed to build the object path of parent %s, ignoring: %m",
-				  name);
+				  ev->id);
 		return;
 	}
-
-	switch (change) {
-	case MANAGER_CHANGE_ADDED:
-		r = sd_bus_emit_interfaces_added(api->bus, path, BUS_PARENT_INTERFACE, NULL);
-		break;
-	case MANAGER_CHANGE_CHANGED:
-		r = sd_bus_emit_properties_changed_strv(api->bus, path, BUS_PARENT_INTERFACE, NULL);
-		break;
-	case MANAGER_CHANGE_REMOVED:
-		r = sd_bus_emit_interfaces_removed(api->bus, path, BUS_PARENT_INTERFACE, NULL);
-		break;
-	default:
-		return;
-	}
-	if (r < 0)
-		log_warning_errno(r, "Failed to signal the change of parent %s, ignoring: %m",
-				  name);
+	bus_emit_change(api, path, MDEVVIRTIO_DBUS_PARENT_INTERFACE, ev, names, ELEMENTSOF(names));
 }

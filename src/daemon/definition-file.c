@@ -72,27 +72,51 @@ static int read_limited(int fd, char **ret, size_t *ret_size)
 	return 0;
 }
 
-/* MASKED, or DEFINED with *ret_fd open on a regular file within the size limit. */
+/* MASKED, or a refusal, from what @st (the file, links followed) is; 0 for a regular file. */
+static int check_kind(const struct stat *st, char **ret_error)
+{
+	if (S_ISCHR(st->st_mode) && st->st_rdev == makedev(1, 3))
+		return DEFINITION_FILE_MASKED;
+	if (S_ISDIR(st->st_mode))
+		return fail(ret_error, -EISDIR, "Is a directory");
+	if (!S_ISREG(st->st_mode))
+		return fail(ret_error, -EINVAL, "Not a regular file");
+	if (st->st_size > DEFINITION_JSON_SIZE_MAX)
+		return fail(ret_error, -EFBIG, "File is too large (%lld bytes, limit %d)",
+			    (long long)st->st_size, DEFINITION_JSON_SIZE_MAX);
+	return 0;
+}
+
+/*
+ * MASKED, or DEFINED with *ret_fd open on a regular file within the size
+ * limit. Only a regular file is ever opened: opening a FIFO or a device node
+ * as root has effects of its own (a watchdog starts counting, a tape
+ * rewinds), so what the path is gets decided by stat() first, and fstat()
+ * afterwards makes sure the same file was opened.
+ */
 static int open_checked(const char *path, bool is_link, int *ret_fd, char **ret_error)
 {
 	_cleanup_close_ int fd = -1;
-	struct stat st;
+	struct stat before, st;
+	int r;
 
+	if (stat(path, &before) < 0)
+		return fail(ret_error, -errno,
+			    is_link ? "Cannot follow symlink: %m" : "Cannot stat: %m");
+	r = check_kind(&before, ret_error);
+	if (r != 0)
+		return r;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return fail(ret_error, -errno,
 			    is_link ? "Cannot follow symlink: %m" : "Cannot open: %m");
 	if (fstat(fd, &st) < 0)
 		return fail(ret_error, -errno, "Cannot stat: %m");
-	if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3))
-		return DEFINITION_FILE_MASKED;
-	if (S_ISDIR(st.st_mode))
-		return fail(ret_error, -EISDIR, "Is a directory");
-	if (!S_ISREG(st.st_mode))
-		return fail(ret_error, -EINVAL, "Not a regular file");
-	if (st.st_size > DEFINITION_JSON_SIZE_MAX)
-		return fail(ret_error, -EFBIG, "File is too large (%lld bytes, limit %d)",
-			    (long long)st.st_size, DEFINITION_JSON_SIZE_MAX);
+	if (st.st_dev != before.st_dev || st.st_ino != before.st_ino)
+		return fail(ret_error, -EAGAIN, "Replaced while being read");
+	r = check_kind(&st, ret_error);
+	if (r != 0)
+		return r;
 	*ret_fd = TAKE_FD(fd);
 	return DEFINITION_FILE_DEFINED;
 }

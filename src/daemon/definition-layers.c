@@ -27,8 +27,8 @@ int definition_layer_path(enum definition_layer layer, const char *parent, const
 {
 	if (layer >= _DEFINITION_LAYER_MAX)
 		return -EINVAL;
-	return root_pathf(ret, "%s%s%s%s%s", layer_dirs[layer], parent ? "/" : "", strempty(parent),
-			  name ? "/" : "", strempty(name));
+	return root_path_join(ret, layer_dirs[layer], parent ? "/" : "", strempty(parent),
+			      name ? "/" : "", strempty(name), NULL);
 }
 
 /* A name we look at: not hidden (editor and temp files), not a path. */

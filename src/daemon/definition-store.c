@@ -23,6 +23,8 @@ struct definition_store {
 	struct index index;
 	struct definition_bad_list bad;
 	struct definition_watch *watch;
+	definition_change_fn watch_fn; /* who hears what the watcher makes us re-read */
+	void *watch_userdata;
 };
 
 static void index_clear(struct index *idx)
@@ -516,10 +518,29 @@ int definition_store_remove_temp(definition_temp_fn fn, void *userdata)
 	return n;
 }
 
+/* What the watcher saw, re-read; the differences go to the watch's listener. */
+static int store_on_watch(const struct definition_watch_event *ev, void *userdata)
+{
+	struct definition_store *s = userdata;
+
+	switch (ev->kind) {
+	case DEFINITION_WATCH_FILE:
+		return definition_store_reload_one(s, ev->parent, ev->name, s->watch_fn,
+						   s->watch_userdata);
+	case DEFINITION_WATCH_PARENT:
+		return definition_store_reload_parent(s, ev->parent, s->watch_fn,
+						      s->watch_userdata);
+	default:
+		return definition_store_load(s, s->watch_fn, s->watch_userdata);
+	}
+}
+
 int definition_store_watch(struct definition_store *s, sd_event *e, definition_change_fn fn,
 			   void *userdata)
 {
 	if (s->watch)
 		return -EBUSY;
-	return definition_watch_new(s, e, fn, userdata, &s->watch);
+	s->watch_fn = fn;
+	s->watch_userdata = userdata;
+	return definition_watch_new(e, store_on_watch, s, &s->watch);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * inotify on the layer directories and their parent subdirectories, feeding
- * the definition store. Contract in definition-store.h (definition_store_watch).
+ * inotify on the layer directories and their parent subdirectories, telling
+ * the store what to re-read (definition-watch.h; the behaviour is the
+ * contract of definition_store_watch() in definition-store.h).
  *
  * A layer root only tells us about parent directories coming and going: we
  * watch new ones and re-read the whole parent (files may have been created
@@ -32,12 +33,11 @@ struct watch_dir {
 };
 
 struct definition_watch {
-	struct definition_store *store;
 	sd_event_source *source;
 	int fd;
 	struct watch_dir *dirs;
 	size_t n_dirs;
-	definition_change_fn fn;
+	definition_watch_fn fn;
 	void *userdata;
 };
 
@@ -150,7 +150,8 @@ static int root_event(struct definition_watch *w, enum definition_layer layer,
 	}
 	if ((ev->mask & IN_ISDIR) && (ev->mask & IN_MOVED_FROM))
 		watch_remove_parent(w, layer, ev->name);
-	return definition_store_reload_parent(w->store, ev->name, w->fn, w->userdata);
+	return w->fn(&(struct definition_watch_event){DEFINITION_WATCH_PARENT, ev->name, NULL},
+		     w->userdata);
 }
 
 /* A new empty regular file is still being written: wait for IN_CLOSE_WRITE. */
@@ -172,7 +173,8 @@ static int parent_event(struct definition_watch *w, const struct watch_dir *d,
 	if ((ev->mask & IN_CREATE) && !(ev->mask & IN_ISDIR) &&
 	    is_being_written(d->layer, d->parent, ev->name))
 		return 0;
-	return definition_store_reload_one(w->store, d->parent, ev->name, w->fn, w->userdata);
+	return w->fn(&(struct definition_watch_event){DEFINITION_WATCH_FILE, d->parent, ev->name},
+		     w->userdata);
 }
 
 /* Handle one event; *rescan is set when events were (or may have been) lost. */
@@ -230,7 +232,8 @@ static int watch_on_io(sd_event_source *source, int fd, uint32_t revents, void *
 	if (rescan) {
 		/* Only -ENOMEM can fail these; the store then keeps its last state. */
 		(void)watch_add_all(w);
-		(void)definition_store_load(w->store, w->fn, w->userdata);
+		(void)w->fn(&(struct definition_watch_event){DEFINITION_WATCH_ALL, NULL, NULL},
+			    w->userdata);
 	}
 	return 0;
 }
@@ -276,8 +279,8 @@ static int watch_create_roots(void)
 	return 0;
 }
 
-int definition_watch_new(struct definition_store *s, sd_event *e, definition_change_fn fn,
-			 void *userdata, struct definition_watch **ret)
+int definition_watch_new(sd_event *e, definition_watch_fn fn, void *userdata,
+			 struct definition_watch **ret)
 {
 	_cleanup_(definition_watch_freep) struct definition_watch *w = NULL;
 	int r;
@@ -285,7 +288,7 @@ int definition_watch_new(struct definition_store *s, sd_event *e, definition_cha
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
-	*w = (struct definition_watch){.store = s, .fd = -1, .fn = fn, .userdata = userdata};
+	*w = (struct definition_watch){.fd = -1, .fn = fn, .userdata = userdata};
 	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (w->fd < 0)
 		return -errno;

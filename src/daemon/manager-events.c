@@ -30,82 +30,13 @@ void manager_store_changed(struct definition_store *s, const struct definition_e
 		break;
 	case DEFINITION_BAD_ADDED:
 		log_warning("Skipping definition file %s: %s", ev->bad->path, ev->bad->reason);
+		notify_manager(m, MANAGER_PROPERTY_BAD_DEFINITIONS);
 		break;
 	case DEFINITION_BAD_REMOVED:
 		log_info("Definition file %s is no longer bad", ev->bad->path);
+		notify_manager(m, MANAGER_PROPERTY_BAD_DEFINITIONS);
 		break;
 	}
-}
-
-/* (parent, uuid) pairs copied out of the store, which starting may change. */
-struct def_ref {
-	char *parent;
-	char uuid[UUID_STRING_LEN + 1];
-};
-
-static void def_refs_free(struct def_ref *v, size_t n)
-{
-	for (size_t i = 0; v && i < n; i++)
-		free(v[i].parent);
-	free(v);
-}
-
-/* The `auto` definitions on @parent (any if NULL) that are not running (see manager_autostart). */
-static int autostart_candidates(struct manager *m, const char *parent, bool out_of_instances,
-				struct def_ref **ret, size_t *ret_n)
-{
-	const struct definition_entry *e;
-	struct def_ref *v;
-	size_t n, k = 0;
-
-	e = definition_store_entries(m->store, &n);
-	v = calloc(n ? n : 1, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		const struct definition *def = e[i].def;
-		struct mdevice *d = manager_find_device(m, def->uuid);
-
-		if (def->start != DEFINITION_START_AUTO ||
-		    (parent && !streq(def->parent, parent)) || !parent_is_present(m, def->parent) ||
-		    (d && d->running) ||
-		    (out_of_instances && !(d && d->failed && d->failed_errno == EUSERS)))
-			continue;
-		v[k].parent = strdup(def->parent);
-		if (!v[k].parent) {
-			def_refs_free(v, k);
-			return -ENOMEM;
-		}
-		memcpy(v[k++].uuid, def->uuid, sizeof(v->uuid));
-	}
-	*ret = v;
-	*ret_n = k;
-	return 0;
-}
-
-void manager_autostart(struct manager *m, const char *parent, bool out_of_instances)
-{
-	struct def_ref *v = NULL;
-	size_t n = 0;
-
-	if (autostart_candidates(m, parent, out_of_instances, &v, &n) < 0) {
-		log_oom();
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		_cleanup_definition_free_ struct definition *def = NULL;
-		const struct definition_entry *e =
-		    definition_store_get(m->store, v[i].parent, v[i].uuid);
-		struct mdevice *d = manager_find_device(m, v[i].uuid);
-
-		/* An earlier start in this loop may have started or undefined it. */
-		if (!e || (d && d->running) || definition_dup(e->def, &def) < 0)
-			continue;
-		log_device_info(def->uuid, "Starting auto device %s on parent %s", def->uuid,
-				def->parent);
-		(void)device_start_definition(m, def, NULL); /* logs and records its failure */
-	}
-	def_refs_free(v, n);
 }
 
 /* A device on one of our buses: re-read it and, for its type counts, its parent. */
@@ -127,17 +58,20 @@ static void uevent_device(struct manager *m, const char *uuid)
 		log_device_info(uuid, "Device %s went away", uuid);
 	parent = d->running ? strdup(d->run.parent) : d->pub.parent ? strdup(d->pub.parent) : NULL;
 	device_sync(m, d);
-	if (parent)
-		parent_refresh(m, parent);
+	if (parent && (parent_follow(m, parent) & PARENT_REFRESH_FREED))
+		react_autostart(m, parent, true); /* an instance came free */
 }
 
 static void uevent_parent(struct manager *m, const char *name)
 {
 	bool was = parent_is_present(m, name);
+	unsigned r = parent_follow(m, name);
 
-	if (parent_refresh(m, name) && !was) {
+	if (r & PARENT_REFRESH_FREED)
+		react_autostart(m, name, true);
+	if ((r & PARENT_REFRESH_PRESENT) && !was) {
 		log_info("Parent %s appeared", name);
-		manager_autostart(m, name, false);
+		react_autostart(m, name, false);
 	} else if (was && !parent_is_present(m, name)) {
 		log_info("Parent %s went away", name);
 	}
@@ -250,7 +184,7 @@ static void rescan_parents(struct manager *m, bool autostart_new)
 		if (autostart_new)
 			uevent_parent(m, a[i].name);
 		else
-			parent_refresh(m, a[i].name);
+			(void)parent_follow(m, a[i].name);
 	}
 	for (char **g = gone; g && *g; g++)
 		uevent_parent(m, *g);
@@ -360,12 +294,14 @@ int manager_startup(struct manager *m)
 				     "seen on Reload: %m");
 	/* Listen before reading sysfs, so nothing that changes in between is missed. */
 	startup_uevents(m);
+	/* Parents first: each definition then gets its state and class once. */
+	rescan_parents(m, false);
 	r = definition_store_load(m->store, manager_store_changed, m);
 	if (r < 0)
 		return log_error_errno(r, "Failed to load the definitions: %m");
-	rescan_parents(m, false);
 	rescan_devices(m);
-	manager_autostart(m, NULL, false);
+	/* Ready does not wait for devices to start: they follow from the loop. */
+	react_autostart(m, NULL, false);
 	(void)definition_store_bad_files(m->store, &n_bad);
 	for (size_t i = 0; i < m->n_devices; i++)
 		n_running += m->devices[i]->running;

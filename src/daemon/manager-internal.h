@@ -1,12 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Inside the manager: the state behind struct manager, shared by its files
- * (manager.c: lifetime, lookups, errors; manager-model.c: device facts and
- * how the published devices follow them; manager-parents.c: the same for
- * parents; manager-nodes.c: host nodes of a device;
- * manager-ops.c: operations; manager-events.c: start-up, definition and udev
- * events). Not for the D-Bus layer; the unit tests use the two seams at the
- * end (kernel operations, uevent injection).
+ * Inside the manager: the state behind struct manager, shared by its files.
+ * Calls go one way, down this list (tests/layering/check-layers enforces
+ * that no two files call each other in a circle):
+ *   manager.c           lifetime (new, free)
+ *   manager-events.c    start-up, definition store and udev events
+ *   manager-ops.c       define, undefine, modify, reload
+ *   manager-run.c       start, stop, and the queued auto starts
+ *   manager-model.c     device facts, how the published devices follow them,
+ *                       and how a parent's devices follow a parent refresh
+ *   manager-parents.c   the same for parents (never calls up into devices)
+ *   manager-nodes.c, manager-validate.c, manager-records.c (sorted arrays,
+ *   lookups), manager-error.c, manager-notify.c (the deferred source that
+ *   delivers changes to listeners and runs queued reactions): leaves.
+ * Not for the D-Bus layer; the unit tests use the two seams at the end
+ * (kernel operations, uevent injection).
  *
  * Model: a record per device UUID and per parent name holds *facts* (what
  * sysfs said when last read, how the last start went); what readers see
@@ -22,15 +30,19 @@
 #include "mdev-device.h"
 #include "udev-monitor.h"
 
+struct pending_change;
+
 struct mdevice {
 	struct managed_device pub; /* owned deep copy, rebuilt by device_sync() */
-	bool published; /* in m->devices, ADDED reported */
+	bool published; /* in m->devices, ADDED queued for the listeners */
+	struct pending_change *pending; /* its undelivered change, or NULL */
 
 	/* Facts */
 	bool running;
 	struct mdev_device run; /* valid while running */
 	struct managed_node *nodes; /* while running */
 	size_t n_nodes;
+	bool autostart_tried; /* the running auto-start pass has tried it */
 	bool failed; /* the last start failed */
 	int failed_errno; /* why (positive errno), 0 if it did not */
 	char *last_error;
@@ -41,6 +53,7 @@ struct mdevice {
 struct mparent {
 	struct managed_parent pub; /* name owned; types point into sys */
 	bool published;
+	struct pending_change *pending;
 	struct mdev_parent sys; /* valid while pub.present */
 };
 
@@ -62,21 +75,52 @@ struct manager {
 	struct mparent **parents; /* published, sorted by name */
 	size_t n_parents;
 
-	manager_change_fn change_fn;
-	void *change_userdata;
+	size_t n_defined, n_running; /* over the published devices */
+	uint64_t generation; /* the last device generation handed out */
+
+	/* manager-notify.c */
+	struct manager_listener *listeners;
+	size_t n_listeners;
+	struct pending_change **pending; /* in the order of their first change */
+	size_t n_pending;
+	struct pending_change *pending_manager; /* the manager's own */
+	struct reaction *reactions; /* queued, run in order */
+	size_t n_reactions;
+	sd_event_source *defer;
+	bool flushing;
+
 	struct manager_kernel_ops kernel;
 };
 
-/* manager.c */
-void manager_emit(struct manager *m, enum manager_object object, enum manager_change change,
-		  const char *id);
+/* manager-notify.c */
+/*
+ * Queue a change of device @d (@change: ADDED when it was just published,
+ * REMOVED when it is about to be freed) for the listeners.
+ */
+void notify_device(struct manager *m, struct mdevice *d, enum manager_change change,
+		   unsigned properties);
+void notify_parent(struct manager *m, struct mparent *p, enum manager_change change,
+		   unsigned properties);
+void notify_manager(struct manager *m, unsigned properties);
+/* A record is freed: its pending change (if any) no longer points back at it. */
+void notify_forget(struct pending_change *pc);
+/*
+ * Queue @fn(@m, @parent, @narrow) to run from the deferred source. A call
+ * already queued is not queued again, nor one covered by a queued call of
+ * the same @fn with @parent NULL (any) or @narrow false (everything).
+ */
+typedef void (*manager_reaction_fn)(struct manager *m, const char *parent, bool narrow);
+void manager_react(struct manager *m, manager_reaction_fn fn, const char *parent, bool narrow);
+void notify_done(struct manager *m);
+
+/* manager-records.c */
 struct mdevice *manager_find_device(const struct manager *m, const char *uuid);
 struct mparent *manager_find_parent(const struct manager *m, const char *name);
 int manager_devices_insert(struct manager *m, struct mdevice *d);
 void manager_devices_remove(struct manager *m, struct mdevice *d);
 int manager_parents_insert(struct manager *m, struct mparent *p);
 void manager_parents_remove(struct manager *m, struct mparent *p);
-/* Set @e (may be NULL) and return negative_errno(@r). */
+/* manager-error.c: set @e (may be NULL) and return negative_errno(@r). */
 int manager_error_set(struct manager_error *e, enum manager_error_kind kind, int r,
 		      const char *format, ...) _printf_(4, 5);
 /* The kind for an errno from the sysfs layer (see manager.h). */
@@ -100,17 +144,19 @@ void device_refresh(struct manager *m, struct mdevice *d);
 void device_sync(struct manager *m, struct mdevice *d);
 /* Republish device @uuid (e.g. after its definition changed). */
 void device_sync_uuid(struct manager *m, const char *uuid);
+/* parent_refresh(), then republish the parent's devices if it says so; its flags. */
+unsigned parent_follow(struct manager *m, const char *name);
 
 /* manager-parents.c */
 struct mparent *mparent_free(struct mparent *p);
-/* Re-read parent @name from sysfs and republish it; returns whether it is present. */
-bool parent_refresh(struct manager *m, const char *name);
-/*
- * manager-events.c: start the `auto` definitions on @parent (any if NULL) that
- * are not running; with @out_of_instances, only those whose last start found
- * no instance left (EUSERS), after one was freed.
- */
-void manager_autostart(struct manager *m, const char *parent, bool out_of_instances);
+/* What parent_refresh() found. */
+enum {
+	PARENT_REFRESH_PRESENT = 1u << 0, /* the parent is registered now */
+	PARENT_REFRESH_DEVICES = 1u << 1, /* presence or types changed: its devices follow */
+	PARENT_REFRESH_FREED = 1u << 2, /* a type has more instances available than before */
+};
+/* Re-read parent @name from sysfs and republish it (not its devices: parent_follow()). */
+unsigned parent_refresh(struct manager *m, const char *name);
 /* Publish a record for parent @name if there is none (a definition or device names it). */
 void parent_ensure(struct manager *m, const char *name);
 /* Republish parent @name from its facts and references; forget it if nothing refers to it. */
@@ -125,6 +171,12 @@ void managed_nodes_free(struct managed_node *n, size_t count);
 int managed_nodes_dup(const struct managed_node *n, size_t count, struct managed_node **ret);
 
 /* manager-run.c */
+/*
+ * Queue starting the `auto` definitions on @parent (any if NULL) that are
+ * not running; with @out_of_instances, only those whose last start found no
+ * instance left (EUSERS), for when one was freed.
+ */
+void react_autostart(struct manager *m, const char *parent, bool out_of_instances);
 /* Create @def on its parent and record the outcome in the model. */
 int device_start_definition(struct manager *m, const struct definition *def,
 			    struct manager_error *error);

@@ -2,8 +2,8 @@
 /*
  * The model: records of devices and parents, their facts, and how the
  * published view follows them (see manager-internal.h). Every path that
- * changes a fact ends in device_sync() or parent_refresh(), which report the
- * difference through the change callback once the model is consistent.
+ * changes a fact ends in device_sync() or parent_refresh(), which queue the
+ * difference (which properties changed) for the listeners.
  */
 #include "log.h"
 #include "manager-internal.h"
@@ -82,6 +82,7 @@ struct mdevice *mdevice_free(struct mdevice *d)
 {
 	if (!d)
 		return NULL;
+	notify_forget(d->pending);
 	managed_device_done(&d->pub);
 	mdev_device_done(&d->run);
 	managed_nodes_free(d->nodes, d->n_nodes);
@@ -217,39 +218,69 @@ fail:
 	return r;
 }
 
-static bool device_pub_equal(const struct managed_device *a, const struct managed_device *b)
+/* The properties in which @a and @b differ (enum device_property bits). */
+static unsigned device_pub_diff(const struct managed_device *a, const struct managed_device *b)
 {
-	return streq(a->uuid, b->uuid) && streq_ptr(a->parent, b->parent) &&
-	       streq_ptr(a->type, b->type) && streq_ptr(a->class, b->class) &&
-	       a->start == b->start && a->defined == b->defined && a->active == b->active &&
-	       a->state == b->state && streq_ptr(a->last_error, b->last_error) &&
-	       attrs_equal(a->attrs, a->n_attrs, b->attrs, b->n_attrs) &&
-	       streq_ptr(a->driver, b->driver) &&
-	       nodes_equal(a->nodes, a->n_nodes, b->nodes, b->n_nodes);
+	unsigned diff = 0;
+
+	if (!streq_ptr(a->parent, b->parent))
+		diff |= DEVICE_PROPERTY_PARENT;
+	if (!streq_ptr(a->type, b->type))
+		diff |= DEVICE_PROPERTY_TYPE;
+	if (!streq_ptr(a->class, b->class))
+		diff |= DEVICE_PROPERTY_CLASS;
+	if (a->start != b->start)
+		diff |= DEVICE_PROPERTY_START;
+	if (a->defined != b->defined)
+		diff |= DEVICE_PROPERTY_DEFINED;
+	if (a->active != b->active)
+		diff |= DEVICE_PROPERTY_ACTIVE;
+	if (a->state != b->state)
+		diff |= DEVICE_PROPERTY_STATE;
+	if (!streq_ptr(a->last_error, b->last_error))
+		diff |= DEVICE_PROPERTY_LAST_ERROR;
+	if (!attrs_equal(a->attrs, a->n_attrs, b->attrs, b->n_attrs))
+		diff |= DEVICE_PROPERTY_ATTRS;
+	if (!streq_ptr(a->driver, b->driver))
+		diff |= DEVICE_PROPERTY_DRIVER;
+	if (!nodes_equal(a->nodes, a->n_nodes, b->nodes, b->n_nodes))
+		diff |= DEVICE_PROPERTY_NODES;
+	return diff;
+}
+
+/* What a Modify with "generation" guards: the definition's content. */
+#define DEVICE_DEFINITION_PROPERTIES                                                     \
+	(DEVICE_PROPERTY_PARENT | DEVICE_PROPERTY_TYPE | DEVICE_PROPERTY_START |         \
+	 DEVICE_PROPERTY_ATTRS | DEVICE_PROPERTY_DEFINED)
+
+static void device_count(struct manager *m, const struct managed_device *pub, int sign)
+{
+	m->n_defined += sign * (int)pub->defined;
+	m->n_running += sign * (int)pub->active;
 }
 
 static void device_unpublish(struct manager *m, struct mdevice *d)
 {
-	char id[UUID_STRING_LEN + 1];
 	_cleanup_free_ char *parent = NULL;
 	bool published = d->published;
 
-	memcpy(id, d->pub.uuid, sizeof(id));
-	parent = TAKE_PTR(d->pub.parent);
-	if (published)
+	if (published) {
+		notify_device(m, d, MANAGER_CHANGE_REMOVED, 0);
+		device_count(m, &d->pub, -1);
 		manager_devices_remove(m, d);
+	}
+	parent = TAKE_PTR(d->pub.parent);
 	mdevice_free(d);
-	if (!published)
-		return;
-	manager_emit(m, MANAGER_OBJECT_DEVICE, MANAGER_CHANGE_REMOVED, id);
-	parent_sync(m, parent);
+	if (published)
+		parent_sync(m, parent);
 }
 
 void device_sync(struct manager *m, struct mdevice *d)
 {
 	struct managed_device pub;
 	_cleanup_free_ char *old_parent = NULL;
-	enum manager_change change;
+	bool added = !d->published;
+	unsigned diff;
 	int r;
 
 	if (!d->running && !device_definition(m, d)) {
@@ -263,25 +294,34 @@ void device_sync(struct manager *m, struct mdevice *d)
 			mdevice_free(d);
 		return;
 	}
-	if (d->published && device_pub_equal(&pub, &d->pub)) {
+	diff = added ? ~0u : device_pub_diff(&pub, &d->pub);
+	if (diff == 0) {
 		managed_device_done(&pub);
 		return;
 	}
-	old_parent = TAKE_PTR(d->pub.parent);
-	managed_device_done(&d->pub);
-	d->pub = pub;
-	change = d->published ? MANAGER_CHANGE_CHANGED : MANAGER_CHANGE_ADDED;
-	if (!d->published) {
+	pub.generation = d->pub.generation;
+	if (diff & DEVICE_DEFINITION_PROPERTIES) {
+		pub.generation = ++m->generation;
+		diff |= DEVICE_PROPERTY_GENERATION;
+	}
+	if (added) {
 		if (manager_devices_insert(m, d) < 0) {
 			log_oom();
+			managed_device_done(&pub);
 			mdevice_free(d);
 			return;
 		}
 		d->published = true;
+	} else {
+		device_count(m, &d->pub, -1);
 	}
+	old_parent = TAKE_PTR(d->pub.parent);
+	managed_device_done(&d->pub);
+	d->pub = pub;
+	device_count(m, &d->pub, +1);
 	/* The parent object exists before a device that names it is announced. */
 	parent_ensure(m, d->pub.parent);
-	manager_emit(m, MANAGER_OBJECT_DEVICE, change, d->pub.uuid);
+	notify_device(m, d, added ? MANAGER_CHANGE_ADDED : MANAGER_CHANGE_CHANGED, diff);
 	if (old_parent && !streq_ptr(old_parent, d->pub.parent))
 		parent_sync(m, old_parent);
 }
@@ -295,4 +335,58 @@ void device_sync_uuid(struct manager *m, const char *uuid)
 		return;
 	}
 	device_sync(m, d);
+}
+
+/* The UUIDs of devices whose published parent is @name (a copy: syncing reorders). */
+static int devices_of_parent(const struct manager *m, const char *name,
+			     char (**ret)[UUID_STRING_LEN + 1], size_t *ret_n)
+{
+	char(*ids)[UUID_STRING_LEN + 1] = calloc(m->n_devices ? m->n_devices : 1, sizeof(*ids));
+	size_t n = 0;
+
+	if (!ids)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->n_devices; i++) {
+		const struct mdevice *d = m->devices[i];
+
+		if (streq_ptr(d->pub.parent, name) ||
+		    (d->running && streq_ptr(d->run.parent, name)))
+			memcpy(ids[n++], d->pub.uuid, UUID_STRING_LEN + 1);
+	}
+	*ret = ids;
+	*ret_n = n;
+	return 0;
+}
+
+/* A parent changed: its devices' state and class may follow; those that ran on it may be gone. */
+static void parent_devices_resync(struct manager *m, const char *name, bool present)
+{
+	_cleanup_free_ char(*ids)[UUID_STRING_LEN + 1] = NULL;
+	size_t n;
+
+	if (devices_of_parent(m, name, &ids, &n) < 0) {
+		log_oom();
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct mdevice *d = manager_find_device(m, ids[i]);
+
+		if (!d)
+			continue;
+		if (!present && d->running)
+			device_refresh(m, d);
+		device_sync(m, d);
+	}
+}
+
+unsigned parent_follow(struct manager *m, const char *name)
+{
+	unsigned r = parent_refresh(m, name);
+
+	if (r & PARENT_REFRESH_DEVICES) {
+		parent_devices_resync(m, name, r & PARENT_REFRESH_PRESENT);
+		if (!(r & PARENT_REFRESH_PRESENT))
+			parent_sync(m, name); /* its devices may have let go of it */
+	}
+	return r;
 }

@@ -6,6 +6,8 @@
  * whose change report updates the model (the same path as a file an admin
  * drops in).
  */
+#include <inttypes.h>
+
 #include "log.h"
 #include "manager-internal.h"
 #include "mdev-bus.h"
@@ -193,7 +195,7 @@ static int modify_validate(const char *uuid, const struct manager_changes *c, un
 {
 	int r;
 
-	if (flags & ~(MANAGER_MODIFY_LIVE | MANAGER_MODIFY_DEFINED))
+	if (flags & ~(MDEVVIRTIO_DBUS_MODIFY_LIVE | MDEVVIRTIO_DBUS_MODIFY_DEFINED))
 		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
 					 "Device %s: unknown modify flags 0x%x", uuid, flags);
 	if (c->type && (r = manager_validate_type(c->type, e)) < 0)
@@ -202,8 +204,56 @@ static int modify_validate(const char *uuid, const struct manager_changes *c, un
 	    c->start != DEFINITION_START_AUTO)
 		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
 					 "Device %s: invalid start mode %d", uuid, c->start);
+	if (c->set_attrs + c->insert_attr + c->delete_attr > 1)
+		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
+					 "Device %s: give one of 'attrs', 'attr-insert' and "
+					 "'attr-delete'",
+					 uuid);
 	if (c->set_attrs)
 		return manager_validate_attrs(uuid, c->attrs, c->n_attrs, e);
+	if (c->insert_attr)
+		return manager_validate_attrs(uuid, &c->insert, 1, e);
+	return 0;
+}
+
+/*
+ * The attribute list @d has now with @c's insert or delete applied, as a
+ * list whose strings are borrowed (from @d and @c): *@ret is freed with free().
+ */
+static int modify_edit_attrs(const struct mdevice *d, const struct manager_changes *c,
+			     struct definition_attr **ret, size_t *ret_n, struct manager_error *e)
+{
+	size_t n = d->pub.n_attrs, at;
+	long index = c->insert_attr ? c->insert_index : c->delete_index;
+	struct definition_attr *v;
+
+	if (c->insert_attr ? index < -1 || index > (long)n
+			   : index < -1 || n == 0 || (index >= 0 && (size_t)index >= n))
+		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
+					 "Attribute index %ld is invalid for device '%s', which has "
+					 "%zu attribute%s",
+					 index, d->pub.uuid, n, n == 1 ? "" : "s");
+	if (c->insert_attr && n + 1 > MDEV_ATTRS_MAX)
+		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
+					 "Device %s has %zu attributes, the most it may have",
+					 d->pub.uuid, n);
+	v = calloc(n + 1, sizeof(*v));
+	if (!v)
+		return manager_error_set(e, MANAGER_ERROR_KERNEL, ENOMEM, "Out of memory");
+	if (n > 0)
+		memcpy(v, d->pub.attrs, n * sizeof(*v));
+	if (c->insert_attr) {
+		at = index >= 0 ? (size_t)index : n;
+		memmove(v + at + 1, v + at, (n - at) * sizeof(*v));
+		v[at] = c->insert;
+		n++;
+	} else {
+		at = index >= 0 ? (size_t)index : n - 1;
+		memmove(v + at, v + at + 1, (n - at - 1) * sizeof(*v));
+		n--;
+	}
+	*ret = v;
+	*ret_n = n;
 	return 0;
 }
 
@@ -330,6 +380,8 @@ static int modify_defined(struct manager *m, struct mdevice *d, const struct man
 int manager_modify(struct manager *m, const char *uuid, const struct manager_changes *changes,
 		   unsigned flags, struct manager_error *e)
 {
+	_cleanup_free_ struct definition_attr *edited = NULL; /* borrowed strings */
+	struct manager_changes c;
 	char id[UUID_STRING_LEN + 1];
 	struct mdevice *d;
 	int r;
@@ -344,24 +396,39 @@ int manager_modify(struct manager *m, const char *uuid, const struct manager_cha
 	if (r < 0)
 		return r;
 	if (flags == 0)
-		flags = MANAGER_MODIFY_DEFINED;
+		flags = MDEVVIRTIO_DBUS_MODIFY_DEFINED;
 	d = manager_find_device(m, id);
 	if (!d)
 		return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT, "No device %s", id);
-	if ((flags & MANAGER_MODIFY_LIVE) && !d->running)
+	if ((flags & MDEVVIRTIO_DBUS_MODIFY_LIVE) && !d->running)
 		return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT,
 					 "Device %s is not running", id);
-	if ((flags & MANAGER_MODIFY_DEFINED) && !device_definition(m, d))
+	if ((flags & MDEVVIRTIO_DBUS_MODIFY_DEFINED) && !device_definition(m, d))
 		return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT,
 					 "Device %s is not defined", id);
+	if (changes->check_generation && changes->generation != d->pub.generation)
+		return manager_error_set(e, MANAGER_ERROR_CONFLICT, ESTALE,
+					 "Device %s changed since generation %" PRIu64
+					 " (it is at %" PRIu64 "): read it again",
+					 id, changes->generation, d->pub.generation);
+	c = *changes;
+	if (c.insert_attr || c.delete_attr) {
+		r = modify_edit_attrs(d, &c, &edited, &c.n_attrs, e);
+		if (r < 0)
+			return r;
+		c.attrs = edited;
+		c.set_attrs = true;
+		c.insert_attr = c.delete_attr = false;
+		changes = &c;
+	}
 	/* Live first: it is what the kernel may refuse (EBUSY while bound). */
-	if (flags & MANAGER_MODIFY_LIVE) {
+	if (flags & MDEVVIRTIO_DBUS_MODIFY_LIVE) {
 		r = modify_live(m, d, changes, e);
 		if (r < 0)
 			return r;
 		d = manager_find_device(m, id);
 	}
-	if ((flags & MANAGER_MODIFY_DEFINED) && d)
+	if ((flags & MDEVVIRTIO_DBUS_MODIFY_DEFINED) && d)
 		return modify_defined(m, d, changes, e);
 	return 0;
 }

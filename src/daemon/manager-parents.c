@@ -2,9 +2,10 @@
 /*
  * The model of parents: a record per parent name, present (read from sysfs,
  * on any bus of the table) or only referred to by a definition or a device.
- * A parent is forgotten when it is absent and nothing refers to it. When a
- * parent changes, its devices are republished (their state and class follow
- * it); when it leaves, the devices that ran on it are re-read.
+ * A parent is forgotten when it is absent and nothing refers to it. A
+ * refresh says what changed; making its devices follow is the caller's
+ * (parent_follow() in manager-model.c), so this file never calls up into the
+ * device model.
  */
 #include "log.h"
 #include "manager-internal.h"
@@ -14,6 +15,7 @@ struct mparent *mparent_free(struct mparent *p)
 {
 	if (!p)
 		return NULL;
+	notify_forget(p->pending);
 	free(p->pub.name);
 	mdev_parent_done(&p->sys);
 	free(p);
@@ -51,7 +53,7 @@ void parent_ensure(struct manager *m, const char *name)
 		return;
 	}
 	p->published = true;
-	manager_emit(m, MANAGER_OBJECT_PARENT, MANAGER_CHANGE_ADDED, name);
+	notify_parent(m, p, MANAGER_CHANGE_ADDED, ~0u);
 }
 
 static bool parent_is_referenced(const struct manager *m, const char *name)
@@ -83,15 +85,12 @@ void parent_sync(struct manager *m, const char *name)
 	if (p && p->pub.present)
 		return;
 	if (!parent_is_referenced(m, name)) {
-		_cleanup_free_ char *id = NULL;
-
 		if (!p)
 			return;
-		/* @name may be the record's own: keep it for the callback. */
+		/* @name may be the record's own: it is not used after this. */
+		notify_parent(m, p, MANAGER_CHANGE_REMOVED, 0);
 		manager_parents_remove(m, p);
-		id = TAKE_PTR(p->pub.name);
 		mparent_free(p);
-		manager_emit(m, MANAGER_OBJECT_PARENT, MANAGER_CHANGE_REMOVED, id);
 		return;
 	}
 	parent_ensure(m, name);
@@ -158,69 +157,43 @@ static bool parent_read_any(const char *name, struct mdev_parent *ret)
 	return false;
 }
 
-/* The UUIDs of devices whose published parent is @name (a copy: syncing reorders). */
-static int devices_of_parent(const struct manager *m, const char *name,
-			     char (**ret)[UUID_STRING_LEN + 1], size_t *ret_n)
+/* The properties in which a parent that was @was_present with @before differs from @now. */
+static unsigned parent_diff(bool was_present, const struct mdev_parent *before, bool present,
+			    const struct mdev_parent *now)
 {
-	char(*ids)[UUID_STRING_LEN + 1] = calloc(m->n_devices ? m->n_devices : 1, sizeof(*ids));
-	size_t n = 0;
+	unsigned diff = 0;
 
-	if (!ids)
-		return -ENOMEM;
-	for (size_t i = 0; i < m->n_devices; i++) {
-		const struct mdevice *d = m->devices[i];
-
-		if (streq_ptr(d->pub.parent, name) ||
-		    (d->running && streq_ptr(d->run.parent, name)))
-			memcpy(ids[n++], d->pub.uuid, UUID_STRING_LEN + 1);
-	}
-	*ret = ids;
-	*ret_n = n;
-	return 0;
+	if (was_present != present)
+		diff |= PARENT_PROPERTY_PRESENT;
+	if (present && before->bus != now->bus)
+		diff |= PARENT_PROPERTY_BUS;
+	if (!parent_sys_equal(before, now))
+		diff |= PARENT_PROPERTY_TYPES;
+	return diff;
 }
 
-/* A parent changed: its devices' state and class may follow; those that ran on it may be gone. */
-static void parent_devices_resync(struct manager *m, const char *name, bool present)
-{
-	_cleanup_free_ char(*ids)[UUID_STRING_LEN + 1] = NULL;
-	size_t n;
-
-	if (devices_of_parent(m, name, &ids, &n) < 0) {
-		log_oom();
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct mdevice *d = manager_find_device(m, ids[i]);
-
-		if (!d)
-			continue;
-		if (!present && d->running)
-			device_refresh(m, d);
-		device_sync(m, d);
-	}
-}
-
-bool parent_refresh(struct manager *m, const char *name)
+unsigned parent_refresh(struct manager *m, const char *name)
 {
 	_cleanup_(mdev_parent_done) struct mdev_parent sys = {};
 	struct mparent *p = manager_find_parent(m, name);
-	bool present, changed, affects_devices, freed;
+	bool present, affects_devices, freed, added;
+	unsigned diff;
 
 	present = parent_read_any(name, &sys);
 	if (!present && !p)
-		return false;
+		return 0;
 	if (!p) {
 		p = calloc(1, sizeof(*p));
 		if (!p || !(p->pub.name = strdup(name)) || manager_parents_insert(m, p) < 0) {
 			mparent_free(p);
 			log_oom();
-			return present;
+			return present ? PARENT_REFRESH_PRESENT : 0;
 		}
 	}
-	changed = !p->published || present != p->pub.present ||
-		  (present && !parent_sys_equal(&p->sys, &sys));
-	if (!changed)
-		return present;
+	added = !p->published;
+	diff = added ? ~0u : parent_diff(p->pub.present, &p->sys, present, &sys);
+	if (diff == 0)
+		return present ? PARENT_REFRESH_PRESENT : 0;
 	/* Instance counts move with every create; only presence and types matter to devices. */
 	affects_devices = present != p->pub.present || !parent_types_same_shape(&p->sys, &sys);
 	freed = present && p->pub.present && parent_instances_freed(&p->sys, &sys);
@@ -228,20 +201,15 @@ bool parent_refresh(struct manager *m, const char *name)
 	if (present) {
 		p->sys = sys;
 		sys = (struct mdev_parent){};
-		p->pub.bus = p->sys.bus;
 	}
+	p->pub.bus = present ? p->sys.bus : p->pub.bus;
 	p->pub.present = present;
 	p->pub.types = p->sys.types;
 	p->pub.n_types = p->sys.n_types;
-	manager_emit(m, MANAGER_OBJECT_PARENT,
-		     p->published ? MANAGER_CHANGE_CHANGED : MANAGER_CHANGE_ADDED, name);
 	p->published = true;
-	if (affects_devices)
-		parent_devices_resync(m, name, present);
+	notify_parent(m, p, added ? MANAGER_CHANGE_ADDED : MANAGER_CHANGE_CHANGED, diff);
 	if (!present)
 		parent_sync(m, name); /* forgotten if nothing refers to it any more */
-	/* Last: starting re-enters here (with fewer instances, so no further retry). */
-	if (freed)
-		manager_autostart(m, name, true);
-	return present;
+	return (present ? PARENT_REFRESH_PRESENT : 0) |
+	       (affects_devices ? PARENT_REFRESH_DEVICES : 0) | (freed ? PARENT_REFRESH_FREED : 0);
 }

@@ -83,7 +83,7 @@ static int start_create(struct manager *m, const char *parent, const char *type,
 		device_set_running(m, d, &sys);
 	device_sync(m, d);
 	log_device_info(uuid, "Started %s device %s on parent %s", type, uuid, parent);
-	parent_refresh(m, parent); /* available_instances moved */
+	(void)parent_follow(m, parent); /* available_instances moved */
 	return 0;
 }
 
@@ -206,6 +206,95 @@ int manager_stop(struct manager *m, const char *uuid, struct manager_error *e)
 	device_set_running(m, d, NULL);
 	device_sync(m, d); /* a transient device is forgotten here */
 	log_device_info(id, "Stopped device %s on parent %s", id, parent);
-	parent_refresh(m, parent);
+	if (parent_follow(m, parent) & PARENT_REFRESH_FREED)
+		react_autostart(m, parent, true); /* a waiting auto device may fit now */
 	return 0;
+}
+
+/* (parent, uuid) pairs copied out of the store, which starting may change. */
+struct def_ref {
+	char *parent;
+	char uuid[UUID_STRING_LEN + 1];
+};
+
+static void def_refs_free(struct def_ref *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i].parent);
+	free(v);
+}
+
+/* The `auto` definitions on @parent (any if NULL) that are not running (see react_autostart()). */
+static int autostart_candidates(struct manager *m, const char *parent, bool out_of_instances,
+				struct def_ref **ret, size_t *ret_n)
+{
+	const struct definition_entry *e;
+	struct def_ref *v;
+	size_t n, k = 0;
+
+	e = definition_store_entries(m->store, &n);
+	v = calloc(n ? n : 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct definition *def = e[i].def;
+		struct mdevice *d = manager_find_device(m, def->uuid);
+
+		if (def->start != DEFINITION_START_AUTO ||
+		    (parent && !streq(def->parent, parent)) || !parent_is_present(m, def->parent) ||
+		    (d && (d->running || d->autostart_tried)) ||
+		    (out_of_instances && !(d && d->failed && d->failed_errno == EUSERS)))
+			continue;
+		v[k].parent = strdup(def->parent);
+		if (!v[k].parent) {
+			def_refs_free(v, k);
+			return -ENOMEM;
+		}
+		memcpy(v[k++].uuid, def->uuid, sizeof(v->uuid));
+	}
+	*ret = v;
+	*ret_n = k;
+	return 0;
+}
+
+/*
+ * One auto start per round of the event loop, so that a hundred devices
+ * coming up neither starve the bus nor miss the watchdog: start the first
+ * candidate not tried yet in this pass and queue the rest; when none is
+ * left, the pass is over (the next one may retry those that failed).
+ */
+static void autostart(struct manager *m, const char *parent, bool out_of_instances)
+{
+	_cleanup_definition_free_ struct definition *def = NULL;
+	const struct definition_entry *e = NULL;
+	struct def_ref *v = NULL;
+	struct mdevice *d;
+	size_t n = 0;
+
+	if (autostart_candidates(m, parent, out_of_instances, &v, &n) < 0) {
+		log_oom();
+		return;
+	}
+	if (n == 0) {
+		for (size_t i = 0; i < m->n_devices; i++)
+			m->devices[i]->autostart_tried = false;
+		def_refs_free(v, n);
+		return;
+	}
+	e = definition_store_get(m->store, v[0].parent, v[0].uuid);
+	if (e && definition_dup(e->def, &def) >= 0) {
+		log_device_info(def->uuid, "Starting auto device %s on parent %s", def->uuid,
+				def->parent);
+		(void)device_start_definition(m, def, NULL); /* logs and records its failure */
+	}
+	d = manager_find_device(m, v[0].uuid);
+	if (d)
+		d->autostart_tried = true;
+	def_refs_free(v, n);
+	react_autostart(m, parent, out_of_instances); /* the next one, next round */
+}
+
+void react_autostart(struct manager *m, const char *parent, bool out_of_instances)
+{
+	manager_react(m, autostart, parent, out_of_instances);
 }

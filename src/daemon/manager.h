@@ -5,8 +5,11 @@
  * store (files dropped in, edited, removed), udev (parents and devices
  * appearing and leaving, whoever made them) and its own operations. Readers
  * (the D-Bus layer) never trigger a re-scan of directories or sysfs; they read
- * what is here. Every change to a device or parent is reported through one
- * callback, after the model has been updated.
+ * what is here. Changes are reported to any number of listeners, naming the
+ * properties that changed, from the event loop after the model has moved
+ * (never from inside an operation). Reactions to facts (starting `auto`
+ * devices when their parent appears or frees an instance) are queued and run
+ * from the same deferred source, never re-entrantly.
  *
  * Operations are synchronous: a start writes to sysfs and returns when the
  * kernel has answered. Failures return a negative errno and fill a
@@ -17,8 +20,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <systemd/sd-event.h>
 
+#include "mdevvirtio/dbus-api.h"
 #include "definition-store.h"
 #include "definition.h"
 #include "mdev-bus.h"
@@ -49,6 +54,7 @@ enum manager_error_kind {
 	MANAGER_ERROR_BUSY, /* EBUSY: in use, or attribute not writable while bound */
 	MANAGER_ERROR_ACCESS_DENIED, /* used by the D-Bus layer; the manager never sets it */
 	MANAGER_ERROR_KERNEL, /* any other errno from sysfs or the filesystem */
+	MANAGER_ERROR_CONFLICT, /* Modify's generation is not the device's any more */
 	_MANAGER_ERROR_MAX,
 };
 
@@ -84,6 +90,9 @@ struct managed_device {
 	char *driver; /* bound driver, NULL while unbound or not running */
 	struct managed_node *nodes;
 	size_t n_nodes;
+	/* Changes whenever parent, type, start, attrs or defined change: what a
+	 * Modify with "generation" compares. Never repeats in the daemon's life. */
+	uint64_t generation;
 };
 
 struct managed_parent {
@@ -99,6 +108,7 @@ struct manager;
 enum manager_object {
 	MANAGER_OBJECT_DEVICE,
 	MANAGER_OBJECT_PARENT,
+	MANAGER_OBJECT_MANAGER, /* the manager itself (id ""): its bad definition files */
 };
 
 enum manager_change {
@@ -107,13 +117,57 @@ enum manager_change {
 	MANAGER_CHANGE_REMOVED, /* gone: neither defined nor running / parent forgotten */
 };
 
+/* Which properties of a device changed (struct managed_device's fields). */
+enum device_property {
+	DEVICE_PROPERTY_PARENT = 1u << 0,
+	DEVICE_PROPERTY_TYPE = 1u << 1,
+	DEVICE_PROPERTY_CLASS = 1u << 2,
+	DEVICE_PROPERTY_START = 1u << 3,
+	DEVICE_PROPERTY_DEFINED = 1u << 4,
+	DEVICE_PROPERTY_ACTIVE = 1u << 5,
+	DEVICE_PROPERTY_STATE = 1u << 6,
+	DEVICE_PROPERTY_LAST_ERROR = 1u << 7,
+	DEVICE_PROPERTY_ATTRS = 1u << 8,
+	DEVICE_PROPERTY_DRIVER = 1u << 9,
+	DEVICE_PROPERTY_NODES = 1u << 10,
+	DEVICE_PROPERTY_GENERATION = 1u << 11,
+};
+
+/* Which properties of a parent changed (struct managed_parent's fields). */
+enum parent_property {
+	PARENT_PROPERTY_BUS = 1u << 0,
+	PARENT_PROPERTY_PRESENT = 1u << 1,
+	PARENT_PROPERTY_TYPES = 1u << 2,
+};
+
+/* Which properties of the manager changed. */
+enum manager_property {
+	MANAGER_PROPERTY_BAD_DEFINITIONS = 1u << 0,
+};
+
 /*
- * Called after every change, with the device UUID or parent name. On REMOVED
- * the object is already gone from the lookups below. The callback must not
- * call manager operations (reads are fine).
+ * One change as listeners see it. Changes are collected while the model
+ * moves and delivered from the event loop (a deferred source), coalesced per
+ * object: a listener sees an object ADDED once, then CHANGED with the union
+ * of what changed since it last heard, then REMOVED; an object added and
+ * removed between two deliveries is not reported at all. When a listener is
+ * called the model is in its final state for the batch (on REMOVED the object
+ * is gone from the lookups, or is already a new object of the same id that a
+ * following ADDED announces).
  */
-typedef void (*manager_change_fn)(struct manager *m, enum manager_object object,
-				  enum manager_change change, const char *id, void *userdata);
+struct manager_change_event {
+	enum manager_object object;
+	enum manager_change change;
+	const char *id; /* device UUID, parent name, "" for the manager */
+	unsigned properties; /* CHANGED: enum *_property bits; ADDED/REMOVED: all */
+};
+
+/*
+ * A listener may read the model and call manager operations (their changes
+ * are delivered in a later batch, never re-entrantly).
+ */
+typedef void (*manager_listener_fn)(struct manager *m, const struct manager_change_event *ev,
+				    void *userdata);
 
 int manager_new(sd_event *event, struct manager **ret);
 struct manager *manager_free(struct manager *m);
@@ -124,7 +178,16 @@ static inline void manager_freep(struct manager **m)
 }
 #define _cleanup_manager_free_ _cleanup_(manager_freep)
 
-void manager_set_change_callback(struct manager *m, manager_change_fn fn, void *userdata);
+/* Listeners are called in the order they were added; -ENOMEM, or 0. */
+int manager_add_listener(struct manager *m, manager_listener_fn fn, void *userdata);
+/* Remove the listener added with @fn and @userdata (nothing if there is none). */
+void manager_remove_listener(struct manager *m, manager_listener_fn fn, void *userdata);
+
+/* Deliver what is pending now, and run the reactions queued (tests, shutdown). */
+void manager_flush(struct manager *m);
+
+/* How many known devices are defined, and how many are running. */
+void manager_counts(const struct manager *m, size_t *ret_defined, size_t *ret_running);
 
 /*
  * Load the definitions, read parents and running devices from sysfs, adopt
@@ -171,16 +234,25 @@ int manager_start_transient(struct manager *m, const char *parent, const char *t
  * defined but not running (the message says "not running"). */
 int manager_stop(struct manager *m, const char *uuid, struct manager_error *error);
 
-#define MANAGER_MODIFY_LIVE 1u
-#define MANAGER_MODIFY_DEFINED 2u
-
-/* What Modify changes; NULL / -1 / !set_attrs leave a field as it is. */
+/*
+ * What Modify changes; NULL / -1 / false leave a field as it is. At most one
+ * of set_attrs, insert_attr and delete_attr: the last two edit the list the
+ * device has when the call runs, so concurrent edits never overwrite each
+ * other (mdevctl's --addattr/--delattr [--index]).
+ */
 struct manager_changes {
 	const char *type;
 	int start; /* -1, or an enum definition_start */
 	bool set_attrs;
 	const struct definition_attr *attrs; /* replaces the whole list */
 	size_t n_attrs;
+	bool insert_attr;
+	struct definition_attr insert; /* inserted at insert_index */
+	long insert_index; /* -1: at the end */
+	bool delete_attr;
+	long delete_index; /* -1: the last */
+	bool check_generation;
+	uint64_t generation; /* refused (CONFLICT) unless the device's is still this */
 };
 
 /*

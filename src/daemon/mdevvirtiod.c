@@ -78,32 +78,28 @@ static int parse_argv(int argc, char *argv[])
 	return 1;
 }
 
-/* After every dispatch: tell systemd the counts if they changed. */
-static int status_update(sd_event_source *s, void *userdata)
+/* Tell systemd the counts if they changed (a listener: after each batch of changes). */
+static void status_update(struct manager *m, const struct manager_change_event *ev,
+			  void *userdata)
 {
 	struct status *st = userdata;
-	size_t n = manager_n_devices(st->manager), defined = 0, running = 0;
+	size_t defined, running;
 
-	for (size_t i = 0; i < n; i++) {
-		const struct managed_device *d = manager_device_at(st->manager, i);
-
-		defined += d->defined;
-		running += d->active;
-	}
+	if (ev && ev->object != MANAGER_OBJECT_DEVICE)
+		return;
+	manager_counts(st->manager, &defined, &running);
 	if (st->announced && defined == st->defined && running == st->running)
-		return 0;
+		return;
 	st->defined = defined;
 	st->running = running;
 	st->announced = true;
 	(void)sd_notifyf(false, "STATUS=%zu devices defined, %zu running", defined, running);
-	return 0;
 }
 
 static int run(int argc, char *argv[])
 {
 	_cleanup_manager_free_ struct manager *m = NULL;
 	_cleanup_bus_api_free_ struct bus_api *api = NULL;
-	sd_event_source *post = NULL;
 	struct status st = {};
 	sigset_t mask;
 	sd_event *e = NULL;
@@ -151,12 +147,12 @@ static int run(int argc, char *argv[])
 		goto finish;
 	}
 	st.manager = m;
-	r = sd_event_add_post(e, &post, status_update, &st);
+	r = manager_add_listener(m, status_update, &st);
 	if (r < 0) {
-		log_error_errno(r, "Failed to add the status source: %m");
+		log_error_errno(r, "Failed to listen for the status line: %m");
 		goto finish;
 	}
-	status_update(NULL, &st);
+	status_update(m, NULL, &st);
 	(void)sd_notify(false, "READY=1");
 	log_info("Ready");
 
@@ -165,7 +161,6 @@ static int run(int argc, char *argv[])
 		log_error_errno(r, "Event loop failed: %m");
 	(void)sd_notify(false, "STOPPING=1\nSTATUS=Shutting down, devices left as they are");
 finish:
-	sd_event_source_unref(post);
 	api = bus_api_free(api);
 	m = manager_free(m);
 	sd_event_unref(e);

@@ -18,6 +18,7 @@
 #define _cleanup_(f) __attribute__((cleanup(f)))
 #define _unused_ __attribute__((unused))
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
+#define _sentinel_ __attribute__((__sentinel__))
 #define _noreturn_ __attribute__((noreturn))
 #define _pure_ __attribute__((pure))
 #define _must_check_ __attribute__((warn_unused_result))

@@ -51,12 +51,39 @@ const char *root_get(void)
 
 int root_path(const char *path, char **ret)
 {
+	return root_path_join(ret, path, NULL);
+}
+
+int root_path_join(char **ret, ...)
+{
+	const char *r = root_get(), *part;
+	size_t n = strlen(r), k;
+	va_list ap;
 	char *p;
 
-	if (!path || path[0] != '/' || path_has_dotdot(path))
-		return -EINVAL;
-	if (asprintf(&p, "%s%s", root_get(), path) < 0)
+	va_start(ap, ret);
+	while ((part = va_arg(ap, const char *)))
+		n += strlen(part);
+	va_end(ap);
+	p = malloc(n + 1);
+	if (!p)
 		return -ENOMEM;
+	k = strlen(r);
+	memcpy(p, r, k);
+	va_start(ap, ret);
+	while ((part = va_arg(ap, const char *))) {
+		size_t l = strlen(part);
+
+		memcpy(p + k, part, l);
+		k += l;
+	}
+	va_end(ap);
+	p[k] = '\0';
+	/* The joined path below the root: absolute, no ".." component. */
+	if (p[strlen(r)] != '/' || path_has_dotdot(p + strlen(r))) {
+		free(p);
+		return -EINVAL;
+	}
 	*ret = p;
 	return 0;
 }

@@ -23,4 +23,9 @@ const char *root_get(void);
  * -EINVAL if @path is not absolute or contains a ".." component.
  */
 int root_path(const char *path, char **ret);
+/*
+ * root_path() of the concatenation of the strings given, up to a NULL: one
+ * allocation, no formatting (what the definition store does for every file).
+ */
+int root_path_join(char **ret, ...) _sentinel_;
 int root_pathf(char **ret, const char *format, ...) _printf_(2, 3);

@@ -253,6 +253,11 @@ static int fx_modify(void *userdata, const char *uuid, const struct cli_changes 
 		fputs(" attrs: ", f->calls);
 		print_attrs(f->calls, ch->attrs, ch->n_attrs);
 	}
+	if (ch->insert_attr)
+		fprintf(f->calls, " attr-insert: (%ld, \"%s\", \"%s\")", ch->insert_index,
+			ch->insert.name, ch->insert.value);
+	if (ch->delete_attr)
+		fprintf(f->calls, " attr-delete: %ld", ch->delete_index);
 	fprintf(f->calls, " }, %u)\n", flags);
 	return canned_error(f, "Modify", error);
 }

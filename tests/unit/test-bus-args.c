@@ -75,7 +75,7 @@ static void expect_attrs_refused(const char *name, const char *value, const char
 	ck_assert_int_ge(sd_bus_message_append(m, "a(ss)", 1, name, value), 0);
 	seal(m);
 	ck_assert_int_eq(bus_read_attrs(m, &a, &e), -EINVAL);
-	ck_assert_str_eq(e.name, BUS_ERROR_INVALID_ARGUMENT);
+	ck_assert_str_eq(e.name, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT);
 	ck_assert_msg(strstr(e.message, needle), "message '%s' lacks '%s'", e.message, needle);
 	sd_bus_error_free(&e);
 }
@@ -172,7 +172,7 @@ static void expect_changes_refused(int n, const char *k1, const char *sig1, cons
 	ck_assert_int_ge(sd_bus_message_append(m, "u", flags), 0);
 	seal(m);
 	ck_assert_int_eq(bus_read_changes(m, &c, &f, &e), -EINVAL);
-	ck_assert_str_eq(e.name, BUS_ERROR_INVALID_ARGUMENT);
+	ck_assert_str_eq(e.name, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT);
 	ck_assert_msg(strstr(e.message, needle), "message '%s' lacks '%s'", e.message, needle);
 	sd_bus_error_free(&e);
 }
@@ -215,7 +215,7 @@ START_TEST(names_and_uuids)
 	ck_assert_int_eq(bus_check_uuid("AAAAAAAA222233334444555555555555", false, uuid, &e), 0);
 	ck_assert_str_eq(uuid, "aaaaaaaa-2222-3333-4444-555555555555");
 	ck_assert_int_eq(bus_check_uuid("not-a-uuid", true, uuid, &e), -EINVAL);
-	ck_assert_str_eq(e.name, BUS_ERROR_INVALID_ARGUMENT);
+	ck_assert_str_eq(e.name, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT);
 	ck_assert(strstr(e.message, "'not-a-uuid'"));
 	sd_bus_error_free(&e);
 

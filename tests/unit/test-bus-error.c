@@ -15,9 +15,9 @@ START_TEST(every_kind_has_a_name_and_errno)
 	ck_assert_ptr_null(bus_error_name(_MANAGER_ERROR_MAX));
 	ck_assert_ptr_null(bus_error_name((enum manager_error_kind) - 1));
 	ck_assert_int_eq(bus_error_errno(MANAGER_ERROR_NONE), 0);
-	ck_assert_str_eq(bus_error_name(MANAGER_ERROR_NOT_FOUND), BUS_ERROR_NOT_FOUND);
-	ck_assert_str_eq(bus_error_name(MANAGER_ERROR_NO_INSTANCES), BUS_ERROR_NO_INSTANCES);
-	ck_assert_str_eq(bus_error_name(MANAGER_ERROR_ACCESS_DENIED), BUS_ERROR_ACCESS_DENIED);
+	ck_assert_str_eq(bus_error_name(MANAGER_ERROR_NOT_FOUND), MDEVVIRTIO_DBUS_ERROR_NOT_FOUND);
+	ck_assert_str_eq(bus_error_name(MANAGER_ERROR_NO_INSTANCES), MDEVVIRTIO_DBUS_ERROR_NO_INSTANCES);
+	ck_assert_str_eq(bus_error_name(MANAGER_ERROR_ACCESS_DENIED), MDEVVIRTIO_DBUS_ERROR_ACCESS_DENIED);
 }
 END_TEST
 
@@ -43,14 +43,14 @@ START_TEST(manager_errors_become_named_replies)
 
 	ck_assert_int_eq(bus_error_register(), 0);
 	ck_assert_int_eq(bus_error_from_manager(&e, -ENODEV, &me), -ENODEV);
-	ck_assert_str_eq(e.name, BUS_ERROR_PARENT_NOT_FOUND);
+	ck_assert_str_eq(e.name, MDEVVIRTIO_DBUS_ERROR_PARENT_NOT_FOUND);
 	ck_assert_str_eq(e.message, "parent 'x' not found");
 	sd_bus_error_free(&e);
 
 	/* No kind: the errno decides; ENOMEM stays a plain error. */
 	me = (struct manager_error){};
 	ck_assert_int_eq(bus_error_from_manager(&e, -EPERM, &me), -EPERM);
-	ck_assert_str_eq(e.name, BUS_ERROR_KERNEL);
+	ck_assert_str_eq(e.name, MDEVVIRTIO_DBUS_ERROR_KERNEL);
 	ck_assert_ptr_nonnull(e.message);
 	sd_bus_error_free(&e);
 	ck_assert_int_eq(bus_error_from_manager(&e, -ENOMEM, NULL), -ENOMEM);

@@ -29,20 +29,43 @@ static sd_event *event;
 static struct manager *m;
 static struct event_log seen;
 
-static void record(struct manager *mgr, enum manager_object object, enum manager_change change,
-		   const char *id, void *userdata)
+/* The last CHANGED mask seen per kind of object, for the precise-change tests. */
+static unsigned last_device_properties;
+
+static void record(struct manager *mgr, const struct manager_change_event *ev, void *userdata)
 {
 	static const char *const changes[] = {"added", "changed", "removed"};
 
-	/* Reads from the callback must see the change already made. */
-	if (object == MANAGER_OBJECT_DEVICE)
-		ck_assert((manager_get_device(mgr, id) != NULL) ==
-			  (change != MANAGER_CHANGE_REMOVED));
-	else
-		ck_assert((manager_get_parent(mgr, id) != NULL) ==
-			  (change != MANAGER_CHANGE_REMOVED));
-	event_log_add(&seen, "%s %s %s", object == MANAGER_OBJECT_DEVICE ? "device" : "parent",
-		      changes[change], id);
+	/* Reads from the listener see the change already made. */
+	if (ev->object == MANAGER_OBJECT_DEVICE)
+		ck_assert((manager_get_device(mgr, ev->id) != NULL) ==
+			  (ev->change != MANAGER_CHANGE_REMOVED));
+	else if (ev->object == MANAGER_OBJECT_PARENT)
+		ck_assert((manager_get_parent(mgr, ev->id) != NULL) ==
+			  (ev->change != MANAGER_CHANGE_REMOVED));
+	if (ev->object == MANAGER_OBJECT_MANAGER) {
+		event_log_add(&seen, "manager changed");
+		return;
+	}
+	if (ev->object == MANAGER_OBJECT_DEVICE && ev->change == MANAGER_CHANGE_CHANGED)
+		last_device_properties = ev->properties;
+	event_log_add(&seen, "%s %s %s", ev->object == MANAGER_OBJECT_DEVICE ? "device" : "parent",
+		      changes[ev->change], ev->id);
+}
+
+/* Forget what was seen so far, once everything made so far was delivered. */
+static void seen_clear(void)
+{
+	if (m)
+		manager_flush(m);
+	event_log_clear(&seen);
+}
+
+/* Changes reach listeners when the loop comes round: let it, then look. */
+static void assert_seen(const char *line)
+{
+	manager_flush(m);
+	event_log_assert_has(&seen, line);
 }
 
 static void mvsim_types_add(const char *parent)
@@ -71,20 +94,21 @@ static void setup(void)
 	ck_assert_int_eq(manager_new(event, &m), 0);
 	manager_set_kernel_ops(m, &(struct manager_kernel_ops){.create = fake_kernel_create,
 							       .remove = fake_kernel_remove});
-	manager_set_change_callback(m, record, NULL);
+	ck_assert_int_eq(manager_add_listener(m, record, NULL), 0);
 }
 
 static void teardown(void)
 {
 	m = manager_free(m);
 	event = sd_event_unref(event);
-	event_log_clear(&seen);
+	seen_clear();
 	fake_sysfs_free(TAKE_PTR(root));
 }
 
 static void startup(void)
 {
 	ck_assert_int_eq(manager_startup(m), 0);
+	manager_flush(m); /* the auto starts queued at start-up */
 }
 
 static void def_file(const char *parent, const char *uuid, const char *json)
@@ -164,7 +188,7 @@ START_TEST(define_start_stop_undefine)
 		_cleanup_free_ char *line = NULL;
 
 		ck_assert_int_ge(asprintf(&line, "device added %s", uuid), 0);
-		event_log_assert_has(&seen, line);
+		assert_seen(line);
 	}
 	json = def_read("mvsim", uuid);
 	ck_assert_ptr_nonnull(json);
@@ -178,7 +202,7 @@ START_TEST(define_start_stop_undefine)
 	ck_assert_uint_eq(d->n_attrs, 1);
 	assert_state(uuid, DEVICE_STATE_STOPPED);
 
-	event_log_clear(&seen);
+	seen_clear();
 	ck_assert_int_eq(manager_start(m, uuid, &e), 0);
 	ck_assert(running_in_sysfs(uuid));
 	created = fake_file_read(MVSIM "/"
@@ -212,7 +236,7 @@ START_TEST(define_start_stop_undefine)
 	ck_assert(!d->active && d->driver == NULL && d->n_nodes == 0);
 	assert_state(uuid, DEVICE_STATE_STOPPED);
 
-	event_log_clear(&seen);
+	seen_clear();
 	ck_assert_int_eq(manager_undefine(m, uuid, &e), 0);
 	ck_assert_ptr_null(manager_get_device(m, uuid));
 	ck_assert_ptr_null(def_read("mvsim", uuid));
@@ -220,7 +244,7 @@ START_TEST(define_start_stop_undefine)
 		_cleanup_free_ char *line = NULL;
 
 		ck_assert_int_ge(asprintf(&line, "device removed %s", uuid), 0);
-		event_log_assert_has(&seen, line);
+		assert_seen(line);
 	}
 }
 END_TEST
@@ -271,11 +295,11 @@ START_TEST(define_checks_type_only_on_present_parent)
 	assert_state(U1, DEVICE_STATE_WAITING_FOR_PARENT);
 	p = manager_get_parent(m, "later");
 	ck_assert(p && !p->present && p->bus == NULL && p->n_types == 0);
-	event_log_assert_has(&seen, "parent added later");
+	assert_seen("parent added later");
 	/* Forgotten with its last definition. */
 	ck_assert_int_eq(manager_undefine(m, U1, &e), 0);
 	ck_assert_ptr_null(manager_get_parent(m, "later"));
-	event_log_assert_has(&seen, "parent removed later");
+	assert_seen("parent removed later");
 }
 END_TEST
 
@@ -490,14 +514,14 @@ START_TEST(dropped_in_file_is_picked_up)
 	ck_assert(dev(U1)->defined);
 	ck_assert_str_eq(dev(U1)->attrs[0].value, "02:00:00:00:00:09");
 	/* Edited by hand. */
-	event_log_clear(&seen);
+	seen_clear();
 	def_file("mvsim", U1, auto_net);
 	event_log_wait(&seen, event, "device changed " U1);
 	ck_assert_int_eq(dev(U1)->start, DEFINITION_START_AUTO);
 	ck_assert_uint_eq(dev(U1)->n_attrs, 0);
 	/* Definitions are not started by being dropped in (mdevctl define never starts). */
 	ck_assert_int_eq(fake_kernel.create_calls, 0);
-	event_log_clear(&seen);
+	seen_clear();
 	fake_unlink(ETC "/mvsim/" U1);
 	event_log_wait(&seen, event, "device removed " U1);
 	ck_assert_ptr_null(manager_get_device(m, U1));
@@ -512,7 +536,7 @@ START_TEST(reload_rereads)
 	def_file("mvsim", U1, manual_net);
 	ck_assert_int_eq(manager_reload(m, &e), 0);
 	ck_assert(dev(U1)->defined); /* at once, without running the loop */
-	event_log_assert_has(&seen, "device added " U1);
+	assert_seen("device added " U1);
 }
 END_TEST
 
@@ -524,17 +548,17 @@ START_TEST(undefine_keeps_running_device)
 	ck_assert_int_eq(
 	    manager_define(m, "mvsim", U1, "mvsim-virtio_net", "auto", mac_attr, 1, NULL, &e), 0);
 	ck_assert_int_eq(manager_start(m, U1, &e), 0);
-	event_log_clear(&seen);
+	seen_clear();
 	ck_assert_int_eq(manager_undefine(m, U1, &e), 0);
-	event_log_assert_has(&seen, "device changed " U1);
+	assert_seen("device changed " U1);
 	ck_assert(!dev(U1)->defined && dev(U1)->active);
 	ck_assert(running_in_sysfs(U1));
 	/* It keeps the attributes it was started with. */
 	ck_assert_uint_eq(dev(U1)->n_attrs, 1);
 	ck_assert_str_eq(dev(U1)->attrs[0].name, "mac");
-	event_log_clear(&seen);
+	seen_clear();
 	ck_assert_int_eq(manager_stop(m, U1, &e), 0);
-	event_log_assert_has(&seen, "device removed " U1);
+	assert_seen("device removed " U1);
 	ck_assert_ptr_null(manager_get_device(m, U1));
 }
 END_TEST
@@ -548,7 +572,7 @@ START_TEST(modify_definition_and_live)
 	startup();
 	ck_assert_int_eq(
 	    manager_define(m, "mvsim", U1, "mvsim-virtio_net", "manual", mac_attr, 1, NULL, &e), 0);
-	event_log_clear(&seen);
+	seen_clear();
 	ck_assert_int_eq(manager_modify(m, U1,
 					&(struct manager_changes){.start = DEFINITION_START_AUTO,
 								  .set_attrs = true,
@@ -556,7 +580,7 @@ START_TEST(modify_definition_and_live)
 								  .n_attrs = 1},
 					0, &e),
 			 0);
-	event_log_assert_has(&seen, "device changed " U1);
+	assert_seen("device changed " U1);
 	json = def_read("mvsim", U1);
 	ck_assert_ptr_nonnull(strstr(json, "\"start\": \"auto\""));
 	ck_assert_ptr_nonnull(strstr(json, "\"mtu\": \"9000\""));
@@ -566,7 +590,7 @@ START_TEST(modify_definition_and_live)
 				    &e),
 		     &e, MANAGER_ERROR_TYPE_NOT_SUPPORTED, "mvsim-nope");
 	assert_error(
-	    manager_modify(m, U1, &(struct manager_changes){.start = -1}, MANAGER_MODIFY_LIVE, &e),
+	    manager_modify(m, U1, &(struct manager_changes){.start = -1}, MDEVVIRTIO_DBUS_MODIFY_LIVE, &e),
 	    &e, MANAGER_ERROR_NOT_FOUND, "not running");
 
 	ck_assert_int_eq(manager_start(m, U1, &e), 0);
@@ -575,14 +599,14 @@ START_TEST(modify_definition_and_live)
 	    manager_modify(m, U1,
 			   &(struct manager_changes){
 			       .start = -1, .set_attrs = true, .attrs = mtu, .n_attrs = 1},
-			   MANAGER_MODIFY_LIVE, &e),
+			   MDEVVIRTIO_DBUS_MODIFY_LIVE, &e),
 	    0);
 	fake_file_write(MVSIM "/" U1 "/mtu", "1500");
 	ck_assert_int_eq(
 	    manager_modify(m, U1,
 			   &(struct manager_changes){
 			       .start = -1, .set_attrs = true, .attrs = mtu, .n_attrs = 1},
-			   MANAGER_MODIFY_LIVE, &e),
+			   MDEVVIRTIO_DBUS_MODIFY_LIVE, &e),
 	    0);
 	v = fake_file_read(MVSIM "/" U1 "/mtu");
 	ck_assert_str_eq(v, "9000");
@@ -599,7 +623,7 @@ START_TEST(modify_definition_and_live)
 		    manager_modify(m, U1,
 				   &(struct manager_changes){
 				       .start = -1, .set_attrs = true, .attrs = mtu, .n_attrs = 1},
-				   MANAGER_MODIFY_LIVE, &e),
+				   MDEVVIRTIO_DBUS_MODIFY_LIVE, &e),
 		    0);
 		ck_assert_int_eq(stat(mtu_path, &st), 0);
 		ck_assert_int_eq(st.st_mtim.tv_sec, 1000);
@@ -608,11 +632,11 @@ START_TEST(modify_definition_and_live)
 	    manager_modify(m, U1,
 			   &(struct manager_changes){
 			       .start = -1, .set_attrs = true, .attrs = mac_attr, .n_attrs = 1},
-			   MANAGER_MODIFY_LIVE, &e),
+			   MDEVVIRTIO_DBUS_MODIFY_LIVE, &e),
 	    &e, MANAGER_ERROR_INVALID_ARGUMENT, "no attribute 'mac'");
 	assert_error(
 	    manager_modify(m, U1, &(struct manager_changes){.type = "mvsim-vhost_net", .start = -1},
-			   MANAGER_MODIFY_LIVE, &e),
+			   MDEVVIRTIO_DBUS_MODIFY_LIVE, &e),
 	    &e, MANAGER_ERROR_INVALID_ARGUMENT, "cannot change");
 }
 END_TEST
@@ -628,6 +652,7 @@ static void uevent(const char *action, const char *subsystem, const char *devpat
 			    .mdev_state = mdev_state};
 
 	manager_handle_uevent(m, &ev);
+	manager_flush(m); /* the loop comes round: queued reactions run */
 }
 
 /*
@@ -678,11 +703,11 @@ START_TEST(parent_appears_and_leaves)
 	assert_state(U1, DEVICE_STATE_WAITING_FOR_PARENT);
 	ck_assert(!manager_get_parent(m, "mvsim2")->present);
 
-	event_log_clear(&seen);
+	seen_clear();
 	fake_parent_add("mdev_virtio", MVSIM2, true);
 	mvsim_types_add("mvsim2");
 	uevent("change", "mvsim", "/devices/virtual/mvsim/mvsim2", "registered");
-	event_log_assert_has(&seen, "parent changed mvsim2");
+	assert_seen("parent changed mvsim2");
 	ck_assert(manager_get_parent(m, "mvsim2")->present);
 	assert_state(U1, DEVICE_STATE_RUNNING); /* auto started */
 	assert_state(U2, DEVICE_STATE_STOPPED);
@@ -692,12 +717,12 @@ START_TEST(parent_appears_and_leaves)
 	ck_assert_int_eq(fake_kernel.create_calls, 1);
 
 	/* The parent unregisters: the kernel removed its devices first. */
-	event_log_clear(&seen);
+	seen_clear();
 	fake_device_remove("mdev_virtio", "mvsim2", U1);
 	fake_unlink("/sys/class/mdev_virtio_bus/mvsim2");
 	uevent("change", "mvsim", "/devices/virtual/mvsim/mvsim2", "unregistered");
-	event_log_assert_has(&seen, "parent changed mvsim2");
-	event_log_assert_has(&seen, "device changed " U1);
+	assert_seen("parent changed mvsim2");
+	assert_seen("device changed " U1);
 	ck_assert(!manager_get_parent(m, "mvsim2")->present);
 	ck_assert_uint_eq(manager_get_parent(m, "mvsim2")->n_types, 0);
 	assert_state(U1, DEVICE_STATE_WAITING_FOR_PARENT);
@@ -712,23 +737,23 @@ START_TEST(devices_of_others_are_reflected)
 	startup();
 	fake_device_add("mdev_virtio", "mvsim", "mvsim-virtio_net", U3, "virtio", NULL, NULL, true);
 	uevent("add", "mdev_virtio", "/devices/virtual/mvsim/mvsim/" U3, NULL);
-	event_log_assert_has(&seen, "device added " U3);
+	assert_seen("device added " U3);
 	d = dev(U3);
 	ck_assert(d->active && !d->defined && d->driver == NULL && d->n_nodes == 0);
 
 	/* Bound, then the netdev shows up asynchronously. */
-	event_log_clear(&seen);
+	seen_clear();
 	fake_mkdir("/sys/bus/mdev_virtio/drivers/virtio_mdev");
 	fake_symlink(MVSIM "/" U3 "/driver", "/sys/bus/mdev_virtio/drivers/virtio_mdev");
 	uevent("bind", "mdev_virtio", "/devices/virtual/mvsim/mvsim/" U3, NULL);
-	event_log_assert_has(&seen, "device changed " U3);
+	assert_seen("device changed " U3);
 	ck_assert_str_eq(dev(U3)->driver, "virtio_mdev");
-	event_log_clear(&seen);
+	seen_clear();
 	fake_mkdir(MVSIM "/" U3 "/virtio4");
 	fake_mkdir(MVSIM "/" U3 "/virtio4/net");
 	fake_mkdir(MVSIM "/" U3 "/virtio4/net/ens9");
 	uevent("add", "net", "/devices/virtual/mvsim/mvsim/" U3 "/virtio4/net/ens9", NULL);
-	event_log_assert_has(&seen, "device changed " U3);
+	assert_seen("device changed " U3);
 	d = dev(U3);
 	ck_assert_uint_eq(d->n_nodes, 1);
 	ck_assert_str_eq(d->nodes[0].name, "ens9");
@@ -747,13 +772,13 @@ START_TEST(devices_of_others_are_reflected)
 	ck_assert_str_eq(d->nodes[0].name, "/dev/vhost-mdev-0");
 
 	/* Removed by someone else. */
-	event_log_clear(&seen);
+	seen_clear();
 	fake_device_remove("mdev_virtio", "mvsim", U3);
 	uevent("remove", "mdev_virtio", "/devices/virtual/mvsim/mvsim/" U3, NULL);
-	event_log_assert_has(&seen, "device removed " U3);
+	assert_seen("device removed " U3);
 	ck_assert_ptr_null(manager_get_device(m, U3));
 	/* Unrelated events change nothing. */
-	event_log_clear(&seen);
+	seen_clear();
 	uevent("add", "net", "/devices/virtual/net/lo", NULL);
 	uevent("change", "block", "/devices/virtual/block/loop0", NULL);
 	ck_assert_uint_eq(seen.n, 0);
@@ -788,6 +813,7 @@ START_TEST(lost_uevents_rescan_everything)
 	fake_parent_add("mdev_virtio", MVSIM2, true);
 	mvsim_types_add("mvsim2");
 	manager_handle_uevent(m, NULL);
+	manager_flush(m); /* the loop comes round: the auto start runs */
 	assert_state(U1, DEVICE_STATE_STOPPED);
 	assert_state(U3, DEVICE_STATE_RUNNING);
 	assert_state(U2, DEVICE_STATE_RUNNING); /* its parent appeared: auto start */
@@ -820,7 +846,7 @@ START_TEST(undefine_a_bad_file_and_override_a_vendor_one)
 	/* Modifying a vendor definition writes the override to /etc. */
 	ck_assert(dev(U2)->defined);
 	ck_assert_int_eq(manager_modify(m, U2, &(struct manager_changes){.start = 1},
-					MANAGER_MODIFY_DEFINED, &e),
+					MDEVVIRTIO_DBUS_MODIFY_DEFINED, &e),
 			 0);
 	json = def_read("mvsim", U2);
 	ck_assert_ptr_nonnull(json);
@@ -865,6 +891,130 @@ START_TEST(state_names)
 }
 END_TEST
 
+/*
+ * Ready does not wait for auto starts, and they come one per round of the
+ * event loop (so the bus and the watchdog are served in between); a start
+ * that fails is not retried within the same pass.
+ */
+START_TEST(auto_starts_follow_ready_one_per_round)
+{
+	def_file("mvsim", U1, auto_net);
+	def_file("mvsim", U2, auto_net);
+	def_file("mvsim", U3, auto_net);
+	ck_assert_int_eq(manager_startup(m), 0);
+	fake_kernel.create_fail = EIO; /* the first start (U1, in UUID order) fails */
+	ck_assert_int_eq(fake_kernel.create_calls, 0); /* nothing before the loop runs */
+	ck_assert_int_ge(sd_event_run(event, 0), 0);
+	ck_assert_int_eq(fake_kernel.create_calls, 1);
+	ck_assert_int_ge(sd_event_run(event, 0), 0);
+	ck_assert_int_eq(fake_kernel.create_calls, 2);
+	manager_flush(m);
+	ck_assert_int_eq(fake_kernel.create_calls, 3); /* U1 is not retried in this pass */
+	assert_state(U1, DEVICE_STATE_FAILED);
+	assert_state(U2, DEVICE_STATE_RUNNING);
+	assert_state(U3, DEVICE_STATE_RUNNING);
+}
+END_TEST
+
+/* A change names exactly the properties that changed, and moves Generation only for
+ * what a definition holds. */
+START_TEST(changes_name_their_properties)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	uint64_t gen;
+
+	startup();
+	ck_assert_int_eq(
+	    manager_define(m, "mvsim", U1, "mvsim-virtio_net", "manual", mac_attr, 1, NULL, &e), 0);
+	assert_seen("device added " U1);
+	gen = dev(U1)->generation;
+	ck_assert_uint_gt(gen, 0);
+	seen_clear();
+	ck_assert_int_eq(manager_modify(m, U1,
+					&(struct manager_changes){.start = DEFINITION_START_AUTO},
+					0, &e),
+			 0);
+	assert_seen("device changed " U1);
+	ck_assert_uint_eq(last_device_properties,
+			  DEVICE_PROPERTY_START | DEVICE_PROPERTY_GENERATION);
+	ck_assert_uint_gt(dev(U1)->generation, gen);
+	gen = dev(U1)->generation;
+	seen_clear();
+	ck_assert_int_eq(manager_start(m, U1, &e), 0);
+	assert_seen("device changed " U1);
+	ck_assert_uint_eq(last_device_properties & DEVICE_PROPERTY_GENERATION, 0);
+	ck_assert(last_device_properties & DEVICE_PROPERTY_ACTIVE);
+	ck_assert(last_device_properties & DEVICE_PROPERTY_STATE);
+	ck_assert_uint_eq(last_device_properties & (DEVICE_PROPERTY_TYPE | DEVICE_PROPERTY_ATTRS), 0);
+	ck_assert_uint_eq(dev(U1)->generation, gen);
+}
+END_TEST
+
+/* Nothing is delivered inside an operation; what came and went between two
+ * deliveries is not delivered at all; every listener hears every change. */
+static struct event_log seen2;
+
+static void record2(struct manager *mgr, const struct manager_change_event *ev, void *userdata)
+{
+	if (ev->object == MANAGER_OBJECT_DEVICE)
+		event_log_add(&seen2, "device %d %s", (int)ev->change, ev->id);
+}
+
+START_TEST(changes_are_deferred_and_coalesced)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+
+	startup();
+	seen_clear();
+	ck_assert_int_eq(manager_add_listener(m, record2, NULL), 0);
+	ck_assert_int_eq(
+	    manager_define(m, "mvsim", U1, "mvsim-virtio_net", "manual", NULL, 0, NULL, &e), 0);
+	ck_assert_uint_eq(seen.n, 0); /* not from inside the call */
+	ck_assert_int_eq(manager_undefine(m, U1, &e), 0);
+	ck_assert_int_eq(
+	    manager_define(m, "mvsim", U2, "mvsim-virtio_net", "manual", NULL, 0, NULL, &e), 0);
+	ck_assert_int_eq(manager_start(m, U2, &e), 0);
+	manager_flush(m);
+	/* U1 came and went: nothing; U2 was added (once) and is running already. */
+	ck_assert(!event_log_has(&seen, "device added " U1));
+	ck_assert(!event_log_has(&seen, "device removed " U1));
+	event_log_assert_has(&seen, "device added " U2);
+	ck_assert(!event_log_has(&seen, "device changed " U2));
+	event_log_assert_has(&seen2, "device 0 " U2);
+	ck_assert_uint_eq(seen2.n, seen.n);
+	manager_remove_listener(m, record2, NULL);
+	ck_assert_int_eq(manager_stop(m, U2, &e), 0);
+	assert_seen("device changed " U2);
+	ck_assert_uint_eq(seen2.n, 1);
+	event_log_clear(&seen2);
+}
+END_TEST
+
+/* A listener may call operations: their changes come in the next batch. */
+static void start_on_add(struct manager *mgr, const struct manager_change_event *ev,
+			 void *userdata)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+
+	if (ev->object == MANAGER_OBJECT_DEVICE && ev->change == MANAGER_CHANGE_ADDED)
+		ck_assert_int_eq(manager_start(mgr, ev->id, &e), 0);
+}
+
+START_TEST(listener_may_call_operations)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+
+	startup();
+	ck_assert_int_eq(manager_add_listener(m, start_on_add, NULL), 0);
+	ck_assert_int_eq(
+	    manager_define(m, "mvsim", U1, "mvsim-virtio_net", "manual", NULL, 0, NULL, &e), 0);
+	assert_seen("device added " U1);
+	assert_seen("device changed " U1);
+	assert_state(U1, DEVICE_STATE_RUNNING);
+	ck_assert_int_eq(fake_kernel.create_calls, 1);
+}
+END_TEST
+
 static Suite *manager_suite(void)
 {
 	Suite *s = suite_create("manager");
@@ -893,6 +1043,10 @@ static Suite *manager_suite(void)
 	tcase_add_test(tc, undefine_a_bad_file_and_override_a_vendor_one);
 	tcase_add_test(tc, vfio_devices_are_managed_too);
 	tcase_add_test(tc, state_names);
+	tcase_add_test(tc, auto_starts_follow_ready_one_per_round);
+	tcase_add_test(tc, changes_name_their_properties);
+	tcase_add_test(tc, changes_are_deferred_and_coalesced);
+	tcase_add_test(tc, listener_may_call_operations);
 	suite_add_tcase(s, tc);
 	return s;
 }

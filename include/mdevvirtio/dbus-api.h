@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The org.mdevvirtio1 D-Bus contract, shared by mdevvirtiod (which serves it)
+ * and mdevvirtioctl (which calls it): bus name, object paths, interfaces,
+ * error names, Modify's change keys and flags, and the record ListDevices
+ * returns. Defined here and nowhere else; man/org.mdevvirtio1.5 describes
+ * each, src/daemon/org.mdevvirtio1.xml is checked against the live daemon.
+ */
+#pragma once
+
+#define MDEVVIRTIO_DBUS_NAME "org.mdevvirtio1"
+#define MDEVVIRTIO_DBUS_ROOT_PATH "/org/mdevvirtio1"
+#define MDEVVIRTIO_DBUS_DEVICES_PATH MDEVVIRTIO_DBUS_ROOT_PATH "/devices"
+#define MDEVVIRTIO_DBUS_PARENTS_PATH MDEVVIRTIO_DBUS_ROOT_PATH "/parents"
+
+#define MDEVVIRTIO_DBUS_MANAGER_INTERFACE "org.mdevvirtio1.Manager"
+#define MDEVVIRTIO_DBUS_DEVICE_INTERFACE "org.mdevvirtio1.Device"
+#define MDEVVIRTIO_DBUS_PARENT_INTERFACE "org.mdevvirtio1.Parent"
+
+/* Named errors; each message names the object it is about. */
+#define MDEVVIRTIO_DBUS_ERROR_NOT_FOUND "org.mdevvirtio1.Error.NotFound"
+#define MDEVVIRTIO_DBUS_ERROR_ALREADY_EXISTS "org.mdevvirtio1.Error.AlreadyExists"
+#define MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT "org.mdevvirtio1.Error.InvalidArgument"
+#define MDEVVIRTIO_DBUS_ERROR_PARENT_NOT_FOUND "org.mdevvirtio1.Error.ParentNotFound"
+#define MDEVVIRTIO_DBUS_ERROR_TYPE_NOT_SUPPORTED "org.mdevvirtio1.Error.TypeNotSupported"
+#define MDEVVIRTIO_DBUS_ERROR_NO_INSTANCES "org.mdevvirtio1.Error.NoInstances"
+#define MDEVVIRTIO_DBUS_ERROR_BUSY "org.mdevvirtio1.Error.Busy"
+#define MDEVVIRTIO_DBUS_ERROR_ACCESS_DENIED "org.mdevvirtio1.Error.AccessDenied"
+#define MDEVVIRTIO_DBUS_ERROR_KERNEL "org.mdevvirtio1.Error.Kernel"
+/* Modify's "generation" is not the device's Generation any more. */
+#define MDEVVIRTIO_DBUS_ERROR_CONFLICT "org.mdevvirtio1.Error.Conflict"
+
+/* Modify's flags: the running device, the definition (0 means DEFINED). */
+#define MDEVVIRTIO_DBUS_MODIFY_LIVE 1u
+#define MDEVVIRTIO_DBUS_MODIFY_DEFINED 2u
+
+/* Modify's change keys (a{sv}). */
+#define MDEVVIRTIO_DBUS_CHANGE_TYPE "type"               /* s */
+#define MDEVVIRTIO_DBUS_CHANGE_START "start"             /* s: "auto" or "manual" */
+#define MDEVVIRTIO_DBUS_CHANGE_ATTRS "attrs"             /* a(ss): the whole list */
+#define MDEVVIRTIO_DBUS_CHANGE_ATTR_INSERT "attr-insert" /* (iss): index (-1: end), name, value */
+#define MDEVVIRTIO_DBUS_CHANGE_ATTR_DELETE "attr-delete" /* i: index (-1: the last) */
+#define MDEVVIRTIO_DBUS_CHANGE_GENERATION "generation"   /* t: only if still this */
+
+/*
+ * Manager.ListDevices(u flags) -> a(sssssbbssa(ss)sa(ss)t): every device the
+ * daemon knows, sorted by UUID, each the Device properties in this order:
+ * Uuid, Parent, Type, Class, Start, Defined, Active, State, LastError, Attrs,
+ * Driver, Nodes, Generation. flags must be 0.
+ */
+#define MDEVVIRTIO_DBUS_DEVICE_RECORD "(sssssbbssa(ss)sa(ss)t)"
