@@ -16,7 +16,9 @@
 #include "mdev_virtio_private.h"
 
 DEFINE_MUTEX(mdev_virtio_lock);
+DECLARE_RWSEM(mdev_virtio_query_sem);
 LIST_HEAD(mdev_virtio_devices);
+unsigned int mdev_virtio_gen = 1;
 
 /**
  * mdev_virtio_class_name() - name of a class id, as shown in sysfs
@@ -75,19 +77,32 @@ static int mdev_virtio_uevent(MDEV_VIRTIO_UEVENT_CONST struct device *dev,
 	return add_uevent_var(env, "MDEV_TYPE=%s", kobject_name(&mdev->type->kobj));
 }
 
+/*
+ * DEV_BIND is reported before the driver's probe, so that listeners hear of
+ * the binding before the status changes the driver makes; a failed probe
+ * is reported as DEV_UNBIND.
+ */
 static int mdev_virtio_probe(struct device *dev)
 {
 	struct mdev_virtio_driver *drv = to_mdev_virtio_driver(dev->driver);
+	struct mdev_virtio_device *mdev = to_mdev_virtio_device(dev);
+	int ret;
 
-	return drv->probe ? drv->probe(to_mdev_virtio_device(dev)) : 0;
+	mdev_virtio_nl_notify(mdev, MDEV_VIRTIO_CMD_DEV_BIND);
+	ret = drv->probe ? drv->probe(mdev) : 0;
+	if (ret)
+		mdev_virtio_nl_notify(mdev, MDEV_VIRTIO_CMD_DEV_UNBIND);
+	return ret;
 }
 
 static void mdev_virtio_remove(struct device *dev)
 {
 	struct mdev_virtio_driver *drv = to_mdev_virtio_driver(dev->driver);
+	struct mdev_virtio_device *mdev = to_mdev_virtio_device(dev);
 
 	if (drv->remove)
-		drv->remove(to_mdev_virtio_device(dev));
+		drv->remove(mdev);
+	mdev_virtio_nl_notify(mdev, MDEV_VIRTIO_CMD_DEV_UNBIND);
 }
 
 static const struct attribute_group *mdev_virtio_bus_dev_groups[] = {
@@ -145,15 +160,28 @@ static int __init mdev_virtio_init(void)
 	ret = mdev_virtio_parents_init();
 	if (ret)
 		goto err_bus;
+	ret = mdev_virtio_events_init();
+	if (ret)
+		goto err_parents;
+	ret = mdev_virtio_nl_init();
+	if (ret)
+		goto err_events;
 	return 0;
 
+err_events:
+	mdev_virtio_events_exit();
+err_parents:
+	mdev_virtio_parents_exit();
 err_bus:
 	bus_unregister(&mdev_virtio_bus_type);
 	return ret;
 }
 
+/* Every parent is gone (they depend on us); event work may still be queued. */
 static void __exit mdev_virtio_exit(void)
 {
+	mdev_virtio_events_exit();
+	mdev_virtio_nl_exit();
 	mdev_virtio_parents_exit();
 	bus_unregister(&mdev_virtio_bus_type);
 }

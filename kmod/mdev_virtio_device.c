@@ -4,13 +4,15 @@
  *
  * create:  reserve the UUID and an instance (mdev_virtio_lock), let the
  *          parent set up, device_add() with the KOBJ_ADD uevent held back
- *          until the mdev_type and devices/ links exist, then mark the device
- *          ACTIVE and carry out any probe the driver core asked for meanwhile.
+ *          until the mdev_type and devices/ links exist, report DEV_NEW, then
+ *          mark the device ACTIVE and carry out any probe the driver core
+ *          asked for meanwhile.
  * remove:  exactly one remover (the "remove" file's writer, whom
  *          device_remove_file_self() elects, or parent unregistration) moves
  *          the device to REMOVING and tears it down: links, device_del()
- *          (unbinding the driver), the parent's remove(), the UUID and the
- *          instance are released, and the creation reference is put.
+ *          (unbinding the driver), DEV_DEL, a wait for netlink readers, the
+ *          parent's remove(), the UUID and the instance are released, and
+ *          the creation reference is put.
  *          A remove that arrives while the device is still being created is
  *          recorded and carried out by the creator.
  * release: frees the memory once the last reference is gone.
@@ -27,6 +29,7 @@ static void mdev_virtio_device_unreserve(struct mdev_virtio_device *mdev)
 	if (!list_empty(&mdev->node)) {
 		list_del_init(&mdev->node);
 		mdev->type->instances--;
+		mdev_virtio_lists_changed();
 	}
 	mutex_unlock(&mdev_virtio_lock);
 }
@@ -37,6 +40,8 @@ static void mdev_virtio_device_release(struct device *dev)
 
 	/* Whoever reserved the UUID released it already: no lock taken here. */
 	WARN_ON_ONCE(mdev->state == MDEV_VIRTIO_ACTIVE);
+	/* Queued event work holds a reference. */
+	WARN_ON_ONCE(work_pending(&mdev->event_work));
 	kobject_put(&mdev->type->kobj);
 	kfree(mdev);
 }
@@ -62,6 +67,7 @@ static int mdev_virtio_device_reserve(struct mdev_virtio_device *mdev)
 	type->instances++;
 	mdev->state = MDEV_VIRTIO_CREATING;
 	list_add_tail(&mdev->node, &mdev_virtio_devices);
+	mdev_virtio_lists_changed();
 out:
 	mutex_unlock(&mdev_virtio_lock);
 	return ret;
@@ -87,6 +93,7 @@ static struct mdev_virtio_device *mdev_virtio_device_alloc(struct mdev_virtio_ty
 		return ERR_PTR(-ENOMEM);
 
 	INIT_LIST_HEAD(&mdev->node);
+	INIT_WORK(&mdev->event_work, mdev_virtio_event_work);
 	guid_copy(&mdev->uuid, uuid);
 	kobject_get(&type->kobj);
 	mdev->type = type;
@@ -147,6 +154,11 @@ static void mdev_virtio_device_teardown(struct mdev_virtio_device *mdev)
 	sysfs_remove_link(&dev->kobj, "mdev_type");
 	sysfs_remove_link(type->devices_kobj, dev_name(dev));
 	device_del(dev);
+	/* Unbound now, and still whole: listeners get its last state. */
+	mdev_virtio_nl_notify(mdev, MDEV_VIRTIO_CMD_DEV_DEL);
+	/* Wait for readers that found it ACTIVE; later ones skip it. */
+	down_write(&mdev_virtio_query_sem);
+	up_write(&mdev_virtio_query_sem);
 	type->parent->ops->remove(mdev);
 	/* Free the UUID now: a release delayed by some reference must not block re-creation. */
 	mdev_virtio_device_unreserve(mdev);
@@ -165,6 +177,7 @@ static void mdev_virtio_device_activate(struct mdev_virtio_device *mdev)
 	/* From ACTIVE on a remover may tear it down: hold it while we probe. */
 	mutex_lock(&mdev_virtio_lock);
 	mdev->state = MDEV_VIRTIO_ACTIVE;
+	mdev_virtio_lists_changed();
 	get_device(dev);
 	mutex_unlock(&mdev_virtio_lock);
 
@@ -213,6 +226,9 @@ int mdev_virtio_device_create(struct mdev_virtio_type *type, const guid_t *uuid)
 	if (ret)
 		goto err_parent;
 
+	/* Still ours alone: reported before any driver can bind it. */
+	mdev->last_status = mdev->ops->get_status(mdev);
+	mdev_virtio_nl_notify(mdev, MDEV_VIRTIO_CMD_DEV_NEW);
 	mdev_virtio_device_activate(mdev);
 	goto out;
 
@@ -243,6 +259,7 @@ static int mdev_virtio_device_claim_removal(struct mdev_virtio_device *mdev)
 		break;
 	case MDEV_VIRTIO_ACTIVE:
 		mdev->state = MDEV_VIRTIO_REMOVING;
+		mdev_virtio_lists_changed();
 		ret = 0;
 		break;
 	default:
@@ -267,6 +284,7 @@ void mdev_virtio_remove_parent_devices(struct mdev_virtio_parent *parent)
 		list_for_each_entry(mdev, &mdev_virtio_devices, node) {
 			if (mdev->type->parent == parent && mdev->state == MDEV_VIRTIO_ACTIVE) {
 				mdev->state = MDEV_VIRTIO_REMOVING;
+				mdev_virtio_lists_changed();
 				victim = mdev;
 				break;
 			}

@@ -19,7 +19,7 @@
 #include "mdev_virtio_private.h"
 
 static struct class_compat *mdev_virtio_compat_class;
-static LIST_HEAD(mdev_virtio_parents);	/* under mdev_virtio_lock */
+LIST_HEAD(mdev_virtio_parents);	/* under mdev_virtio_lock */
 
 struct mdev_virtio_type_attribute {
 	struct attribute attr;
@@ -298,6 +298,7 @@ static int mdev_virtio_parent_claim(struct mdev_virtio_parent *parent, struct de
 	if (!ret) {
 		parent->dev = dev;
 		list_add_tail(&parent->node, &mdev_virtio_parents);
+		mdev_virtio_lists_changed();
 	}
 	mutex_unlock(&mdev_virtio_lock);
 	return ret;
@@ -307,6 +308,7 @@ static void mdev_virtio_parent_release(struct mdev_virtio_parent *parent)
 {
 	mutex_lock(&mdev_virtio_lock);
 	list_del_init(&parent->node);
+	mdev_virtio_lists_changed();
 	mutex_unlock(&mdev_virtio_lock);
 }
 

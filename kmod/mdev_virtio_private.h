@@ -2,24 +2,33 @@
 /*
  * Internals of mdev_virtio.ko shared by its files: the bus (mdev_virtio_bus.c),
  * parents and their types (mdev_virtio_parent.c), the GUID lifecycle of
- * devices (mdev_virtio_device.c) and their config attributes
- * (mdev_virtio_config.c).
+ * devices (mdev_virtio_device.c), their config attributes
+ * (mdev_virtio_config.c), their events (mdev_virtio_events.c) and the
+ * netlink family (mdev_virtio_netlink.c).
  *
  * Locking, outermost first:
  *  - parent->unreg_sem (rwsem): read-trylocked by create and remove, so that
  *    they fail with -ENODEV once unregistration has begun; write-locked by
  *    unregistration, which then removes every device of the parent;
+ *  - mdev_virtio_query_sem (rwsem): read-held by whoever calls the ops of a
+ *    device without being its creator, remover or bound driver (netlink
+ *    requests, event work), from finding it ACTIVE until done with it;
+ *    teardown write-locks it once after the device left ACTIVE and before
+ *    the parent's remove(), so none of them still uses the device;
  *  - the device lock (driver core): config attribute writes, to exclude
- *    binding while they check that no driver is bound;
+ *    binding while they check that no driver is bound; netlink readers, so
+ *    the driver they report stays bound meanwhile;
  *  - mdev_virtio_lock (mutex): the list of devices (UUID uniqueness), type
- *    instance counts, device states, the list of parents.  Never held across
- *    calls into the driver core or the parent.
+ *    instance counts, device states, the list of parents, and
+ *    mdev_virtio_gen.  Never held across calls into the driver core or the
+ *    parent.
  */
 #ifndef MDEV_VIRTIO_PRIVATE_H
 #define MDEV_VIRTIO_PRIVATE_H
 
 #include <linux/kobject.h>
 #include <linux/mutex.h>
+#include <linux/rwsem.h>
 #include <linux/mdev_virtio.h>
 
 /* A type of a registered parent: mdev_supported_types/<type-id>/ */
@@ -52,7 +61,19 @@ enum {
 };
 
 extern struct mutex mdev_virtio_lock;
+extern struct rw_semaphore mdev_virtio_query_sem;
 extern struct list_head mdev_virtio_devices;
+extern struct list_head mdev_virtio_parents;
+/* Bumped on every change of either list or of a device's state: dumps check it. */
+extern unsigned int mdev_virtio_gen;
+
+static inline void mdev_virtio_lists_changed(void)
+{
+	lockdep_assert_held(&mdev_virtio_lock);
+	/* Never 0, which netlink takes for "no generation yet". */
+	if (!++mdev_virtio_gen)
+		mdev_virtio_gen = 1;
+}
 extern struct bus_type mdev_virtio_bus_type;
 extern const struct attribute_group mdev_virtio_dev_group;
 extern const struct attribute_group mdev_virtio_config_group;
@@ -63,5 +84,15 @@ int mdev_virtio_dma_setup(struct mdev_virtio_device *mdev);
 void mdev_virtio_remove_parent_devices(struct mdev_virtio_parent *parent);
 int mdev_virtio_parents_init(void);
 void mdev_virtio_parents_exit(void);
+
+/* mdev_virtio_events.c */
+void mdev_virtio_event_work(struct work_struct *work);
+int mdev_virtio_events_init(void);
+void mdev_virtio_events_exit(void);
+
+/* mdev_virtio_netlink.c */
+void mdev_virtio_nl_notify(struct mdev_virtio_device *mdev, u8 cmd);
+int mdev_virtio_nl_init(void);
+void mdev_virtio_nl_exit(void);
 
 #endif /* MDEV_VIRTIO_PRIVATE_H */

@@ -3,15 +3,17 @@
  * mvsim: a simulated parent of mediated virtio devices.
  *
  * mvsim_main.c registers the parent and creates devices; mvsim_dma.c gives
- * virtio-class devices DMA ops; mvsim_dev.c
+ * virtio-class devices DMA ops; mvsim_iommu.c puts vhost-class devices on
+ * the platform IOMMU (iotlb=platform); mvsim_dev.c
  * implements what every device shares (status, features, virtqueues, config
  * space, reset); mvsim_net.c and mvsim_blk.c implement the net
  * loopback/cable and the blk ramdisk as a struct mvsim_kind.  Rings are walked with mvsim_vring.c.
  *
  * Locking of one device, outermost first:
- *  - mvsim_vq.lock (mutex): the vq's ring, addresses, ready flag and
- *    callback.  Held by the datapath while it uses the ring and raises the
- *    callback, and by the ops that change the vq.  A net device's TX lock may
+ *  - mvsim_vq.lock (mutex): the vq's ring, addresses, ready flag,
+ *    callback and counters (but kicks, an atomic).  Held by the datapath
+ *    while it uses the ring and raises the callback, and by the ops that
+ *    change the vq or read its counters.  A net device's TX lock may
  *    be held while taking a (possibly other device's) RX lock, never the
  *    reverse (mvsim_net.c nests them with SINGLE_DEPTH_NESTING).
  *  - mvsim_dev.map_lock (mutex): taken by set_map only, outside every vq
@@ -50,6 +52,8 @@ struct mvsim_vq {
 	bool broken;			/* malformed ring: stop until reset */
 	struct mdev_virtio_callback cb;
 	struct mvsim_vring_chain chain;	/* scratch for the lock holder */
+	atomic64_t kicks;		/* kick_vq may be called in atomic context */
+	struct mdev_virtio_vq_stats stats; /* the rest; kept across resets */
 };
 
 struct mvsim_dev;
@@ -83,6 +87,12 @@ struct mvsim_dev {
 	 */
 	struct mutex map_lock;
 	struct vhost_iotlb *map;
+	/*
+	 * iotlb=platform: @map holds the ranges vhost_mdev mapped in the IOMMU
+	 * domain and their permissions, changed in place under this lock
+	 * (mvsim_iommu.c); map_lock is not used.
+	 */
+	spinlock_t shadow_lock;
 
 	spinlock_t lock;
 	u8 status;
@@ -111,15 +121,24 @@ extern struct list_head mvsim_devices;
 /* mvsim_dev.c */
 extern const struct mdev_virtio_ops mvsim_ops;
 extern const struct mdev_virtio_ops mvsim_ops_incremental;
+extern const struct mdev_virtio_ops mvsim_ops_platform;
 
 bool mvsim_vq_usable(struct mvsim_dev *dev, struct mvsim_vq *vq);
 void mvsim_vq_notify(struct mvsim_vq *vq);
 void mvsim_vq_fail(struct mvsim_dev *dev, struct mvsim_vq *vq);
+void mvsim_vq_count(struct mvsim_vq *vq, const struct mvsim_vring_chain *c, u64 bytes);
 bool mvsim_has_feature(const struct mvsim_dev *dev, unsigned int bit);
 int mvsim_dev_init(struct mvsim_dev *dev, struct mdev_virtio_device *mdev,
 		   const struct mvsim_kind *kind);
 void mvsim_dev_reset(struct mvsim_dev *dev);
 void mvsim_dev_destroy(struct mvsim_dev *dev);
+void mvsim_vqs_retranslate(struct mvsim_dev *dev);
+
+/* mvsim_iommu.c */
+int mvsim_iommu_init(const char *bdf);
+void mvsim_iommu_exit(void);
+int mvsim_iommu_setup(struct mvsim_dev *dev);
+void mvsim_iommu_notify(struct mdev_virtio_device *mdev, u64 iova, u64 size, u32 perm);
 
 static inline struct mvsim_dev *mdev_to_mvsim(struct mdev_virtio_device *mdev)
 {

@@ -110,13 +110,18 @@ static u8 mvsim_blk_rw(struct mvsim_blk *b, const struct mvsim_vring_chain *c, u
 	return VIRTIO_BLK_S_OK;
 }
 
-/* Serve one request; returns the bytes written into the chain. */
-static u32 mvsim_blk_handle(struct mvsim_blk *b, const struct mvsim_vring_chain *c,
-			    const struct virtio_blk_outhdr *hdr)
+/*
+ * Serve one request and count it on @vq (bytes: the data read or written;
+ * a failed or unsupported request is an error); returns the bytes written
+ * into the chain.
+ */
+static u32 mvsim_blk_handle(struct mvsim_blk *b, struct mvsim_vq *vq,
+			    const struct mvsim_vring_chain *c, const struct virtio_blk_outhdr *hdr)
 {
 	u64 sector = le64_to_cpu((__force __le64)hdr->sector);
 	size_t data_in = c->in_len - 1;	/* the last byte is the status */
 	u32 written = 0;
+	u64 bytes = 0;
 	u8 status;
 
 	switch (le32_to_cpu((__force __le32)hdr->type)) {
@@ -124,9 +129,12 @@ static u32 mvsim_blk_handle(struct mvsim_blk *b, const struct mvsim_vring_chain 
 		status = mvsim_blk_rw(b, c, sector, 0, data_in, false);
 		if (status == VIRTIO_BLK_S_OK)
 			written = data_in;
+		bytes = written;
 		break;
 	case VIRTIO_BLK_T_OUT:
 		status = mvsim_blk_rw(b, c, sector, sizeof(*hdr), c->out_len - sizeof(*hdr), true);
+		if (status == VIRTIO_BLK_S_OK)
+			bytes = c->out_len - sizeof(*hdr);
 		break;
 	case VIRTIO_BLK_T_FLUSH:
 		status = VIRTIO_BLK_S_OK;	/* RAM: nothing is ever cached */
@@ -141,6 +149,9 @@ static u32 mvsim_blk_handle(struct mvsim_blk *b, const struct mvsim_vring_chain 
 		break;
 	}
 	mvsim_vring_chain_write(c, data_in, &status, 1);
+	mvsim_vq_count(vq, c, bytes);
+	if (status != VIRTIO_BLK_S_OK)
+		vq->stats.errors++;
 	return written + 1;
 }
 
@@ -172,7 +183,7 @@ static void mvsim_blk_work(struct mvsim_dev *dev)
 			mvsim_vq_fail(dev, vq);
 			break;
 		}
-		mvsim_vring_push(&vq->vring, c->head, mvsim_blk_handle(b, c, &hdr));
+		mvsim_vring_push(&vq->vring, c->head, mvsim_blk_handle(b, vq, c, &hdr));
 		done++;
 	}
 	if (done && mvsim_vring_should_notify(&vq->vring))

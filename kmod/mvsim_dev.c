@@ -7,7 +7,9 @@
  * and negotiated before FEATURES_OK, queues are used only after DRIVER_OK,
  * writing status 0 resets synchronously (the work is cancelled, the rings
  * detached and the callbacks forgotten before it returns), and a malformed
- * ring sets DEVICE_NEEDS_RESET and raises the config interrupt.  What differs
+ * ring sets DEVICE_NEEDS_RESET, raises the config interrupt and tells the bus
+ * (mdev_virtio_config_changed()).  Every vq counts what it does
+ * (get_vq_stats), whether a driver is bound or not.  What differs
  * between net and blk is a struct mvsim_kind.
  */
 #include <linux/mm.h>
@@ -112,6 +114,7 @@ void mvsim_vq_fail(struct mvsim_dev *dev, struct mvsim_vq *vq)
 
 	lockdep_assert_held(&vq->lock);
 	vq->broken = true;
+	vq->stats.errors++;
 	dev_warn_ratelimited(&dev->mdev->dev, "malformed virtqueue %td, needs reset\n",
 			     vq - dev->vqs);
 	spin_lock_irqsave(&dev->lock, flags);
@@ -120,6 +123,21 @@ void mvsim_vq_fail(struct mvsim_dev *dev, struct mvsim_vq *vq)
 	if (dev->config_cb.callback)
 		dev->config_cb.callback(dev->config_cb.private);
 	spin_unlock_irqrestore(&dev->lock, flags);
+	mdev_virtio_config_changed(dev->mdev);
+}
+
+/**
+ * mvsim_vq_count() - count a buffer the device used
+ * @vq: the vq, whose lock the caller holds
+ * @c: the buffer's chain
+ * @bytes: payload it carried
+ */
+void mvsim_vq_count(struct mvsim_vq *vq, const struct mvsim_vring_chain *c, u64 bytes)
+{
+	lockdep_assert_held(&vq->lock);
+	vq->stats.completed++;
+	vq->stats.descriptors += c->ndesc;
+	vq->stats.bytes += bytes;
 }
 
 static void mvsim_work(struct work_struct *work)
@@ -263,8 +281,10 @@ static void mvsim_kick_vq(struct mdev_virtio_device *mdev, u16 idx)
 {
 	struct mvsim_dev *dev = mdev_to_mvsim(mdev);
 
-	if (idx < dev->nvqs)
+	if (idx < dev->nvqs) {
+		atomic64_inc(&dev->vqs[idx].kicks);
 		dev->kind->kick(dev, idx);
+	}
 }
 
 static void mvsim_set_vq_cb(struct mdev_virtio_device *mdev, u16 idx,
@@ -311,7 +331,7 @@ static void mvsim_set_vq_ready(struct mdev_virtio_device *mdev, u16 idx, bool re
 	if (ready && !vq->ready) {
 		int ret = mvsim_vq_attach(dev, vq);
 
-		if (!ret || (ret == -EFAULT && dev->translate == mvsim_translate_iotlb)) {
+		if (!ret || (ret == -EFAULT && dev->translate != mvsim_translate_phys)) {
 			vq->ready = true;
 			vq->broken = false;
 			kick = !ret;
@@ -519,6 +539,33 @@ static int mvsim_suspend(struct mdev_virtio_device *mdev)
 	return 0;
 }
 
+/* Bound or not: the counters outlive resets and are read under the vq lock. */
+static int mvsim_get_vq_stats(struct mdev_virtio_device *mdev, u16 idx,
+			      struct mdev_virtio_vq_stats *stats)
+{
+	struct mvsim_vq *vq = mvsim_get_vq(mdev, idx);
+
+	if (!vq)
+		return -EINVAL;
+	mutex_lock(&vq->lock);
+	*stats = vq->stats;
+	stats->kicks = atomic64_read(&vq->kicks);
+	mutex_unlock(&vq->lock);
+	return 0;
+}
+
+static void mvsim_clear_vq_stats(struct mdev_virtio_device *mdev, u16 idx)
+{
+	struct mvsim_vq *vq = mvsim_get_vq(mdev, idx);
+
+	if (!vq)
+		return;
+	mutex_lock(&vq->lock);
+	memset(&vq->stats, 0, sizeof(vq->stats));
+	atomic64_set(&vq->kicks, 0);
+	mutex_unlock(&vq->lock);
+}
+
 static size_t mvsim_get_config_size(struct mdev_virtio_device *mdev)
 {
 	return mdev_to_mvsim(mdev)->kind->config_size;
@@ -548,19 +595,19 @@ static struct vhost_iotlb *mvsim_map_copy(struct vhost_iotlb *iotlb)
 	return copy;
 }
 
-/*
- * Publish @new (NULL: no map), then take every vq lock once: whoever
- * translated with the old map did so under one of them and is done when we
- * get it.  Rings are looked up again on the way; one no longer mapped breaks
- * its queue, one enabled before it was mapped is attached.  Under map_lock.
+/**
+ * mvsim_vqs_retranslate() - the translation changed: look the rings up again
+ * @dev: a vhost-class device
+ *
+ * Takes every vq lock once: whoever translated with the old translation did
+ * so under one of them and is done when we get it.  Rings are looked up
+ * again on the way; one no longer mapped breaks its queue, one enabled
+ * before it was mapped is attached.
  */
-static void mvsim_map_replace(struct mvsim_dev *dev, struct vhost_iotlb *new)
+void mvsim_vqs_retranslate(struct mvsim_dev *dev)
 {
-	struct vhost_iotlb *old = dev->map;
 	unsigned int i;
 
-	lockdep_assert_held(&dev->map_lock);
-	WRITE_ONCE(dev->map, new);
 	for (i = 0; i < dev->nvqs; i++) {
 		struct mvsim_vq *vq = &dev->vqs[i];
 
@@ -575,10 +622,20 @@ static void mvsim_map_replace(struct mvsim_dev *dev, struct vhost_iotlb *new)
 		}
 		mutex_unlock(&vq->lock);
 	}
-	if (old)
-		vhost_iotlb_free(old);
 	/* Buffers that were unmapped may be mapped now. */
 	queue_work(mvsim_wq, &dev->work);
+}
+
+/* Publish @new (NULL: no map), then wait for the old one's users.  Under map_lock. */
+static void mvsim_map_replace(struct mvsim_dev *dev, struct vhost_iotlb *new)
+{
+	struct vhost_iotlb *old = dev->map;
+
+	lockdep_assert_held(&dev->map_lock);
+	WRITE_ONCE(dev->map, new);
+	mvsim_vqs_retranslate(dev);
+	if (old)
+		vhost_iotlb_free(old);
 }
 
 static int mvsim_set_map(struct mdev_virtio_device *mdev, struct vhost_iotlb *iotlb)
@@ -676,7 +733,9 @@ static void mvsim_dma_unmap(struct mdev_virtio_device *mdev, u64 iova, u64 size)
 	.get_config_size = mvsim_get_config_size,			\
 	.get_driver_features = mvsim_get_driver_features,		\
 	.reset = mvsim_reset,						\
-	.suspend = mvsim_suspend
+	.suspend = mvsim_suspend,					\
+	.get_vq_stats = mvsim_get_vq_stats,				\
+	.clear_vq_stats = mvsim_clear_vq_stats
 
 /* The whole IOTLB at once (set_map): what the types use by default. */
 const struct mdev_virtio_ops mvsim_ops = {
@@ -689,4 +748,10 @@ const struct mdev_virtio_ops mvsim_ops_incremental = {
 	MVSIM_OPS_COMMON,
 	.dma_map = mvsim_dma_map,
 	.dma_unmap = mvsim_dma_unmap,
+};
+
+/* No translation of its own: the platform IOMMU of its DMA device (mvsim_iommu.c). */
+const struct mdev_virtio_ops mvsim_ops_platform = {
+	MVSIM_OPS_COMMON,
+	.dma_notify = mvsim_iommu_notify,
 };

@@ -7,7 +7,9 @@
  * the type ids and lets its MDEV_STATE uevents through. Four types:
  * mvsim-virtio_net, mvsim-vhost_net, mvsim-virtio_blk, mvsim-vhost_blk.
  * Their devices are created and removed here; the device model is in
- * mvsim_dev.c, the kinds in mvsim_net.c and mvsim_blk.c.
+ * mvsim_dev.c, the kinds in mvsim_net.c and mvsim_blk.c.  iotlb= says how
+ * vhost devices learn their translation (the three ways of struct
+ * mdev_virtio_ops); with iotlb=platform their DMA device is dma_pci's.
  */
 #include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
@@ -34,7 +36,12 @@ MODULE_PARM_DESC(max_vhost_blk, "Instances of mvsim-vhost_blk (default 16)");
 static char *iotlb = "whole";
 module_param(iotlb, charp, 0444);
 MODULE_PARM_DESC(iotlb,
-		 "How vhost devices learn their translation: whole (set_map, default) or incremental (dma_map/dma_unmap)");
+		 "How vhost devices learn their translation: whole (set_map, default), incremental (dma_map/dma_unmap) or platform (none: the IOMMU of dma_pci)");
+
+static char *dma_pci;
+module_param(dma_pci, charp, 0444);
+MODULE_PARM_DESC(dma_pci,
+		 "iotlb=platform: [domain:]bus:slot.fn of an unbound PCI device in an IOMMU group, the DMA device of every vhost device (default: none, so vhost_mdev refuses them)");
 
 static bool dma_via_parent;
 module_param(dma_via_parent, bool, 0444);
@@ -48,6 +55,14 @@ LIST_HEAD(mvsim_devices);
 static struct class *mvsim_class;
 static struct device *mvsim_root;
 static struct mdev_virtio_parent mvsim_parent;
+
+static void mvsim_kind_remove(struct mvsim_dev *dev)
+{
+	if (dev->kind == &mvsim_net_kind)
+		mvsim_net_remove(dev);
+	else
+		mvsim_blk_remove(dev);
+}
 
 static int mvsim_create(struct mdev_virtio_device *mdev)
 {
@@ -67,12 +82,18 @@ static int mvsim_create(struct mdev_virtio_device *mdev)
 		return PTR_ERR(dev);
 	if (mdev->class_id == MDEV_VIRTIO_CLASS_ID_VIRTIO)
 		mvsim_dma_setup(mdev, dma_via_parent ? mvsim_root : NULL);
+	else if (mdev->ops == &mvsim_ops_platform && mvsim_iommu_setup(dev))
+		goto err_remove;
 
 	mdev_virtio_set_parent_data(mdev, dev);
 	mutex_lock(&mvsim_lock);
 	list_add_tail(&dev->node, &mvsim_devices);
 	mutex_unlock(&mvsim_lock);
 	return 0;
+
+err_remove:
+	mvsim_kind_remove(dev);
+	return -ENOMEM;
 }
 
 static void mvsim_remove(struct mdev_virtio_device *mdev)
@@ -83,10 +104,7 @@ static void mvsim_remove(struct mdev_virtio_device *mdev)
 	list_del_init(&dev->node);
 	mutex_unlock(&mvsim_lock);
 
-	if (dev->kind == &mvsim_net_kind)
-		mvsim_net_remove(dev);
-	else
-		mvsim_blk_remove(dev);
+	mvsim_kind_remove(dev);
 	mdev_virtio_set_parent_data(mdev, NULL);
 }
 
@@ -143,8 +161,15 @@ static int __init mvsim_init(void)
 	if (!strcmp(iotlb, "incremental")) {
 		mvsim_types[1].ops = &mvsim_ops_incremental;
 		mvsim_types[3].ops = &mvsim_ops_incremental;
+	} else if (!strcmp(iotlb, "platform")) {
+		mvsim_types[1].ops = &mvsim_ops_platform;
+		mvsim_types[3].ops = &mvsim_ops_platform;
 	} else if (strcmp(iotlb, "whole")) {
-		pr_err("mvsim: iotlb=%s: expected whole or incremental\n", iotlb);
+		pr_err("mvsim: iotlb=%s: expected whole, incremental or platform\n", iotlb);
+		return -EINVAL;
+	}
+	if (dma_pci && *dma_pci && strcmp(iotlb, "platform")) {
+		pr_err("mvsim: dma_pci=%s needs iotlb=platform (iotlb=%s)\n", dma_pci, iotlb);
 		return -EINVAL;
 	}
 	mvsim_types[0].max_instances = max_virtio_net;
@@ -158,10 +183,15 @@ static int __init mvsim_init(void)
 		       mvsim_blk_max_capacity, U64_MAX >> SECTOR_SHIFT);
 		return -EINVAL;
 	}
+	ret = mvsim_iommu_init(dma_pci);
+	if (ret)
+		return ret;
 	/* It serves block devices: it must make progress under memory pressure. */
 	mvsim_wq = alloc_workqueue("mvsim", WQ_MEM_RECLAIM, 0);
-	if (!mvsim_wq)
-		return -ENOMEM;
+	if (!mvsim_wq) {
+		ret = -ENOMEM;
+		goto err_iommu;
+	}
 
 	mvsim_class = mdev_virtio_class_create("mvsim");
 	if (IS_ERR(mvsim_class)) {
@@ -191,6 +221,8 @@ err_class:
 	class_destroy(mvsim_class);
 err_wq:
 	destroy_workqueue(mvsim_wq);
+err_iommu:
+	mvsim_iommu_exit();
 	return ret;
 }
 
@@ -200,6 +232,7 @@ static void __exit mvsim_exit(void)
 	device_unregister(mvsim_root);
 	class_destroy(mvsim_class);
 	destroy_workqueue(mvsim_wq);
+	mvsim_iommu_exit();
 }
 
 module_init(mvsim_init);

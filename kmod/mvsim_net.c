@@ -9,6 +9,11 @@
  * Like a real link, a frame finding no receive buffer (or one too small) is
  * dropped.
  *
+ * Counters: a transmitted frame counts on the TX queue (bytes without the
+ * virtio-net header), and as a TX drop if it is too short to be a frame or
+ * the receiving queue is not running; a received one on the RX queue, or as
+ * an RX drop when there is no buffer for it, or none big enough.
+ *
  * The peer pointer is read by the transmitting work inside an SRCU read
  * section (it sleeps on the peer's RX lock), so a device that was ever
  * cross-connected waits for an SRCU grace period before it is freed.
@@ -73,8 +78,11 @@ static void mvsim_net_copy_frame(const struct mvsim_vring_chain *rxc,
 	}
 }
 
-/* Put one transmitted frame into a receive buffer of @dst; caller holds its RX lock. */
-static void mvsim_net_receive(struct mvsim_net *dst, const struct mvsim_vring_chain *txc)
+/*
+ * Put one transmitted frame into a receive buffer of @dst; caller holds its
+ * RX lock.  False if @dst's RX queue is not running: the sender's drop.
+ */
+static bool mvsim_net_receive(struct mvsim_net *dst, const struct mvsim_vring_chain *txc)
 {
 	const size_t hdr_len = sizeof(struct virtio_net_hdr_mrg_rxbuf);
 	struct virtio_net_hdr_mrg_rxbuf hdr = {
@@ -85,46 +93,56 @@ static void mvsim_net_receive(struct mvsim_net *dst, const struct mvsim_vring_ch
 	int ret;
 
 	if (!mvsim_vq_usable(&dst->dev, rx))
-		return;
+		return false;
 	ret = mvsim_vring_pop(&rx->vring, &rx->chain);
 	if (ret < 0)
 		mvsim_vq_fail(&dst->dev, rx);
-	if (ret <= 0)
-		return;
+	if (ret <= 0) {
+		rx->stats.drops++;
+		return true;
+	}
 
 	/* A buffer too small for the frame is returned empty: the frame is dropped. */
 	if (rx->chain.in_len >= txc->out_len) {
 		mvsim_vring_chain_write(&rx->chain, 0, &hdr, hdr_len);
 		mvsim_net_copy_frame(&rx->chain, txc, hdr_len);
 		written = txc->out_len;
+		mvsim_vq_count(rx, &rx->chain, txc->out_len - hdr_len);
+	} else {
+		rx->stats.drops++;
 	}
 	mvsim_vring_push(&rx->vring, rx->chain.head, written);
 	if (mvsim_vring_should_notify(&rx->vring))
 		mvsim_vq_notify(rx);
+	return true;
 }
 
-static void mvsim_net_deliver(struct mvsim_net *src, const struct mvsim_vring_chain *txc)
+/* False if the frame was dropped on the sender's side. */
+static bool mvsim_net_deliver(struct mvsim_net *src, const struct mvsim_vring_chain *txc)
 {
 	struct mvsim_net *dst;
 	struct mvsim_vq *rx;
+	bool received;
 	int idx;
 
 	if (txc->out_len < sizeof(struct virtio_net_hdr_mrg_rxbuf) + ETH_HLEN)
-		return;
+		return false;
 
 	idx = srcu_read_lock(&mvsim_net_srcu);
 	dst = srcu_dereference(src->peer, &mvsim_net_srcu) ?: src;
 	rx = &dst->dev.vqs[MVSIM_NET_RX];
 	/* TX before RX, whichever device the RX queue belongs to. */
 	mutex_lock_nested(&rx->lock, SINGLE_DEPTH_NESTING);
-	mvsim_net_receive(dst, txc);
+	received = mvsim_net_receive(dst, txc);
 	mutex_unlock(&rx->lock);
 	srcu_read_unlock(&mvsim_net_srcu, idx);
+	return received;
 }
 
 static void mvsim_net_work(struct mvsim_dev *dev)
 {
 	struct mvsim_net *n = to_mvsim_net(dev);
+	const u32 hdr_len = sizeof(struct virtio_net_hdr_mrg_rxbuf);
 	struct mvsim_vq *tx = &dev->vqs[MVSIM_NET_TX];
 	unsigned int done = 0;
 	bool more = false;
@@ -141,7 +159,10 @@ static void mvsim_net_work(struct mvsim_dev *dev)
 			mvsim_vq_fail(dev, tx);
 		if (ret <= 0)
 			break;
-		mvsim_net_deliver(n, &tx->chain);
+		mvsim_vq_count(tx, &tx->chain,
+			       tx->chain.out_len - min_t(u32, tx->chain.out_len, hdr_len));
+		if (!mvsim_net_deliver(n, &tx->chain))
+			tx->stats.drops++;
 		mvsim_vring_push(&tx->vring, tx->chain.head, 0);
 		done++;
 	}

@@ -178,6 +178,7 @@ static int vring_add_buf(struct vring_walk *w, const struct vring_desc_cpu *d)
 	if (!write && w->writable)
 		return -EINVAL;
 	w->writable |= write;
+	c->ndesc++;
 	/* A chain is at most 4 GiB in total: that keeps the u32 totals exact. */
 	if (check_add_overflow(*total, left, total))
 		return -EINVAL;
@@ -335,6 +336,7 @@ int mvsim_vring_pop(struct mvsim_vring *vr, struct mvsim_vring_chain *chain)
 	chain->head = head;
 	chain->nout = 0;
 	chain->nin = 0;
+	chain->ndesc = 0;
 	chain->out_len = 0;
 	chain->in_len = 0;
 	err = vring_walk_table(&w, vr->desc, vr->num, head, false);

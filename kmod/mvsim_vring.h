@@ -35,6 +35,7 @@ struct mvsim_vring_seg {
 struct mvsim_vring_chain {
 	u16 head;		/* id to give back to mvsim_vring_push() */
 	unsigned int nout, nin;	/* device-readable segs first, then device-writable */
+	unsigned int ndesc;	/* data descriptors (not indirect tables) they came from */
 	u32 out_len, in_len;	/* total bytes of each */
 	struct mvsim_vring_seg seg[MVSIM_VRING_MAX_SEGS];
 };

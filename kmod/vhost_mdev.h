@@ -13,7 +13,10 @@
  * vhost_mdev_main.c: module, node, open/release, device-level ioctls;
  * vhost_mdev_vq.c: virtqueue ioctls, kick and call eventfds;
  * vhost_mdev_iotlb.c: IOTLB messages written to the fd, page pinning, and
- *                     the map handed to the parent (ops->set_map).
+ *                     the map handed to the parent (ops->set_map);
+ * vhost_mdev_iommu.c: which translation the device gets (set_map, dma_map,
+ *                     or the platform IOMMU of its DMA device, which
+ *                     vhost_mdev programs through an unmanaged domain).
  *
  * Lifetime: struct vhost_mdev is freed by the release of its class device
  * (@dev); the cdev is embedded and keeps @dev alive while a file is open.
@@ -37,12 +40,21 @@
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/vhost_iotlb.h>
+#include <linux/vhost_types.h>
 #include <linux/wait.h>
 
 #define VHOST_MDEV_BACKEND_FEATURES \
 	(BIT_ULL(VHOST_BACKEND_F_IOTLB_MSG_V2) | BIT_ULL(VHOST_BACKEND_F_IOTLB_BATCH))
 
+struct iommu_domain;
 struct vhost_mdev;
+
+/* How the device learns the IOTLB, chosen at probe (vhost_mdev_iommu.c). */
+enum vhost_mdev_xlate {
+	VHOST_MDEV_XLATE_MAP,		/* ops->set_map, the whole IOTLB */
+	VHOST_MDEV_XLATE_DMA,		/* ops->dma_map/dma_unmap, entry by entry */
+	VHOST_MDEV_XLATE_PLATFORM,	/* an IOMMU domain on mdev->dma_dev, entry by entry */
+};
 
 struct vhost_mdev_vq {
 	struct vhost_mdev *v;
@@ -68,6 +80,8 @@ struct vhost_mdev {
 	bool opened;
 	struct mm_struct *mm;		/* of VHOST_SET_OWNER; pinned pages are accounted here */
 	u64 backend_features;
+	enum vhost_mdev_xlate xlate;
+	struct iommu_domain *domain;	/* platform: attached while opened */
 
 	/* Mappings in force, and those invalidated but maybe still in the device's map. */
 	struct vhost_iotlb *iotlb;
@@ -93,5 +107,15 @@ void vhost_mdev_vqs_release(struct vhost_mdev *v);
 ssize_t vhost_mdev_iotlb_write(struct vhost_mdev *v, const void __user *buf, size_t len);
 int vhost_mdev_iotlb_open(struct vhost_mdev *v);
 void vhost_mdev_iotlb_release(struct vhost_mdev *v);
+
+/* vhost_mdev_iommu.c */
+int vhost_mdev_translation_of(struct mdev_virtio_device *mdev);
+const char *vhost_mdev_translation_name(enum vhost_mdev_xlate xlate);
+int vhost_mdev_iommu_attach(struct vhost_mdev *v);
+void vhost_mdev_iommu_detach(struct vhost_mdev *v);
+void vhost_mdev_iova_range(struct vhost_mdev *v, struct vhost_vdpa_iova_range *range);
+int vhost_mdev_iommu_check(struct vhost_mdev *v, const struct vhost_iotlb_msg *msg);
+int vhost_mdev_dev_map(struct vhost_mdev *v, const struct vhost_iotlb_map *m);
+void vhost_mdev_dev_unmap(struct vhost_mdev *v, const struct vhost_iotlb_map *m);
 
 #endif /* VHOST_MDEV_H */

@@ -10,8 +10,9 @@
  * contiguous pages, so the device can use it as one range.
  *
  * The device learns the map through ops->set_map() after each message, or
- * once at BATCH_END; or, for a parent with incremental ops, each entry with
- * ops->dma_map() as it is added and ops->dma_unmap() as it goes.
+ * once at BATCH_END; or, for a parent with incremental ops or on the
+ * platform IOMMU, each entry as it is added and as it goes
+ * (vhost_mdev_dev_map/unmap in vhost_mdev_iommu.c).
  * Invalidated entries move to v->retired and stay pinned until the device
  * no longer has them: until then it may still be using them.
  *
@@ -71,7 +72,7 @@ static void vhost_mdev_free_range(struct vhost_mdev *v, struct vhost_iotlb *iotl
 
 static bool vhost_mdev_incremental(struct vhost_mdev *v)
 {
-	return !v->mdev->ops->set_map;
+	return v->xlate != VHOST_MDEV_XLATE_MAP;
 }
 
 /* Incremental parents: take every entry of @iotlb out of the device. */
@@ -81,19 +82,18 @@ static void vhost_mdev_unmap_all(struct vhost_mdev *v, struct vhost_iotlb *iotlb
 
 	for (m = vhost_iotlb_itree_first(iotlb, 0, U64_MAX); m;
 	     m = vhost_iotlb_itree_next(m, 0, U64_MAX))
-		v->mdev->ops->dma_unmap(v->mdev, m->start, m->size);
+		vhost_mdev_dev_unmap(v, m);
 }
 
 /* Incremental parents: map the entries of [start, last], or none of them. */
 static int vhost_mdev_map_range(struct vhost_mdev *v, u64 start, u64 last)
 {
-	const struct mdev_virtio_ops *ops = v->mdev->ops;
 	struct vhost_iotlb_map *m, *done;
 	int ret = 0;
 
 	for (m = vhost_iotlb_itree_first(v->iotlb, start, last); m;
 	     m = vhost_iotlb_itree_next(m, start, last)) {
-		ret = ops->dma_map(v->mdev, m->start, m->size, m->addr, m->perm);
+		ret = vhost_mdev_dev_map(v, m);
 		if (ret)
 			break;
 	}
@@ -101,7 +101,7 @@ static int vhost_mdev_map_range(struct vhost_mdev *v, u64 start, u64 last)
 		return 0;
 	for (done = vhost_iotlb_itree_first(v->iotlb, start, last); done != m;
 	     done = vhost_iotlb_itree_next(done, start, last))
-		ops->dma_unmap(v->mdev, done->start, done->size);
+		vhost_mdev_dev_unmap(v, done);
 	return ret;
 }
 
@@ -220,6 +220,9 @@ static int vhost_mdev_update(struct vhost_mdev *v, const struct vhost_iotlb_msg 
 		return -EPERM;
 	if (vhost_iotlb_itree_first(v->iotlb, msg->iova, last))
 		return -EEXIST;
+	ret = vhost_mdev_iommu_check(v, msg);
+	if (ret)
+		return ret;
 
 	npages = PHYS_PFN(ulast) - PHYS_PFN(msg->uaddr) + 1;
 	lock_limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;

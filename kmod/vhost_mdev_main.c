@@ -80,10 +80,7 @@ static int vhost_mdev_set_config_call(struct vhost_mdev *v, int __user *argp)
 /* A reset, through the op that may fail where the parent has it. */
 static int vhost_mdev_reset(struct vhost_mdev *v)
 {
-	if (v->mdev->ops->reset)
-		return v->mdev->ops->reset(v->mdev);
-	v->mdev->ops->set_status(v->mdev, 0);
-	return 0;
+	return mdev_virtio_reset_device(v->mdev);
 }
 
 static u64 vhost_mdev_backend_features(struct vhost_mdev *v)
@@ -110,7 +107,7 @@ static int vhost_mdev_set_status(struct vhost_mdev *v, u8 __user *argp)
 		vhost_mdev_vqs_install_cbs(v);
 		vhost_mdev_install_config_cb(v);
 	}
-	ops->set_status(v->mdev, status);
+	mdev_virtio_set_status(v->mdev, status);
 	return 0;
 }
 
@@ -199,7 +196,7 @@ static long vhost_mdev_device_ioctl(struct vhost_mdev *v, unsigned int cmd, void
 {
 	struct mdev_virtio_device *mdev = v->mdev;
 	const struct mdev_virtio_ops *ops = mdev->ops;
-	struct vhost_vdpa_iova_range range = { .first = 0, .last = U64_MAX };
+	struct vhost_vdpa_iova_range range;
 	u64 u64val;
 
 	switch (cmd) {
@@ -232,6 +229,7 @@ static long vhost_mdev_device_ioctl(struct vhost_mdev *v, unsigned int cmd, void
 	case VHOST_VDPA_GET_VQS_COUNT:
 		return put_user(v->nvqs, (u32 __user *)argp);
 	case VHOST_VDPA_GET_IOVA_RANGE:
+		vhost_mdev_iova_range(v, &range);
 		return copy_to_user(argp, &range, sizeof(range)) ? -EFAULT : 0;
 	case VHOST_VDPA_SET_CONFIG_CALL:
 		return vhost_mdev_set_config_call(v, argp);
@@ -275,6 +273,7 @@ static void vhost_mdev_detach_user(struct vhost_mdev *v)
 		if (vhost_mdev_reset(v))
 			dev_warn(&v->dev, "reset failed as its user let go\n");
 		vhost_mdev_iotlb_release(v);
+		vhost_mdev_iommu_detach(v);
 	}
 	vhost_mdev_vqs_release(v);
 	vhost_mdev_swap_config_call(v, NULL);
@@ -299,6 +298,11 @@ static int vhost_mdev_open(struct inode *inode, struct file *filp)
 		ret = vhost_mdev_reset(v);
 	if (!ret)
 		ret = vhost_mdev_iotlb_open(v);
+	if (!ret) {
+		ret = vhost_mdev_iommu_attach(v);
+		if (ret)
+			vhost_mdev_iotlb_release(v);
+	}
 	if (!ret) {
 		vhost_mdev_vqs_init(v);
 		v->opened = true;
@@ -329,6 +333,37 @@ static const struct file_operations vhost_mdev_fops = {
 	.llseek = noop_llseek,
 };
 
+/* translation: how the device learns the IOTLB ("set_map", "dma_map", "platform"). */
+static ssize_t translation_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	struct vhost_mdev *v = container_of(dev, struct vhost_mdev, dev);
+
+	return sysfs_emit(buf, "%s\n", vhost_mdev_translation_name(v->xlate));
+}
+static DEVICE_ATTR_RO(translation);
+
+/* iommu_domain: platform mode: "attached" while a user has the node open, else "detached". */
+static ssize_t iommu_domain_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	struct vhost_mdev *v = container_of(dev, struct vhost_mdev, dev);
+	bool attached;
+
+	if (v->xlate != VHOST_MDEV_XLATE_PLATFORM)
+		return sysfs_emit(buf, "none\n");
+	mutex_lock(&v->lock);
+	attached = v->domain;
+	mutex_unlock(&v->lock);
+	return sysfs_emit(buf, "%s\n", attached ? "attached" : "detached");
+}
+static DEVICE_ATTR_RO(iommu_domain);
+
+static struct attribute *vhost_mdev_attrs[] = {
+	&dev_attr_translation.attr,
+	&dev_attr_iommu_domain.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(vhost_mdev);
+
 static void vhost_mdev_release_dev(struct device *dev)
 {
 	struct vhost_mdev *v = container_of(dev, struct vhost_mdev, dev);
@@ -343,15 +378,13 @@ static int vhost_mdev_probe(struct mdev_virtio_device *mdev)
 {
 	const struct mdev_virtio_ops *ops = mdev->ops;
 	struct vhost_mdev *v;
-	int minor, ret;
+	int minor, ret, xlate;
 
-	/*
-	 * The parent translates (set_map, or dma_map/dma_unmap); programming
-	 * the platform IOMMU of its DMA device instead is not supported yet.
-	 */
-	if (!(ops->set_map || (ops->dma_map && ops->dma_unmap)) || !ops->get_config_size ||
-	    !mdev->nvqs)
+	if (!ops->get_config_size || !mdev->nvqs)
 		return -EOPNOTSUPP;
+	xlate = vhost_mdev_translation_of(mdev);
+	if (xlate < 0)
+		return xlate;
 
 	minor = ida_alloc_max(&vhost_mdev_ida, VHOST_MDEV_MINORS - 1, GFP_KERNEL);
 	if (minor < 0)
@@ -363,6 +396,7 @@ static int vhost_mdev_probe(struct mdev_virtio_device *mdev)
 	}
 	v->minor = minor;
 	v->mdev = mdev;
+	v->xlate = xlate;
 	v->nvqs = mdev->nvqs;
 	mutex_init(&v->lock);
 	spin_lock_init(&v->config_lock);
@@ -371,6 +405,7 @@ static int vhost_mdev_probe(struct mdev_virtio_device *mdev)
 	device_initialize(&v->dev);
 	v->dev.release = vhost_mdev_release_dev;
 	v->dev.class = vhost_mdev_class;
+	v->dev.groups = vhost_mdev_groups;
 	v->dev.parent = &mdev->dev;
 	v->dev.devt = MKDEV(MAJOR(vhost_mdev_devt), minor);
 	v->vqs = kcalloc(v->nvqs, sizeof(*v->vqs), GFP_KERNEL);

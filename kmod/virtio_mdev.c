@@ -67,7 +67,7 @@ static void virtio_mdev_set_status(struct virtio_device *vdev, u8 status)
 {
 	struct mdev_virtio_device *mdev = vdev_to_mdev(vdev);
 
-	mdev->ops->set_status(mdev, status);
+	mdev_virtio_set_status(mdev, status);
 }
 
 static void virtio_mdev_reset(struct virtio_device *vdev)
@@ -75,12 +75,8 @@ static void virtio_mdev_reset(struct virtio_device *vdev)
 	struct mdev_virtio_device *mdev = vdev_to_mdev(vdev);
 	int ret;
 
-	if (!mdev->ops->reset) {
-		mdev->ops->set_status(mdev, 0);
-		return;
-	}
 	/* virtio's reset cannot fail: a device that did not come back says so. */
-	ret = mdev->ops->reset(mdev);
+	ret = mdev_virtio_reset_device(mdev);
 	if (ret)
 		dev_err(&mdev->dev, "reset failed: %d\n", ret);
 }
@@ -309,7 +305,7 @@ static void virtio_mdev_remove(struct mdev_virtio_device *mdev)
 
 	unregister_virtio_device(&vm->vdev);
 	/* Whatever the driver left: unbound devices are at status 0. */
-	mdev->ops->set_status(mdev, 0);
+	mdev_virtio_set_status(mdev, 0);
 	dev_set_drvdata(&mdev->dev, NULL);
 }
 

@@ -20,10 +20,20 @@
  * virtio_ring mapped on the mediated device (physical ones unless
  * VIRTIO_F_ACCESS_PLATFORM is negotiated; then whatever the DMA ops of its
  * DMA device, mdev->dma_dev, gave); a vhost-class device is handed IOVAs
- * of a userspace driver, which the device translates through the map
- * vhost_mdev gives it with @set_map (IOVA -> physical address of pinned
- * pages, with permissions).  The map survives a status reset; vhost_mdev replaces it
- * with an empty one when its user goes away.
+ * of a userspace driver, translated in one of three ways, which vhost_mdev
+ * picks when it binds, in this order:
+ *  - the parent's own, whole: @set_map gives it the whole IOTLB
+ *    (IOVA -> physical address of pinned pages, with permissions);
+ *  - the parent's own, incremental: @dma_map/@dma_unmap, one entry at a time;
+ *  - the platform IOMMU: the parent has neither, and its DMA device
+ *    (mdev->dma_dev) is in an IOMMU group; vhost_mdev attaches it to an
+ *    unmanaged IOMMU domain of its own while the node is open and maps the
+ *    IOTLB into it, so the device's DMA goes through the IOMMU.  The DMA
+ *    device must be alone in its group, not used by a driver for DMA, and
+ *    behind an IOMMU that keeps DMA cache-coherent.
+ * A parent with none of these cannot be bound (-EOPNOTSUPP).  The map
+ * survives a status reset; vhost_mdev replaces it with an empty one (or
+ * detaches the domain) when its user goes away.
  */
 #ifndef _LINUX_MDEV_VIRTIO_H
 #define _LINUX_MDEV_VIRTIO_H
@@ -34,6 +44,7 @@
 #include <linux/list.h>
 #include <linux/rwsem.h>
 #include <linux/uuid.h>
+#include <linux/workqueue.h>
 #include <uapi/linux/mdev_virtio.h>
 
 struct mdev_virtio_device;
@@ -49,6 +60,25 @@ struct vhost_iotlb;
 struct mdev_virtio_callback {
 	irqreturn_t (*callback)(void *private);
 	void *private;
+};
+
+/**
+ * struct mdev_virtio_vq_stats - counters of one virtqueue
+ * @kicks: notifications the driver sent
+ * @completed: buffers the device used: packets (net), requests (blk)
+ * @descriptors: data descriptors of those buffers (those in indirect tables
+ *               included, the ones pointing at the tables not)
+ * @bytes: payload moved: frames without the virtio-net header, blk data
+ * @errors: malformed buffers or rings, and requests that failed
+ * @drops: packets lost: no receive buffer, one too small, or no peer ready
+ */
+struct mdev_virtio_vq_stats {
+	u64 kicks;
+	u64 completed;
+	u64 descriptors;
+	u64 bytes;
+	u64 errors;
+	u64 drops;
 };
 
 /**
@@ -99,25 +129,40 @@ struct mdev_virtio_callback {
  *           the previous map (queues whose rings are no longer mapped stop,
  *           as for a malformed ring), so the caller may unpin what only the
  *           previous map covered.  0 or -errno (the previous map stays).
- *           Vhost-class devices need @set_map, or @dma_map and @dma_unmap.
+ *           Vhost-class devices need @set_map, or @dma_map and @dma_unmap,
+ *           or a DMA device on the platform IOMMU (see "Address spaces").
  * @dma_map: vhost class, instead of @set_map: add one mapping of
  *           [iova, iova + size) to physical address @pa (VHOST_MAP_*
  *           permissions); 0 or -errno (nothing mapped)
  * @dma_unmap: remove the mappings inside [iova, iova + size); when it
  *             returns the device no longer uses them.  Cannot fail.
+ * @dma_notify: platform IOMMU only, optional: for a device that reaches
+ *              memory through the CPU instead of by DMA through the
+ *              IOMMU (a simulator), which an IOMMU flush can neither check
+ *              nor stop.  [iova, iova + size) was just mapped in the
+ *              domain with VHOST_MAP_* @perm, or (@perm 0) is about to be
+ *              unmapped from it: when the call returns the device no longer
+ *              uses it.  Hardware parents leave it NULL.
+ * @get_vq_stats: optional: the counters of vq @idx (< nvqs) since creation
+ *                or its last @clear_vq_stats; 0 or -errno.  May sleep.
+ * @clear_vq_stats: optional (with @get_vq_stats): zero the counters of vq
+ *                  @idx.  May sleep.
  *
- * Mandatory: all but @get_generation, @set_map, @dma_map, @dma_unmap,
+ * Mandatory: all but @get_generation, @set_map, @dma_map, @dma_unmap, @dma_notify,
  * @get_vq_num_min,
- * @get_driver_features, @reset, @suspend, @get_vq_notification and
- * @get_vq_irq.  Called in process context, except @kick_vq which may be
- * called in atomic context.
+ * @get_driver_features, @reset, @suspend, @get_vq_notification,
+ * @get_vq_irq, @get_vq_stats and @clear_vq_stats.  Called in process
+ * context, except @kick_vq which may be called in atomic context.
  *
  * Without a class driver bound, between create() and remove(), anyone may
  * call the read-only ones: @get_device_id, @get_vendor_id, @get_features,
  * @get_driver_features, @get_status, @get_config_size, @get_config,
  * @get_generation, @get_vq_num_max and @get_vq_num_min (management reads
- * the status and features of unbound devices).  The rest only the bound
- * class driver calls.
+ * the status and features of unbound devices), and @get_vq_stats and
+ * @clear_vq_stats, which management uses whether or not a driver is bound
+ * and concurrently with the datapath.  The rest only the bound class
+ * driver calls; it changes the status through mdev_virtio_set_status() and
+ * mdev_virtio_reset_device(), so that listeners hear of it.
  * The order follows the virtio 1.x device initialisation: reset, features,
  * vq set-up, DRIVER_OK.
  */
@@ -151,6 +196,7 @@ struct mdev_virtio_ops {
 	int (*set_map)(struct mdev_virtio_device *mdev, struct vhost_iotlb *iotlb);
 	int (*dma_map)(struct mdev_virtio_device *mdev, u64 iova, u64 size, u64 pa, u32 perm);
 	void (*dma_unmap)(struct mdev_virtio_device *mdev, u64 iova, u64 size);
+	void (*dma_notify)(struct mdev_virtio_device *mdev, u64 iova, u64 size, u32 perm);
 	u16 (*get_vq_num_min)(struct mdev_virtio_device *mdev);
 	u64 (*get_driver_features)(struct mdev_virtio_device *mdev);
 	int (*reset)(struct mdev_virtio_device *mdev);
@@ -158,6 +204,9 @@ struct mdev_virtio_ops {
 	int (*get_vq_notification)(struct mdev_virtio_device *mdev, u16 idx, phys_addr_t *addr,
 				   size_t *size);
 	int (*get_vq_irq)(struct mdev_virtio_device *mdev, u16 idx);
+	int (*get_vq_stats)(struct mdev_virtio_device *mdev, u16 idx,
+			    struct mdev_virtio_vq_stats *stats);
+	void (*clear_vq_stats)(struct mdev_virtio_device *mdev, u16 idx);
 };
 
 /**
@@ -213,6 +262,8 @@ struct mdev_virtio_device {
 	unsigned int state;
 	unsigned long flags;
 	void *parent_data;
+	struct work_struct event_work;	/* config-change events, holds a reference */
+	u8 last_status;			/* the status byte last reported */
 };
 
 #define to_mdev_virtio_device(d) container_of(d, struct mdev_virtio_device, dev)
@@ -314,6 +365,10 @@ void mdev_virtio_unregister_driver(struct mdev_virtio_driver *drv);
 	module_driver(__drv, mdev_virtio_register_driver, mdev_virtio_unregister_driver)
 
 const char *mdev_virtio_class_name(u16 class_id);
+
+void mdev_virtio_set_status(struct mdev_virtio_device *mdev, u8 status);
+int mdev_virtio_reset_device(struct mdev_virtio_device *mdev);
+void mdev_virtio_config_changed(struct mdev_virtio_device *mdev);
 
 static inline void *mdev_virtio_get_parent_data(const struct mdev_virtio_device *mdev)
 {
