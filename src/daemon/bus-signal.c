@@ -4,6 +4,8 @@
  * what bus-device.c, bus-parent.c and bus-manager.c send for their objects.
  * A leaf of the bus layer.
  */
+#include <assert.h>
+
 #include "bus-internal.h"
 #include "log.h"
 
@@ -11,9 +13,12 @@ void bus_emit_change(struct bus_api *api, const char *path, const char *interfac
 		     const struct manager_change_event *ev, const char *const *names,
 		     size_t n_names)
 {
-	const char *changed[n_names + 1];
+	/* One name per bit of ev->properties, at most. */
+	const char *changed[sizeof(ev->properties) * 8 + 1];
 	size_t k = 0;
 	int r;
+
+	assert(n_names < ELEMENTSOF(changed));
 
 	switch (ev->change) {
 	case MANAGER_CHANGE_ADDED:

@@ -180,27 +180,29 @@ static void run_reactions(struct manager *m)
 	free(v);
 }
 
-static void deliver(struct manager *m, const struct manager_change_event *ev)
+/* Every listener of @listeners (a copy: a listener may add or remove listeners). */
+static void deliver(struct manager *m, const struct manager_listener *listeners, size_t n,
+		    const struct manager_change_event *ev)
 {
-	/* A listener may add or remove listeners: walk a copy. */
-	size_t n = m->n_listeners;
-	struct manager_listener *copy = n ? malloc(n * sizeof(*copy)) : NULL;
-
-	if (n && !copy) {
-		log_oom();
-		return;
-	}
-	if (n)
-		memcpy(copy, m->listeners, n * sizeof(*copy));
 	for (size_t i = 0; i < n; i++)
-		copy[i].fn(m, ev, copy[i].userdata);
-	free(copy);
+		listeners[i].fn(m, ev, listeners[i].userdata);
 }
 
 static void deliver_pending(struct manager *m)
 {
 	struct pending_change **v = m->pending;
-	size_t n = m->n_pending;
+	size_t n = m->n_pending, n_listeners = m->n_listeners;
+	_cleanup_free_ struct manager_listener *listeners = NULL;
+
+	if (n > 0 && n_listeners > 0) {
+		listeners = malloc(n_listeners * sizeof(*listeners));
+		if (listeners)
+			memcpy(listeners, m->listeners, n_listeners * sizeof(*listeners));
+		else
+			log_oom();
+	}
+	if (!listeners)
+		n_listeners = 0;
 
 	m->pending = NULL;
 	m->n_pending = 0;
@@ -223,7 +225,7 @@ static void deliver_pending(struct manager *m)
 			continue; /* came and went, or nothing visible changed */
 		if (ev.change != MANAGER_CHANGE_CHANGED)
 			ev.properties = ~0u;
-		deliver(m, &ev);
+		deliver(m, listeners, n_listeners, &ev);
 	}
 	for (size_t i = 0; i < n; i++)
 		pending_free(v[i]);
