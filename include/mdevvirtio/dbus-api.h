@@ -29,6 +29,10 @@
 #define MDEVVIRTIO_DBUS_ERROR_KERNEL "org.mdevvirtio1.Error.Kernel"
 /* Modify's "generation" is not the device's Generation any more. */
 #define MDEVVIRTIO_DBUS_ERROR_CONFLICT "org.mdevvirtio1.Error.Conflict"
+/* The device is known but not running (GetStatistics, ClearStatistics). */
+#define MDEVVIRTIO_DBUS_ERROR_NOT_RUNNING "org.mdevvirtio1.Error.NotRunning"
+/* The kernel cannot say: a vfio mdev device, or mdev_virtio's netlink family absent. */
+#define MDEVVIRTIO_DBUS_ERROR_NOT_SUPPORTED "org.mdevvirtio1.Error.NotSupported"
 
 /* Modify's flags: the running device, the definition (0 means DEFINED). */
 #define MDEVVIRTIO_DBUS_MODIFY_LIVE 1u

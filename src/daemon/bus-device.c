@@ -7,7 +7,9 @@
  * introspection and GetManagedObjects.
  *
  * The objects' userdata is the bus_api; each call looks the device up by its
- * path, so no pointer into the manager outlives a call.
+ * path (bus-device-path.c), so no pointer into the manager outlives a call.
+ * The properties and methods from the kernel's netlink family are in
+ * bus-device-virtio.c.
  */
 #include <errno.h>
 
@@ -15,94 +17,10 @@
 #include "bus-internal.h"
 #include "log.h"
 
-int bus_device_path(const char *uuid, char **ret)
-{
-	return sd_bus_path_encode(MDEVVIRTIO_DBUS_DEVICES_PATH, uuid, ret);
-}
-
-static int unhex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/*
- * sd_bus_path_encode()'s label of a normalised UUID, without allocating: a
- * leading digit and every '-' as _xx. Property reads look a device up by its
- * path once per property, and the generic decoder was most of the cost of
- * GetManagedObjects.
- */
-static void uuid_label(const char *uuid, char ret[static 3 * UUID_STRING_LEN + 1])
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t k = 0;
-
-	for (size_t i = 0; uuid[i]; i++) {
-		unsigned char c = (unsigned char)uuid[i];
-
-		if ((c >= 'a' && c <= 'f') || (i > 0 && c >= '0' && c <= '9')) {
-			ret[k++] = (char)c;
-			continue;
-		}
-		ret[k++] = '_';
-		ret[k++] = hex[c >> 4];
-		ret[k++] = hex[c & 0xf];
-	}
-	ret[k] = '\0';
-}
-
-/* The device at @path, which must be the one path bus_device_path() gives it. */
-static const struct managed_device *device_from_path(struct bus_api *api, const char *path)
-{
-	static const char prefix[] = MDEVVIRTIO_DBUS_DEVICES_PATH "/";
-	char uuid[UUID_STRING_LEN + 1], label[3 * UUID_STRING_LEN + 1];
-	const char *p;
-	size_t n = 0;
-
-	if (!path || strncmp(path, prefix, sizeof(prefix) - 1) != 0)
-		return NULL;
-	p = path + sizeof(prefix) - 1;
-	for (const char *s = p; *s; n++) {
-		int hi, lo;
-
-		if (n == UUID_STRING_LEN)
-			return NULL;
-		if (*s != '_') {
-			uuid[n] = *s++;
-			continue;
-		}
-		hi = unhex(s[1]);
-		lo = hi < 0 ? -1 : unhex(s[2]);
-		if (lo < 0)
-			return NULL;
-		uuid[n] = (char)(hi << 4 | lo);
-		s += 3;
-	}
-	uuid[n] = '\0';
-	if (!uuid_is_normalized(uuid))
-		return NULL;
-	uuid_label(uuid, label);
-	if (!streq(label, p))
-		return NULL;
-	return manager_get_device(api->manager, uuid);
-}
-
-static int device_get(struct bus_api *api, const char *path, const struct managed_device **ret,
-		      sd_bus_error *error)
-{
-	*ret = device_from_path(api, path);
-	if (!*ret)
-		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_NOT_FOUND, "No device at %s", path);
-	return 0;
-}
-
 static int device_find(sd_bus *bus, const char *path, const char *interface, void *userdata,
 		       void **found, sd_bus_error *error)
 {
-	if (!device_from_path(userdata, path))
+	if (!bus_device_from_path(userdata, path))
 		return 0;
 	*found = userdata;
 	return 1;
@@ -157,7 +75,7 @@ static int property_get_string(sd_bus *bus, const char *path, const char *interf
 	const struct managed_device *d;
 	int r;
 
-	r = device_get(userdata, path, &d, error);
+	r = bus_device_get(userdata, path, &d, error);
 	if (r < 0)
 		return r;
 	return sd_bus_message_append(reply, "s", strempty(device_string(d, property)));
@@ -170,7 +88,7 @@ static int property_get_bool(sd_bus *bus, const char *path, const char *interfac
 	const struct managed_device *d;
 	int r;
 
-	r = device_get(userdata, path, &d, error);
+	r = bus_device_get(userdata, path, &d, error);
 	if (r < 0)
 		return r;
 	return sd_bus_message_append(reply, "b",
@@ -184,7 +102,7 @@ static int property_get_attrs(sd_bus *bus, const char *path, const char *interfa
 	const struct managed_device *d;
 	int r;
 
-	r = device_get(userdata, path, &d, error);
+	r = bus_device_get(userdata, path, &d, error);
 	if (r < 0)
 		return r;
 	r = sd_bus_message_open_container(reply, 'a', "(ss)");
@@ -205,7 +123,7 @@ static int property_get_nodes(sd_bus *bus, const char *path, const char *interfa
 	const struct managed_device *d;
 	int r;
 
-	r = device_get(userdata, path, &d, error);
+	r = bus_device_get(userdata, path, &d, error);
 	if (r < 0)
 		return r;
 	r = sd_bus_message_open_container(reply, 'a', "(ss)");
@@ -226,7 +144,7 @@ static int property_get_generation(sd_bus *bus, const char *path, const char *in
 	const struct managed_device *d;
 	int r;
 
-	r = device_get(userdata, path, &d, error);
+	r = bus_device_get(userdata, path, &d, error);
 	if (r < 0)
 		return r;
 	return sd_bus_message_append(reply, "t", d->generation);
@@ -239,7 +157,7 @@ static int device_uuid(sd_bus_message *m, struct bus_api *api, char ret[static U
 	const struct managed_device *d;
 	int r;
 
-	r = device_get(api, sd_bus_message_get_path(m), &d, error);
+	r = bus_device_get(api, sd_bus_message_get_path(m), &d, error);
 	if (r < 0)
 		return r;
 	memcpy(ret, d->uuid, UUID_STRING_LEN + 1);
@@ -300,6 +218,10 @@ static const sd_bus_vtable device_vtable[] = {
 	SD_BUS_PROPERTY("Driver", "s", property_get_string, 0, EMITS),
 	SD_BUS_PROPERTY("Nodes", "a(ss)", property_get_nodes, 0, EMITS),
 	SD_BUS_PROPERTY("Generation", "t", property_get_generation, 0, EMITS),
+	SD_BUS_PROPERTY("Status", "as", bus_device_get_status, 0, EMITS),
+	SD_BUS_PROPERTY("DeviceFeatures", "t", bus_device_get_features, 0, EMITS),
+	SD_BUS_PROPERTY("DriverFeatures", "t", bus_device_get_features, 0, EMITS),
+	SD_BUS_PROPERTY("Config", "a{sv}", bus_device_get_config, 0, EMITS),
 	SD_BUS_METHOD_WITH_ARGS("Start",
 				SD_BUS_NO_ARGS,
 				SD_BUS_NO_RESULT,
@@ -316,6 +238,14 @@ static const sd_bus_vtable device_vtable[] = {
 				SD_BUS_ARGS("a{sv}", changes, "u", flags),
 				SD_BUS_NO_RESULT,
 				method_modify, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("GetStatistics",
+				SD_BUS_NO_ARGS,
+				SD_BUS_RESULT("a{sv}", statistics),
+				bus_device_method_get_statistics, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("ClearStatistics",
+				SD_BUS_NO_ARGS,
+				SD_BUS_NO_RESULT,
+				bus_device_method_clear_statistics, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_VTABLE_END,
 };
 /* clang-format on */
@@ -337,6 +267,7 @@ void bus_device_emit(struct bus_api *api, const struct manager_change_event *ev)
 	static const char *const names[] = {
 	    "Parent", "Type",  "Class", "Start", "Defined", "Active",
 	    "State",  "LastError", "Attrs", "Driver", "Nodes", "Generation",
+	    "Status", "DeviceFeatures", "DriverFeatures", "Config",
 	};
 	_cleanup_free_ char *path = NULL;
 	int r;

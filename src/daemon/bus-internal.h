@@ -30,9 +30,16 @@ struct bus_api {
 int bus_manager_add(struct bus_api *api);
 void bus_manager_emit(struct bus_api *api, const struct manager_change_event *ev);
 
+/* bus-device-path.c: a device's object path, and the device at a path. */
+int bus_device_path(const char *uuid, char **ret);
+/* The device at @path, NULL unless it is exactly the path of a known device. */
+const struct managed_device *bus_device_from_path(struct bus_api *api, const char *path);
+/* The same, or a NotFound error; valid for the call only. */
+int bus_device_get(struct bus_api *api, const char *path, const struct managed_device **ret,
+		   sd_bus_error *error);
+
 /* bus-device.c / bus-parent.c: fallback vtables and node enumerators. */
 int bus_device_add(struct bus_api *api);
-int bus_device_path(const char *uuid, char **ret);
 void bus_device_emit(struct bus_api *api, const struct manager_change_event *ev);
 int bus_parent_add(struct bus_api *api);
 int bus_parent_path(const char *name, char **ret);
@@ -72,6 +79,18 @@ struct bus_changes {
 void bus_changes_done(struct bus_changes *c);
 int bus_read_changes(sd_bus_message *m, struct bus_changes *ret, unsigned *ret_flags,
 		     sd_bus_error *error);
+
+/* bus-device-virtio.c: the Device properties and methods from the kernel's
+ * netlink family (Status, DeviceFeatures, DriverFeatures, Config,
+ * GetStatistics, ClearStatistics), for bus-device.c's vtable. */
+#define BUS_PROPERTY_GETTER(name)                                                            \
+	int name(sd_bus *bus, const char *path, const char *interface, const char *property, \
+		 sd_bus_message *reply, void *userdata, sd_bus_error *error)
+BUS_PROPERTY_GETTER(bus_device_get_status);
+BUS_PROPERTY_GETTER(bus_device_get_features);
+BUS_PROPERTY_GETTER(bus_device_get_config);
+int bus_device_method_get_statistics(sd_bus_message *m, void *userdata, sd_bus_error *error);
+int bus_device_method_clear_statistics(sd_bus_message *m, void *userdata, sd_bus_error *error);
 
 /* bus-device-ops.c: Start, Stop, Undefine and Modify on a known, normalised
  * @uuid, for the Manager and the Device objects alike. @method names the

@@ -294,6 +294,7 @@ int manager_startup(struct manager *m)
 				     "seen on Reload: %m");
 	/* Listen before reading sysfs, so nothing that changes in between is missed. */
 	startup_uevents(m);
+	manager_virtio_watch(m);
 	/* Parents first: each definition then gets its state and class once. */
 	rescan_parents(m, false);
 	r = definition_store_load(m->store, manager_store_changed, m);

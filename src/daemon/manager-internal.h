@@ -10,7 +10,9 @@
  *   manager-model.c     device facts, how the published devices follow them,
  *                       and how a parent's devices follow a parent refresh
  *   manager-parents.c   the same for parents (never calls up into devices)
- *   manager-nodes.c, manager-validate.c, manager-records.c (sorted arrays,
+ *   manager-virtio-events.c  the kernel's netlink events: status, config
+ *   manager-nodes.c, manager-virtio.c (netlink requests), manager-validate.c,
+ *   manager-records.c (sorted arrays,
  *   lookups), manager-error.c, manager-notify.c (the deferred source that
  *   delivers changes to listeners and runs queued reactions): leaves.
  * Not for the D-Bus layer; the unit tests use the two seams at the end
@@ -48,6 +50,7 @@ struct mdevice {
 	char *last_error;
 	struct definition_attr *run_attrs; /* what it was last started (or live-set) with */
 	size_t n_run_attrs;
+	struct managed_virtio virtio; /* while running: the netlink view */
 };
 
 struct mparent {
@@ -62,6 +65,21 @@ struct manager_kernel_ops {
 	int (*create)(const char *parent, const char *type, const char *uuid,
 		      const struct mdev_attr *attrs, size_t n_attrs, char **ret_error);
 	int (*remove)(const char *uuid, char **ret_error);
+};
+
+/*
+ * How the manager asks the kernel's netlink family; the unit tests replace
+ * them (manager_set_virtio_ops) to play the family. The real ones use
+ * m->nl, -ENOENT while the family is absent. dump calls @fn per device.
+ */
+struct manager_virtio_ops {
+	int (*get_device)(struct manager *m, const char *uuid, struct mdev_nl_device *ret);
+	int (*get_config)(struct manager *m, const char *uuid, struct mdev_nl_config *ret);
+	int (*dump_devices)(struct manager *m, mdev_nl_device_fn fn, void *userdata);
+	int (*get_stats)(struct manager *m, const char *uuid, struct mdev_nl_stats **ret);
+	int (*clear_stats)(struct manager *m, const char *uuid);
+	/* The kernel's message for the last failure, "" if none. */
+	const char *(*last_error)(struct manager *m);
 };
 
 struct manager {
@@ -90,6 +108,13 @@ struct manager {
 	bool flushing;
 
 	struct manager_kernel_ops kernel;
+
+	/* manager-virtio*.c */
+	struct manager_virtio_ops virtio;
+	struct mdev_nl *nl; /* requests; NULL while the family is absent */
+	struct mdev_nl_events *nl_events; /* follows the family across module reloads */
+	sd_event_source *nl_source;
+	bool virtio_resync_queued; /* a full re-read is queued: no per-device reads */
 };
 
 /* manager-notify.c */
@@ -165,6 +190,26 @@ bool parent_is_present(const struct manager *m, const char *name);
 const struct mdev_type *parent_find_type(const struct manager *m, const char *parent,
 					 const char *type);
 
+/* manager-virtio.c: netlink requests, facts from their answers (a leaf). */
+/* The real family operations over m->nl. */
+extern const struct manager_virtio_ops manager_virtio_netlink_ops;
+/* Open m->nl if it is not (the real ops do, per request); -ENOENT without the family. */
+int virtio_connect(struct manager *m);
+void virtio_disconnect(struct manager *m);
+/* @v from a device snapshot of the kernel (the config is left as it is). */
+void virtio_take_device(struct managed_virtio *v, const struct mdev_nl_device *dev);
+/* Read @uuid's status and config now; @v->known false if the kernel has none. */
+void virtio_read(struct manager *m, const char *uuid, struct managed_virtio *v);
+/* Re-read @uuid's config into @v (a config-changed event). */
+void virtio_read_config(struct manager *m, const char *uuid, struct managed_virtio *v);
+/* The device properties in which @a and @b differ. */
+unsigned virtio_diff(const struct managed_virtio *a, const struct managed_virtio *b);
+
+/* manager-virtio-events.c */
+/* Follow the family's events on the loop, and queue one full read (after Ready). */
+void manager_virtio_watch(struct manager *m);
+void manager_virtio_unwatch(struct manager *m);
+
 /* manager-nodes.c: what a running device shows the host, from sysfs. */
 int device_nodes_scan(const struct mdev_device *d, struct managed_node **ret, size_t *ret_n);
 void managed_nodes_free(struct managed_node *n, size_t count);
@@ -187,6 +232,10 @@ void manager_store_changed(struct definition_store *s, const struct definition_e
 
 /* Test seams. */
 void manager_set_kernel_ops(struct manager *m, const struct manager_kernel_ops *ops);
+void manager_set_virtio_ops(struct manager *m, const struct manager_virtio_ops *ops);
+/* What the netlink listener calls for every event of the family. */
+void manager_handle_virtio_event(struct manager *m, enum mdev_nl_event_kind kind,
+				 const struct mdev_nl_device *dev);
 /* What the udev monitor calls for every uevent (NULL: events were lost, rescan
  * all parents and devices); tests call it to play udev. */
 void manager_handle_uevent(struct manager *m, const struct uevent *ev);

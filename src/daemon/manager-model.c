@@ -120,6 +120,7 @@ const struct definition *device_definition(const struct manager *m, const struct
 
 void device_set_running(struct manager *m, struct mdevice *d, struct mdev_device *sys)
 {
+	bool was = d->running;
 	int r;
 
 	mdev_device_done(&d->run);
@@ -127,14 +128,19 @@ void device_set_running(struct manager *m, struct mdevice *d, struct mdev_device
 	d->nodes = NULL;
 	d->n_nodes = 0;
 	d->running = sys != NULL;
-	if (!sys)
+	if (!sys) {
+		d->virtio = (struct managed_virtio){};
 		return;
+	}
 	d->run = *sys;
 	*sys = (struct mdev_device){};
 	r = device_nodes_scan(&d->run, &d->nodes, &d->n_nodes);
 	if (r < 0)
 		log_device_debug(d->pub.uuid, "Failed to find the nodes of device %s: %s",
 				 d->pub.uuid, strerror(-r));
+	/* Events keep a running device's status current; a queued dump reads them all. */
+	if (!was && d->run.class && !m->virtio_resync_queued)
+		virtio_read(m, d->pub.uuid, &d->virtio);
 }
 
 void device_refresh(struct manager *m, struct mdevice *d)
@@ -211,6 +217,7 @@ static int device_pub_build(const struct manager *m, const struct mdevice *d,
 		if (r < 0)
 			goto fail;
 		out->n_nodes = d->n_nodes;
+		out->virtio = d->virtio;
 	}
 	return 0;
 fail:
@@ -245,7 +252,7 @@ static unsigned device_pub_diff(const struct managed_device *a, const struct man
 		diff |= DEVICE_PROPERTY_DRIVER;
 	if (!nodes_equal(a->nodes, a->n_nodes, b->nodes, b->n_nodes))
 		diff |= DEVICE_PROPERTY_NODES;
-	return diff;
+	return diff | virtio_diff(&a->virtio, &b->virtio);
 }
 
 /* What a Modify with "generation" guards: the definition's content. */

@@ -32,6 +32,7 @@ int manager_new(sd_event *event, struct manager **ret)
 		return -ENOMEM;
 	m->event = sd_event_ref(event);
 	m->kernel = (struct manager_kernel_ops){.create = kernel_create, .remove = kernel_remove};
+	m->virtio = manager_virtio_netlink_ops;
 	r = definition_store_new(&m->store);
 	if (r < 0)
 		return r;
@@ -45,6 +46,7 @@ struct manager *manager_free(struct manager *m)
 		return NULL;
 	notify_done(m); /* nobody listens while we tear down */
 	uevent_monitor_free(m->uevents);
+	manager_virtio_unwatch(m);
 	definition_store_free(m->store);
 	for (size_t i = 0; i < m->n_devices; i++)
 		mdevice_free(m->devices[i]);
@@ -60,4 +62,9 @@ struct manager *manager_free(struct manager *m)
 void manager_set_kernel_ops(struct manager *m, const struct manager_kernel_ops *ops)
 {
 	m->kernel = *ops;
+}
+
+void manager_set_virtio_ops(struct manager *m, const struct manager_virtio_ops *ops)
+{
+	m->virtio = *ops;
 }

@@ -27,6 +27,7 @@
 #include "definition-store.h"
 #include "definition.h"
 #include "mdev-bus.h"
+#include "mdev-netlink.h"
 #include "mdev-parent.h"
 #include "uuid-util.h"
 
@@ -55,6 +56,8 @@ enum manager_error_kind {
 	MANAGER_ERROR_ACCESS_DENIED, /* used by the D-Bus layer; the manager never sets it */
 	MANAGER_ERROR_KERNEL, /* any other errno from sysfs or the filesystem */
 	MANAGER_ERROR_CONFLICT, /* Modify's generation is not the device's any more */
+	MANAGER_ERROR_NOT_RUNNING, /* the device exists but is not running */
+	MANAGER_ERROR_NOT_SUPPORTED, /* no netlink answer for it: vfio mdev, family absent */
 	_MANAGER_ERROR_MAX,
 };
 
@@ -71,6 +74,22 @@ void manager_error_done(struct manager_error *e);
 struct managed_node {
 	char *kind;
 	char *name;
+};
+
+/*
+ * What the kernel's mdev_virtio netlink family says of a running device on
+ * our bus, kept current from its events. known is false for a stopped
+ * device, a vfio mdev device, or while the family is absent (module not
+ * loaded, or too old); everything else is then zero.
+ */
+struct managed_virtio {
+	bool known;
+	uint8_t status; /* the virtio status byte: VIRTIO_CONFIG_S_* bits */
+	uint64_t device_features; /* offered by the device */
+	uint64_t driver_features; /* negotiated by the driver (0 before FEATURES_OK) */
+	uint32_t num_vqs;
+	bool has_config;
+	struct mdev_nl_config config; /* valid if has_config */
 };
 
 struct managed_device {
@@ -93,6 +112,7 @@ struct managed_device {
 	/* Changes whenever parent, type, start, attrs or defined change: what a
 	 * Modify with "generation" compares. Never repeats in the daemon's life. */
 	uint64_t generation;
+	struct managed_virtio virtio;
 };
 
 struct managed_parent {
@@ -131,6 +151,10 @@ enum device_property {
 	DEVICE_PROPERTY_DRIVER = 1u << 9,
 	DEVICE_PROPERTY_NODES = 1u << 10,
 	DEVICE_PROPERTY_GENERATION = 1u << 11,
+	DEVICE_PROPERTY_STATUS = 1u << 12, /* virtio.known, virtio.status */
+	DEVICE_PROPERTY_DEVICE_FEATURES = 1u << 13,
+	DEVICE_PROPERTY_DRIVER_FEATURES = 1u << 14,
+	DEVICE_PROPERTY_CONFIG = 1u << 15, /* virtio.has_config, virtio.config */
 };
 
 /* Which properties of a parent changed (struct managed_parent's fields). */
@@ -264,3 +288,15 @@ int manager_modify(struct manager *m, const char *uuid, const struct manager_cha
 		   unsigned flags, struct manager_error *error);
 /* Re-read every definition directory now (what inotify does, all at once). */
 int manager_reload(struct manager *m, struct manager_error *error);
+
+/*
+ * The virtqueue counters of running device @uuid, asked of the kernel now
+ * (*ret freed with free()). NOT_FOUND for an unknown UUID, NOT_RUNNING for a
+ * stopped device, NOT_SUPPORTED where the kernel's family cannot answer (a
+ * vfio mdev device, the module absent or too old), KERNEL otherwise.
+ */
+int manager_device_statistics(struct manager *m, const char *uuid, struct mdev_nl_stats **ret,
+			      struct manager_error *error);
+/* Reset those counters to zero; the same errors. */
+int manager_device_clear_statistics(struct manager *m, const char *uuid,
+				    struct manager_error *error);

@@ -438,6 +438,8 @@ const char *mdev_nl_event_kind_to_string(enum mdev_nl_event_kind kind)
 	    [MDEV_NL_EVENT_UNBIND] = "unbind",
 	    [MDEV_NL_EVENT_STATUS] = "status",
 	    [MDEV_NL_EVENT_CONFIG_CHANGED] = "config-changed",
+	    [MDEV_NL_EVENT_FAMILY_NEW] = "family-new",
+	    [MDEV_NL_EVENT_FAMILY_DEL] = "family-del",
 	};
 
 	if ((unsigned)kind >= ELEMENTSOF(names))

@@ -52,5 +52,20 @@ int mdev_nl_parse_event(struct nlmsghdr *nlh, enum mdev_nl_event_kind *ret_kind,
  * (NLM_F_ACK_TLVS). -EPROTO for any other type. */
 int mdev_nl_parse_error(struct nlmsghdr *nlh, struct mdev_nl_error *ret);
 
+/* What nlctrl's "notify" group says about one family. */
+struct mdev_nl_family_note {
+	bool added; /* CTRL_CMD_NEWFAMILY; false for CTRL_CMD_DELFAMILY */
+	uint16_t id; /* the family id */
+	int group_id; /* in a NEWFAMILY, the id of the group asked for; -1 if it has none */
+};
+/*
+ * An nlctrl notification (message type GENL_ID_CTRL) about family @family,
+ * with the id of its multicast group @group. -EOPNOTSUPP for any other
+ * message: another family, another nlctrl command, not nlctrl at all (the
+ * caller skips it).
+ */
+int mdev_nl_parse_family_note(struct nlmsghdr *nlh, const char *family, const char *group,
+			      struct mdev_nl_family_note *ret);
+
 /* libnl's -NLE_* (or 0) as a negative errno (or 0). */
 int mdev_nl_errno_from_nle(int nle);

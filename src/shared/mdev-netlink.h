@@ -121,15 +121,17 @@ enum mdev_nl_event_kind {
 	MDEV_NL_EVENT_UNBIND,
 	MDEV_NL_EVENT_STATUS,
 	MDEV_NL_EVENT_CONFIG_CHANGED,
+	MDEV_NL_EVENT_FAMILY_NEW, /* the family is registered again (module loaded): dump */
+	MDEV_NL_EVENT_FAMILY_DEL, /* the family is gone (module unloaded) */
 };
 
-/* "new", "del", ..., "overrun"; NULL for a value outside the enum. */
+/* "new", "del", ..., "overrun", "family-new", "family-del"; NULL for a value outside the enum. */
 const char *mdev_nl_event_kind_to_string(enum mdev_nl_event_kind kind);
 
 /* Callbacks: return 0 to go on, a negative errno to stop (it is returned). */
 typedef int (*mdev_nl_device_fn)(const struct mdev_nl_device *dev, void *userdata);
 typedef int (*mdev_nl_parent_fn)(const struct mdev_nl_parent *parent, void *userdata);
-/* @dev is NULL for MDEV_NL_EVENT_OVERRUN. */
+/* @dev is NULL for MDEV_NL_EVENT_OVERRUN and the FAMILY events. */
 typedef int (*mdev_nl_event_fn)(enum mdev_nl_event_kind kind, const struct mdev_nl_device *dev,
 				void *userdata);
 
@@ -161,8 +163,16 @@ int mdev_nl_dump_parents(struct mdev_nl *nl, mdev_nl_parent_fn fn, void *userdat
 /* Events */
 struct mdev_nl_events;
 
-/* A non-blocking socket subscribed to the "events" group; -ENOENT without the family. */
+/*
+ * A non-blocking socket subscribed to the "events" group and to nlctrl's
+ * notifications about the family, so it follows the module across unload
+ * and load: FAMILY_DEL when the family goes, FAMILY_NEW when it is back (the
+ * socket is then subscribed to the new group; what happened in between is
+ * for the owner to dump). -ENOENT without the family.
+ */
 int mdev_nl_events_open(struct mdev_nl_events **ret);
+/* The same, but opened whether or not the family is registered now (*ret_present says). */
+int mdev_nl_events_open_follow(struct mdev_nl_events **ret, bool *ret_present);
 struct mdev_nl_events *mdev_nl_events_close(struct mdev_nl_events *ev);
 /* For poll() or sd_event_add_io() (EPOLLIN); owned by @ev. */
 int mdev_nl_events_fd(const struct mdev_nl_events *ev);

@@ -11,6 +11,8 @@
  *     an event kind that is a real event; vq indexes unique and in range,
  *     totals the saturated sums of the vqs; an error's errno in range and its
  *     message printable ASCII.
+ * nlctrl family notes (mdev_nl_parse_family_note) come out as what they say
+ * or are left alone.
  */
 #include <netlink/msg.h>
 
@@ -139,6 +141,20 @@ static void fuzz_stats(struct nlmsghdr *nlh)
 	free(s);
 }
 
+/* nlctrl's family notes: only our family's, ids as sent, output untouched otherwise. */
+static void fuzz_family_note(struct nlmsghdr *nlh)
+{
+	struct mdev_nl_family_note n = {.id = 7, .group_id = -7}, untouched = n;
+	int r;
+
+	r = mdev_nl_parse_family_note(nlh, "mdev_virtio", "events", &n);
+	FUZZ_ASSERT(r == 0 || r == -EOPNOTSUPP || r == -EBADMSG, "%d", r);
+	if (r < 0)
+		FUZZ_ASSERT(memcmp(&n, &untouched, sizeof(n)) == 0);
+	else
+		FUZZ_ASSERT(n.group_id >= -1 && (n.added || n.group_id == -1));
+}
+
 static void fuzz_error(struct nlmsghdr *nlh)
 {
 	struct mdev_nl_error e = {.error = 1};
@@ -177,6 +193,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_parent(nlh);
 		fuzz_stats(nlh);
 		fuzz_error(nlh);
+		fuzz_family_note(nlh);
 	}
 	free(buf);
 	return 0;

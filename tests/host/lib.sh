@@ -331,7 +331,8 @@ call_error_as() {
 # for_each_changing_call <callback> <defined uuid> <undefined uuid>: call
 # <callback> <method> <busctl call args...> once for every method of every
 # interface that changes something, with arguments that would succeed for
-# root (the first UUID is defined on mvsim, the second is not).
+# root (the first UUID is defined on mvsim, the second is not; ClearStatistics
+# needs it running).
 for_each_changing_call() {
 	local cb=$1 u=$2 u2=$3 path
 	local m=("$API_NAME" "$API_ROOT" "$MANAGER_IFACE")
@@ -349,6 +350,8 @@ for_each_changing_call() {
 	"$cb" Stop "$API_NAME" "$path" "$DEVICE_IFACE" Stop
 	"$cb" Undefine "$API_NAME" "$path" "$DEVICE_IFACE" Undefine
 	"$cb" Modify "$API_NAME" "$path" "$DEVICE_IFACE" Modify 'a{sv}u' 1 start s auto 2
+	# (Root would hear NotRunning here: the device is defined, not started.)
+	"$cb" ClearStatistics "$API_NAME" "$path" "$DEVICE_IFACE" ClearStatistics
 }
 
 # mgr <method> [<signature> <args>...]: call a Manager method, print the reply.

@@ -1015,6 +1015,270 @@ START_TEST(listener_may_call_operations)
 }
 END_TEST
 
+/*
+ * The kernel's netlink family, played: what it knows of each device
+ * (fake_virtio_set), and counters for every device it knows. present false
+ * makes every request fail as with the module unloaded.
+ */
+static struct {
+	bool present;
+	size_t n;
+	struct mdev_nl_device devs[4];
+	struct mdev_nl_config configs[4];
+	int requests;
+} fake_nl;
+
+static int fake_nl_find(const char *uuid)
+{
+	for (size_t i = 0; i < fake_nl.n; i++)
+		if (streq(fake_nl.devs[i].uuid_str, uuid))
+			return (int)i;
+	return -1;
+}
+
+static void fake_virtio_set(const char *uuid, uint8_t status, uint64_t driver_features,
+			    uint16_t mtu)
+{
+	int i = fake_nl_find(uuid);
+
+	if (i < 0) {
+		ck_assert_uint_lt(fake_nl.n, ELEMENTSOF(fake_nl.devs));
+		i = (int)fake_nl.n++;
+	}
+	fake_nl.devs[i] = (struct mdev_nl_device){.status = status,
+						  .device_features = 0x130000000ULL,
+						  .driver_features = driver_features,
+						  .num_vqs = 3};
+	snprintf(fake_nl.devs[i].uuid_str, sizeof(fake_nl.devs[i].uuid_str), "%s", uuid);
+	fake_nl.configs[i] = (struct mdev_nl_config){.has_mac = true,
+						     .mac = {2, 0, 0, 0, 0, 9},
+						     .has_mtu = true,
+						     .mtu = mtu};
+}
+
+static int fake_nl_get_device(struct manager *mgr, const char *uuid, struct mdev_nl_device *ret)
+{
+	int i = fake_nl_find(uuid);
+
+	fake_nl.requests++;
+	if (!fake_nl.present)
+		return -ENOENT;
+	if (i < 0)
+		return -ENODEV;
+	*ret = fake_nl.devs[i];
+	return 0;
+}
+
+static int fake_nl_get_config(struct manager *mgr, const char *uuid, struct mdev_nl_config *ret)
+{
+	int i = fake_nl_find(uuid);
+
+	fake_nl.requests++;
+	if (!fake_nl.present)
+		return -ENOENT;
+	if (i < 0)
+		return -ENODEV;
+	*ret = fake_nl.configs[i];
+	return 0;
+}
+
+static int fake_nl_dump(struct manager *mgr, mdev_nl_device_fn fn, void *userdata)
+{
+	fake_nl.requests++;
+	if (!fake_nl.present)
+		return -ENOENT;
+	for (size_t i = 0; i < fake_nl.n; i++)
+		ck_assert_int_eq(fn(&fake_nl.devs[i], userdata), 0);
+	return (int)fake_nl.n;
+}
+
+static int fake_nl_get_stats(struct manager *mgr, const char *uuid, struct mdev_nl_stats **ret)
+{
+	struct mdev_nl_stats *st;
+
+	if (!fake_nl.present)
+		return -ENOENT;
+	if (fake_nl_find(uuid) < 0)
+		return -ENODEV;
+	st = calloc(1, sizeof(*st) + sizeof(st->vqs[0]));
+	ck_assert_ptr_nonnull(st);
+	st->n_vqs = 1;
+	st->vqs[0] = (struct mdev_nl_vq_stats){.index = 0, .kicks = 5, .bytes = 420};
+	st->total = st->vqs[0];
+	*ret = st;
+	return 0;
+}
+
+static int fake_nl_clear_stats(struct manager *mgr, const char *uuid)
+{
+	return fake_nl.present ? 0 : -ENOENT;
+}
+
+static const char *fake_nl_last_error(struct manager *mgr)
+{
+	return "";
+}
+
+static void fake_nl_install(bool present)
+{
+	fake_nl = (typeof(fake_nl)){.present = present};
+	manager_set_virtio_ops(m, &(struct manager_virtio_ops){
+				      .get_device = fake_nl_get_device,
+				      .get_config = fake_nl_get_config,
+				      .dump_devices = fake_nl_dump,
+				      .get_stats = fake_nl_get_stats,
+				      .clear_stats = fake_nl_clear_stats,
+				      .last_error = fake_nl_last_error,
+				  });
+}
+
+/* A running device's status comes from the kernel and follows its events, naming what changed. */
+START_TEST(virtio_status_follows_kernel_events)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	struct mdev_nl_device ev;
+
+	fake_nl_install(true);
+	fake_virtio_set(U1, 0, 0, 1500);
+	startup();
+	ck_assert_int_eq(
+	    manager_define(m, "mvsim", U1, "mvsim-virtio_net", "manual", NULL, 0, NULL, &e), 0);
+	ck_assert(!dev(U1)->virtio.known); /* defined, not running */
+	ck_assert_int_eq(manager_start(m, U1, &e), 0);
+	ck_assert(dev(U1)->virtio.known);
+	ck_assert_uint_eq(dev(U1)->virtio.device_features, 0x130000000ULL);
+	ck_assert(dev(U1)->virtio.has_config);
+	ck_assert_uint_eq(dev(U1)->virtio.config.mtu, 1500);
+	seen_clear();
+
+	/* The driver sets DRIVER_OK: Status and DriverFeatures change, nothing else. */
+	fake_virtio_set(U1, 0x0f, 0x100000000ULL, 1500);
+	ev = fake_nl.devs[0];
+	manager_handle_virtio_event(m, MDEV_NL_EVENT_STATUS, &ev);
+	assert_seen("device changed " U1);
+	ck_assert_uint_eq(last_device_properties,
+			  DEVICE_PROPERTY_STATUS | DEVICE_PROPERTY_DRIVER_FEATURES);
+	ck_assert_uint_eq(dev(U1)->virtio.status, 0x0f);
+	seen_clear();
+	/* The same status again: nothing to tell. */
+	manager_handle_virtio_event(m, MDEV_NL_EVENT_STATUS, &ev);
+	manager_flush(m);
+	ck_assert_int_eq(seen.n, 0);
+	/* The config changes: only Config. */
+	fake_virtio_set(U1, 0x0f, 0x100000000ULL, 9000);
+	manager_handle_virtio_event(m, MDEV_NL_EVENT_CONFIG_CHANGED, &ev);
+	assert_seen("device changed " U1);
+	ck_assert_uint_eq(last_device_properties, DEVICE_PROPERTY_CONFIG);
+	ck_assert_uint_eq(dev(U1)->virtio.config.mtu, 9000);
+	seen_clear();
+	/* A reset (status 0). */
+	fake_virtio_set(U1, 0, 0, 9000);
+	ev = fake_nl.devs[0];
+	manager_handle_virtio_event(m, MDEV_NL_EVENT_STATUS, &ev);
+	assert_seen("device changed " U1);
+	ck_assert_uint_eq(dev(U1)->virtio.status, 0);
+	ck_assert(dev(U1)->virtio.known);
+	/* An event about a device nobody runs is ignored. */
+	snprintf(ev.uuid_str, sizeof(ev.uuid_str), "%s", U2);
+	manager_handle_virtio_event(m, MDEV_NL_EVENT_STATUS, &ev);
+	ck_assert_ptr_null(manager_get_device(m, U2));
+	/* Stopped: unknown again. */
+	ck_assert_int_eq(manager_stop(m, U1, &e), 0);
+	ck_assert(!dev(U1)->virtio.known);
+	ck_assert(!dev(U1)->virtio.has_config);
+}
+END_TEST
+
+/* Lost events and the family coming back re-read everything in one dump; its going forgets it. */
+START_TEST(virtio_overrun_and_family_reload)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	int requests;
+
+	fake_nl_install(true);
+	fake_virtio_set(U1, 0x07, 0, 1500);
+	startup();
+	ck_assert_int_eq(manager_start_transient(m, "mvsim", "mvsim-virtio_net", U1, NULL, 0, NULL,
+						 &e),
+			 0);
+	ck_assert_uint_eq(dev(U1)->virtio.status, 0x07);
+	/* Changed in the kernel, events lost. */
+	fake_virtio_set(U1, 0x0f, 0x100000000ULL, 1500);
+	requests = fake_nl.requests;
+	manager_handle_virtio_event(m, MDEV_NL_EVENT_OVERRUN, NULL);
+	ck_assert_uint_eq(dev(U1)->virtio.status, 0x07); /* queued, not re-entrant */
+	manager_flush(m);
+	ck_assert_uint_eq(dev(U1)->virtio.status, 0x0f);
+	/* One dump and one config read, not a request per device per property. */
+	ck_assert_int_eq(fake_nl.requests - requests, 2);
+	/* The module goes: unknown, without asking the kernel. */
+	fake_nl.present = false;
+	requests = fake_nl.requests;
+	seen_clear();
+	manager_handle_virtio_event(m, MDEV_NL_EVENT_FAMILY_DEL, NULL);
+	assert_seen("device changed " U1);
+	ck_assert_uint_eq(last_device_properties & DEVICE_PROPERTY_STATUS, DEVICE_PROPERTY_STATUS);
+	ck_assert(!dev(U1)->virtio.known);
+	ck_assert_int_eq(fake_nl.requests, requests);
+	/* Back: read again. */
+	fake_nl.present = true;
+	manager_handle_virtio_event(m, MDEV_NL_EVENT_FAMILY_NEW, NULL);
+	manager_flush(m);
+	ck_assert(dev(U1)->virtio.known);
+	ck_assert_uint_eq(dev(U1)->virtio.status, 0x0f);
+}
+END_TEST
+
+/* Counters: each reason there are none has its own named error. */
+START_TEST(virtio_statistics_errors)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	static const struct fake_type gpu = {"i915-GVTg_V5_4", "GVTg_V5_4", "gpu",
+					     "vfio-pci",       2,	    -1};
+	struct mdev_nl_stats *st = NULL;
+	int r;
+
+	fake_nl_install(true);
+	fake_virtio_set(U1, 0x0f, 0, 1500);
+	fake_parent_add("mdev", "/sys/devices/pci0000:00/0000:00:02.0", true);
+	fake_type_add("mdev", "0000:00:02.0", &gpu);
+	startup();
+	r = manager_device_statistics(m, "not-a-uuid", &st, &e);
+	assert_error(r, &e, MANAGER_ERROR_INVALID_ARGUMENT, "not-a-uuid");
+	manager_error_done(&e);
+	r = manager_device_statistics(m, U1, &st, &e);
+	assert_error(r, &e, MANAGER_ERROR_NOT_FOUND, U1);
+	manager_error_done(&e);
+	ck_assert_int_eq(
+	    manager_define(m, "mvsim", U1, "mvsim-virtio_net", "manual", NULL, 0, NULL, &e), 0);
+	r = manager_device_statistics(m, U1, &st, &e);
+	assert_error(r, &e, MANAGER_ERROR_NOT_RUNNING, "not running");
+	manager_error_done(&e);
+	ck_assert_int_eq(manager_start(m, U1, &e), 0);
+	ck_assert_int_eq(manager_device_statistics(m, U1, &st, &e), 0);
+	ck_assert_uint_eq(st->total.kicks, 5);
+	ck_assert_uint_eq(st->vqs[0].bytes, 420);
+	free(st);
+	st = NULL;
+	ck_assert_int_eq(manager_device_clear_statistics(m, U1, &e), 0);
+	/* A vfio device has none. */
+	ck_assert_int_eq(
+	    manager_start_transient(m, "0000:00:02.0", "i915-GVTg_V5_4", U2, NULL, 0, NULL, &e), 0);
+	ck_assert(!dev(U2)->virtio.known);
+	r = manager_device_statistics(m, U2, &st, &e);
+	assert_error(r, &e, MANAGER_ERROR_NOT_SUPPORTED, "vfio");
+	manager_error_done(&e);
+	/* The module gone. */
+	fake_nl.present = false;
+	r = manager_device_statistics(m, U1, &st, &e);
+	assert_error(r, &e, MANAGER_ERROR_NOT_SUPPORTED, "not registered");
+	manager_error_done(&e);
+	r = manager_device_clear_statistics(m, U1, &e);
+	assert_error(r, &e, MANAGER_ERROR_NOT_SUPPORTED, "not registered");
+	ck_assert_ptr_null(st);
+}
+END_TEST
+
 static Suite *manager_suite(void)
 {
 	Suite *s = suite_create("manager");
@@ -1047,6 +1311,9 @@ static Suite *manager_suite(void)
 	tcase_add_test(tc, changes_name_their_properties);
 	tcase_add_test(tc, changes_are_deferred_and_coalesced);
 	tcase_add_test(tc, listener_may_call_operations);
+	tcase_add_test(tc, virtio_status_follows_kernel_events);
+	tcase_add_test(tc, virtio_overrun_and_family_reload);
+	tcase_add_test(tc, virtio_statistics_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -697,7 +697,9 @@ START_TEST(events_of_each_kind)
 		nlmsg_free(m);
 	}
 	ck_assert_str_eq(mdev_nl_event_kind_to_string(MDEV_NL_EVENT_OVERRUN), "overrun");
-	ck_assert_ptr_null(mdev_nl_event_kind_to_string(MDEV_NL_EVENT_CONFIG_CHANGED + 1));
+	ck_assert_str_eq(mdev_nl_event_kind_to_string(MDEV_NL_EVENT_FAMILY_NEW), "family-new");
+	ck_assert_str_eq(mdev_nl_event_kind_to_string(MDEV_NL_EVENT_FAMILY_DEL), "family-del");
+	ck_assert_ptr_null(mdev_nl_event_kind_to_string(MDEV_NL_EVENT_FAMILY_DEL + 1));
 	ck_assert_ptr_null(mdev_nl_event_kind_to_string((enum mdev_nl_event_kind) - 1));
 }
 END_TEST
