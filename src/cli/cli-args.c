@@ -41,7 +41,7 @@ struct cli_option {
 static const struct cli_option options[] = {
     {OPT_UUID, "uuid", 'u', "UUID",
      V(CLI_VERB_LIST) | V(CLI_VERB_DEFINE) | V(CLI_VERB_UNDEFINE) | V(CLI_VERB_MODIFY) |
-	 V(CLI_VERB_START) | V(CLI_VERB_STOP) | V(CLI_VERB_STATUS),
+	 V(CLI_VERB_START) | V(CLI_VERB_STOP) | V(CLI_VERB_STATUS) | V(CLI_VERB_STATS),
      "device UUID (any spelling; normalised to lower-case hyphenated)"},
     {OPT_PARENT, "parent", 'p', "PARENT",
      V(CLI_VERB_LIST) | V(CLI_VERB_DEFINE) | V(CLI_VERB_UNDEFINE) | V(CLI_VERB_MODIFY) |
@@ -64,7 +64,7 @@ static const struct cli_option options[] = {
     {OPT_LIVE, "live", 'l', NULL, V(CLI_VERB_MODIFY), "apply --jsonfile to the running device"},
     {OPT_DEFINED, "defined", 'd', NULL, V(CLI_VERB_LIST) | V(CLI_VERB_MODIFY),
      "list: defined devices; modify: change the definition (with --live: as well)"},
-    {OPT_DUMPJSON, "dumpjson", 0, NULL, V(CLI_VERB_LIST) | V(CLI_VERB_TYPES),
+    {OPT_DUMPJSON, "dumpjson", 0, NULL, V(CLI_VERB_LIST) | V(CLI_VERB_TYPES) | V(CLI_VERB_STATS),
      "print mdevctl's JSON"},
     {OPT_VERBOSE, "verbose", 'v', NULL, V(CLI_VERB_LIST), "also print attributes"},
     {OPT_FORCE, "force", 'f', NULL,
@@ -104,6 +104,7 @@ static const struct cli_verb_info verbs[_CLI_VERB_MAX] = {
     [CLI_VERB_MONITOR] = {"monitor", "[--json]", "print changes as they happen"},
     [CLI_VERB_IMPORT] = {"import", "[-n] [DIR]",
 			 "define every device of an mdevctl tree (default /etc/mdevctl.d)"},
+    [CLI_VERB_STATS] = {"stats", "[--dumpjson] UUID", "show a running device's virtqueue counters"},
 };
 
 const char *cli_verb_to_string(enum cli_verb v)
@@ -324,6 +325,7 @@ static int parse_positional(struct cli_command *c, const char *arg, char **ret_e
 		c->parent = arg;
 		return check_name("parent", arg, NAME_MAX_PARENT, ret_error);
 	case CLI_VERB_STATUS:
+	case CLI_VERB_STATS:
 		if (c->has_uuid)
 			break;
 		if (uuid_normalize(arg, c->uuid) < 0)
@@ -387,6 +389,7 @@ static int command_check(const struct cli_command *c, char **ret_error)
 	case CLI_VERB_UNDEFINE:
 	case CLI_VERB_STOP:
 	case CLI_VERB_STATUS:
+	case CLI_VERB_STATS:
 		REQUIRE(c->has_uuid, "Command '%s' needs a UUID", cli_verb_to_string(c->verb));
 		return 0;
 	case CLI_VERB_MODIFY:

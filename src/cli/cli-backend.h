@@ -55,6 +55,9 @@ struct cli_backend {
 	int (*stop)(void *userdata, const char *uuid, sd_bus_error *error);
 	int (*modify)(void *userdata, const char *uuid, const struct cli_changes *changes,
 		      unsigned flags, sd_bus_error *error);
+	/* Device.GetStatistics of @uuid (normalised); NULL where not supported (tests). */
+	int (*statistics)(void *userdata, const char *uuid, struct cli_stats **ret,
+			  sd_bus_error *error);
 	/* Print changes until interrupted; NULL where not supported (tests). */
 	int (*monitor)(void *userdata, bool json, FILE *out);
 	void (*free)(void *userdata);

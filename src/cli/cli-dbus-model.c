@@ -6,6 +6,7 @@
  * unexpected signature, are skipped, so a newer daemon does not break an
  * older CLI.
  */
+#include <inttypes.h>
 #include <stddef.h>
 
 #include "cli-dbus.h"
@@ -79,6 +80,82 @@ static int read_bool(sd_bus_message *m, bool *field)
 	return r;
 }
 
+static int read_strv(sd_bus_message *m, char ***field)
+{
+	char **l = NULL;
+	int r;
+
+	r = sd_bus_message_read_strv(m, &l);
+	if (r < 0)
+		return r;
+	strv_free(*field);
+	*field = l;
+	return 0;
+}
+
+static int read_u64(sd_bus_message *m, uint64_t *field)
+{
+	return sd_bus_message_read_basic(m, 't', field);
+}
+
+/* a{sv} of basic values (s, b and unsigned integers) as text pairs; others are skipped. */
+static int read_config(sd_bus_message *m, struct cli_attr **v, size_t *n)
+{
+	const char *key, *contents;
+	int r;
+
+	cli_attrs_free(*v, *n);
+	*v = NULL;
+	*n = 0;
+	r = sd_bus_message_enter_container(m, 'a', "{sv}");
+	if (r < 0)
+		return r;
+	while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+		char buf[32];
+		const char *s = NULL;
+		union {
+			uint8_t y;
+			uint16_t q;
+			uint32_t u;
+			uint64_t t;
+			int b;
+			const char *s;
+		} x;
+
+		r = sd_bus_message_read_basic(m, 's', &key);
+		if (r < 0)
+			return r;
+		r = sd_bus_message_peek_type(m, NULL, &contents);
+		if (r < 0)
+			return r;
+		if (strlen(contents) == 1 && strchr("sbyqut", contents[0])) {
+			r = sd_bus_message_read(m, "v", contents, &x);
+			if (r < 0)
+				return r;
+			switch (contents[0]) {
+			case 's': s = x.s; break;
+			case 'b': s = x.b ? "yes" : "no"; break;
+			case 'y': snprintf(buf, sizeof(buf), "%u", x.y); break;
+			case 'q': snprintf(buf, sizeof(buf), "%u", x.q); break;
+			case 'u': snprintf(buf, sizeof(buf), "%u", x.u); break;
+			default: snprintf(buf, sizeof(buf), "%" PRIu64, x.t); break;
+			}
+			if (cli_attrs_append(v, n, key, s ? s : buf) < 0)
+				return -ENOMEM;
+		} else {
+			r = sd_bus_message_skip(m, "v");
+			if (r < 0)
+				return r;
+		}
+		r = sd_bus_message_exit_container(m);
+		if (r < 0)
+			return r;
+	}
+	if (r < 0)
+		return r;
+	return sd_bus_message_exit_container(m);
+}
+
 /* One property value (the variant's content) into the device. 0: not ours, skip. */
 static int device_property(sd_bus_message *m, const char *name, const char *sig,
 			   struct cli_device *d)
@@ -110,6 +187,118 @@ static int device_property(sd_bus_message *m, const char *name, const char *sig,
 		return read_pairs(m, &d->attrs, &d->n_attrs) ?: 1;
 	if (streq(sig, "a(ss)") && streq(name, "Nodes"))
 		return read_pairs(m, &d->nodes, &d->n_nodes) ?: 1;
+	if (streq(sig, "as") && streq(name, "Status"))
+		return read_strv(m, &d->status) ?: 1;
+	if (streq(sig, "t") && streq(name, "DeviceFeatures"))
+		return read_u64(m, &d->device_features) ?: 1;
+	if (streq(sig, "t") && streq(name, "DriverFeatures"))
+		return read_u64(m, &d->driver_features) ?: 1;
+	if (streq(sig, "a{sv}") && streq(name, "Config"))
+		return read_config(m, &d->config, &d->n_config) ?: 1;
+	return 0;
+}
+
+/* a{st} of counters; unknown names are skipped. */
+static int read_counters(sd_bus_message *m, struct cli_vq_stats *s)
+{
+	const char *name;
+	uint64_t value;
+	int r;
+
+	r = sd_bus_message_enter_container(m, 'a', "{st}");
+	if (r < 0)
+		return r;
+	while ((r = sd_bus_message_read(m, "{st}", &name, &value)) > 0) {
+		if (streq(name, "kicks"))
+			s->kicks = value;
+		else if (streq(name, "completed"))
+			s->completed = value;
+		else if (streq(name, "descriptors"))
+			s->descriptors = value;
+		else if (streq(name, "bytes"))
+			s->bytes = value;
+		else if (streq(name, "errors"))
+			s->errors = value;
+		else if (streq(name, "drops"))
+			s->drops = value;
+	}
+	if (r < 0)
+		return r;
+	return sd_bus_message_exit_container(m);
+}
+
+static int read_queues(sd_bus_message *m, struct cli_stats *s)
+{
+	uint32_t index;
+	int r;
+
+	r = sd_bus_message_enter_container(m, 'a', "(ua{st})");
+	if (r < 0)
+		return r;
+	while ((r = sd_bus_message_enter_container(m, 'r', "ua{st}")) > 0) {
+		struct cli_vq_stats *q = reallocarray(s->queues, s->n_queues + 1, sizeof(*q));
+
+		if (!q)
+			return -ENOMEM;
+		s->queues = q;
+		q = &s->queues[s->n_queues++];
+		*q = (struct cli_vq_stats){};
+		r = sd_bus_message_read_basic(m, 'u', &index);
+		if (r < 0)
+			return r;
+		q->index = index;
+		r = read_counters(m, q);
+		if (r < 0)
+			return r;
+		r = sd_bus_message_exit_container(m);
+		if (r < 0)
+			return r;
+	}
+	if (r < 0)
+		return r;
+	return sd_bus_message_exit_container(m);
+}
+
+int cli_dbus_read_statistics(sd_bus_message *m, struct cli_stats **ret)
+{
+	_cleanup_(cli_stats_freep) struct cli_stats *s = calloc(1, sizeof(*s));
+	const char *key;
+	int r;
+
+	if (!s)
+		return -ENOMEM;
+	r = sd_bus_message_enter_container(m, 'a', "{sv}");
+	if (r < 0)
+		return r;
+	while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+		r = sd_bus_message_read_basic(m, 's', &key);
+		if (r < 0)
+			return r;
+		if (streq(key, "total") || streq(key, "queues")) {
+			bool total = streq(key, "total");
+
+			r = sd_bus_message_enter_container(m, 'v', total ? "a{st}" : "a(ua{st})");
+			if (r < 0)
+				return r;
+			r = total ? read_counters(m, &s->total) : read_queues(m, s);
+			if (r < 0)
+				return r;
+			r = sd_bus_message_exit_container(m);
+		} else {
+			r = sd_bus_message_skip(m, "v");
+		}
+		if (r < 0)
+			return r;
+		r = sd_bus_message_exit_container(m);
+		if (r < 0)
+			return r;
+	}
+	if (r < 0)
+		return r;
+	r = sd_bus_message_exit_container(m);
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(s);
 	return 0;
 }
 

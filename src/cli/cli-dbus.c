@@ -273,6 +273,23 @@ static int dbus_stop(void *userdata, const char *uuid, sd_bus_error *error)
 	return call_uuid(userdata, "Stop", uuid, error);
 }
 
+static int dbus_statistics(void *userdata, const char *uuid, struct cli_stats **ret,
+			   sd_bus_error *error)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	_cleanup_free_ char *path = NULL;
+	int r;
+
+	r = sd_bus_path_encode(MDEVVIRTIO_DBUS_DEVICES_PATH, uuid, &path);
+	if (r < 0)
+		return r;
+	r = sd_bus_call_method(userdata, MDEVVIRTIO_DBUS_NAME, path, MDEVVIRTIO_DBUS_DEVICE_INTERFACE,
+			       "GetStatistics", error, &reply, NULL);
+	if (r < 0)
+		return r;
+	return cli_dbus_read_statistics(reply, ret);
+}
+
 static int append_changes(sd_bus_message *m, const struct cli_changes *ch)
 {
 	int r = sd_bus_message_open_container(m, 'a', "{sv}");
@@ -350,6 +367,7 @@ int cli_dbus_connect(void *userdata, struct cli_backend *ret)
 	    .start_transient = dbus_start_transient,
 	    .stop = dbus_stop,
 	    .modify = dbus_modify,
+	    .statistics = dbus_statistics,
 	    .monitor = dbus_monitor,
 	    .free = dbus_free,
 	};

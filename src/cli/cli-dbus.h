@@ -22,6 +22,8 @@ enum cli_dbus_iface {
 enum cli_dbus_iface cli_dbus_iface_from_string(const char *s);
 /* Read an a{sv} of @iface's properties into a struct cli_device/cli_parent/cli_model. */
 int cli_dbus_read_properties(sd_bus_message *m, enum cli_dbus_iface iface, void *target);
+/* A Device.GetStatistics reply; unknown keys and counters are skipped. */
+int cli_dbus_read_statistics(sd_bus_message *m, struct cli_stats **ret);
 /* Append the devices of a Manager.ListDevices reply to @model (not finished). */
 int cli_dbus_read_device_list(sd_bus_message *reply, struct cli_model *model);
 /* Read a GetManagedObjects reply into a new, finished model. */

@@ -5,6 +5,8 @@
  * matches; types as [ { parent: [ { type: {available_instances, ...} } ] } ].
  * Pretty-printed like serde_json, followed by one newline (as mdevctl 1.2.0).
  */
+#include <inttypes.h>
+
 #include "cli-format.h"
 #include "cli-json.h"
 
@@ -202,6 +204,35 @@ static struct json_object *pairs_to_json(const struct cli_attr *v, size_t n)
 	return TAKE_PTR(a);
 }
 
+/* "virtio": {status, device_features, driver_features, config}, for a device the kernel reported. */
+static int add_virtio(struct json_object *o, const struct cli_device *d)
+{
+	_cleanup_json_put_ struct json_object *v = NULL, *flags = NULL, *config = NULL;
+	char hex[2][sizeof("0x0123456789abcdef")];
+
+	if (!cli_device_has_virtio(d))
+		return 0;
+	v = json_object_new_object();
+	flags = json_object_new_array();
+	config = json_object_new_object();
+	if (!v || !flags || !config)
+		return -ENOMEM;
+	for (char **s = d->status; s && *s; s++)
+		if (json_object_array_add(flags, json_object_new_string(*s)) < 0)
+			return -ENOMEM;
+	for (size_t i = 0; i < d->n_config; i++)
+		if (add(config, d->config[i].name, json_object_new_string(d->config[i].value)) < 0)
+			return -ENOMEM;
+	snprintf(hex[0], sizeof(hex[0]), "0x%" PRIx64, d->device_features);
+	snprintf(hex[1], sizeof(hex[1]), "0x%" PRIx64, d->driver_features);
+	if (add(v, "status", TAKE_PTR(flags)) < 0 ||
+	    add(v, "device_features", json_object_new_string(hex[0])) < 0 ||
+	    add(v, "driver_features", json_object_new_string(hex[1])) < 0 ||
+	    add(v, "config", TAKE_PTR(config)) < 0)
+		return -ENOMEM;
+	return add(o, "virtio", TAKE_PTR(v));
+}
+
 struct json_object *cli_device_to_json(const struct cli_device *d)
 {
 	_cleanup_json_put_ struct json_object *o = json_object_new_object();
@@ -217,7 +248,7 @@ struct json_object *cli_device_to_json(const struct cli_device *d)
 	    add(o, "driver", json_object_new_string(d->driver)) < 0 ||
 	    add(o, "nodes", pairs_to_json(d->nodes, d->n_nodes)) < 0 ||
 	    add(o, "last_error", json_object_new_string(d->last_error)) < 0 ||
-	    add(o, "attrs", pairs_to_json(d->attrs, d->n_attrs)) < 0)
+	    add(o, "attrs", pairs_to_json(d->attrs, d->n_attrs)) < 0 || add_virtio(o, d) < 0)
 		return NULL;
 	return TAKE_PTR(o);
 }

@@ -5,6 +5,8 @@
  * empty listing), and attribute lines are real JSON (1.2.0 does not escape
  * quotes or backslashes in them).
  */
+#include <inttypes.h>
+
 #include "cli-format.h"
 #include "cli-json.h"
 
@@ -125,5 +127,17 @@ int cli_format_status_text(FILE *f, const struct cli_device *d)
 		fprintf(f, "  %s: %s\n", node_label(d->nodes[i].name), d->nodes[i].value);
 	if (*d->last_error)
 		fprintf(f, "  Last error: %s\n", d->last_error);
+	if (cli_device_has_virtio(d)) {
+		fputs("  Virtio status:", f);
+		if (!d->status || !*d->status)
+			fputs(" reset", f);
+		for (char **s = d->status; s && *s; s++)
+			fprintf(f, " %s", *s);
+		fputc('\n', f);
+		fprintf(f, "  Device features: 0x%016" PRIx64 "\n", d->device_features);
+		fprintf(f, "  Driver features: 0x%016" PRIx64 "\n", d->driver_features);
+		for (size_t i = 0; i < d->n_config; i++)
+			fprintf(f, "  Config %s: %s\n", d->config[i].name, d->config[i].value);
+	}
 	return print_attrs(f, d);
 }

@@ -27,6 +27,17 @@ static void device_done(struct cli_device *d)
 	free(d->driver);
 	cli_attrs_free(d->attrs, d->n_attrs);
 	cli_attrs_free(d->nodes, d->n_nodes);
+	strv_free(d->status);
+	cli_attrs_free(d->config, d->n_config);
+}
+
+struct cli_stats *cli_stats_free(struct cli_stats *s)
+{
+	if (s) {
+		free(s->queues);
+		free(s);
+	}
+	return NULL;
 }
 
 static void parent_done(struct cli_parent *p)

@@ -8,6 +8,9 @@
  */
 #pragma once
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "macro.h"
 
 struct cli_attr {
@@ -30,7 +33,33 @@ struct cli_device {
 	size_t n_attrs;
 	struct cli_attr *nodes; /* (kind, name), e.g. ("net", "eth1") */
 	size_t n_nodes;
+	/* From the kernel's netlink family; empty/0 when the daemon does not know. */
+	char **status; /* NULL-terminated flag names ("driver-ok", ...), or NULL */
+	uint64_t device_features, driver_features;
+	struct cli_attr *config; /* (key, value as text), e.g. ("mtu", "1500") */
+	size_t n_config;
 };
+
+/* One virtqueue's counters, or their totals (index unused). */
+struct cli_vq_stats {
+	uint32_t index;
+	uint64_t kicks, completed, descriptors, bytes, errors, drops;
+};
+
+/* Device.GetStatistics: freed with cli_stats_free(). */
+struct cli_stats {
+	struct cli_vq_stats total;
+	struct cli_vq_stats *queues;
+	size_t n_queues;
+};
+struct cli_stats *cli_stats_free(struct cli_stats *s);
+
+/* The daemon reported what the kernel says of @d (it runs on our bus, the family is there). */
+static inline bool cli_device_has_virtio(const struct cli_device *d)
+{
+	return (d->status && *d->status) || d->device_features || d->n_config;
+}
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct cli_stats *, cli_stats_free)
 
 struct cli_type {
 	char *id;

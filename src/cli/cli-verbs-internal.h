@@ -15,3 +15,5 @@ int cli_verb_start(const struct cli_context *c);
 int cli_verb_stop(const struct cli_context *c);
 int cli_verb_start_parent_mdevs(const struct cli_context *c);
 int cli_verb_import(const struct cli_context *c);
+/* cli-verbs-virtio.c */
+int cli_verb_stats(const struct cli_context *c);

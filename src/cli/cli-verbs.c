@@ -96,6 +96,7 @@ static const verb_fn verb_table[_CLI_VERB_MAX] = {
     [CLI_VERB_STOP] = cli_verb_stop,
     [CLI_VERB_START_PARENT_MDEVS] = cli_verb_start_parent_mdevs,
     [CLI_VERB_IMPORT] = cli_verb_import,
+    [CLI_VERB_STATS] = cli_verb_stats,
 };
 
 int cli_verb_run(const struct cli_context *c)

@@ -55,6 +55,18 @@ t status-waiting      basic.json - status $U3
 t status-transient    basic.json - status $U4
 t status-json         basic.json - status --json $U1
 t status-unknown      basic.json - status $UN
+t status-virtio       virtio.json - status $U1
+t status-virtio-json  virtio.json - status --json $U1
+t status-virtio-stopped virtio.json - status $U2
+
+# --- stats (Device.GetStatistics)
+t stats               virtio.json - stats $U1
+t stats-uuid-option   virtio.json - stats -u $U1
+t stats-json          virtio.json - stats --dumpjson $U1
+t stats-not-running   virtio.json - stats $U2
+t stats-unknown       virtio.json - stats $UN
+t stats-no-uuid       virtio.json - stats
+t stats-bad-uuid      virtio.json - stats not-a-uuid
 
 # --- define (libvirt: define --parent=P --jsonfile=/dev/stdin [--uuid=U])
 t define              basic.json - define -p mvsim -t mvsim-virtio_net

@@ -8,7 +8,11 @@
  *   { "devices": [ { "uuid": ..., "parent": ..., "type": ..., "class": ...,
  *                    "start": ..., "defined": true, "active": false,
  *                    "state": ..., "last_error": ..., "driver": ...,
- *                    "attrs": [ { "name": "value" } ], "nodes": [ { "net": "eth1" } ] } ],
+ *                    "attrs": [ { "name": "value" } ], "nodes": [ { "net": "eth1" } ],
+ *                    "virtio": { "status": [ "driver-ok" ], "device_features": 1,
+ *                                "driver_features": 1, "config": [ { "mtu": "1500" } ] },
+ *                    "stats": { "total": { "kicks": 1, ... },
+ *                               "queues": [ { "index": 0, "kicks": 1, ... } ] } } ],
  *     "parents": [ { "name": ..., "bus": ..., "present": true,
  *                    "types": [ { "id": ..., "name": ..., "description": ...,
  *                                 "available_instances": 1, "device_api": ... } ] } ],
@@ -16,6 +20,8 @@
  *     "errors": { "<Method>": [ "<D-Bus error name>", "<message>" ] } }
  *
  * A UUID the daemon would generate is always FIXTURE_GENERATED_UUID.
+ * GetStatistics answers with a device's "stats", NotRunning for a device
+ * without them, UnknownObject for a UUID the fixture does not have.
  */
 #include "cli-fixture.h"
 #include "cli-json.h"
@@ -66,6 +72,35 @@ static int get_pairs(struct json_object *o, const char *key, struct cli_attr **v
 	return 0;
 }
 
+static uint64_t get_u64(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_uint64(v) : 0;
+}
+
+static int load_virtio(struct cli_device *d, struct json_object *o)
+{
+	struct json_object *v, *flags;
+
+	if (!json_object_object_get_ex(o, "virtio", &v))
+		return 0;
+	d->device_features = get_u64(v, "device_features");
+	d->driver_features = get_u64(v, "driver_features");
+	if (json_object_object_get_ex(v, "status", &flags)) {
+		size_t n = json_object_array_length(flags);
+
+		d->status = calloc(n + 1, sizeof(char *));
+		if (!d->status)
+			return -ENOMEM;
+		for (size_t i = 0; i < n; i++)
+			if (!(d->status[i] = strdup(
+				  json_object_get_string(json_object_array_get_idx(flags, i)))))
+				return -ENOMEM;
+	}
+	return get_pairs(v, "config", &d->config, &d->n_config);
+}
+
 static int load_device(struct cli_model *m, struct json_object *o)
 {
 	struct cli_device *d = cli_model_add_device(m);
@@ -83,7 +118,7 @@ static int load_device(struct cli_model *m, struct json_object *o)
 	if (get_pairs(o, "attrs", &d->attrs, &d->n_attrs) < 0 ||
 	    get_pairs(o, "nodes", &d->nodes, &d->n_nodes) < 0)
 		return -ENOMEM;
-	return 0;
+	return load_virtio(d, o);
 }
 
 static int load_parent(struct cli_model *m, struct json_object *o)
@@ -262,6 +297,61 @@ static int fx_modify(void *userdata, const char *uuid, const struct cli_changes 
 	return canned_error(f, "Modify", error);
 }
 
+static void counters_load(struct json_object *o, struct cli_vq_stats *s)
+{
+	s->index = (uint32_t)get_u64(o, "index");
+	s->kicks = get_u64(o, "kicks");
+	s->completed = get_u64(o, "completed");
+	s->descriptors = get_u64(o, "descriptors");
+	s->bytes = get_u64(o, "bytes");
+	s->errors = get_u64(o, "errors");
+	s->drops = get_u64(o, "drops");
+}
+
+static int fx_statistics(void *userdata, const char *uuid, struct cli_stats **ret,
+			 sd_bus_error *error)
+{
+	_cleanup_(cli_stats_freep) struct cli_stats *s = NULL;
+	struct fixture *f = userdata;
+	struct json_object *devices, *st = NULL, *total, *queues;
+	bool found = false;
+	int r;
+
+	fprintf(f->calls, "> GetStatistics(\"%s\")\n", uuid);
+	r = canned_error(f, "GetStatistics", error);
+	if (r < 0)
+		return r;
+	if (json_object_object_get_ex(f->root, "devices", &devices))
+		for (size_t i = 0; i < json_object_array_length(devices); i++) {
+			struct json_object *d = json_object_array_get_idx(devices, i);
+
+			if (streq_ptr(get_string(d, "uuid"), uuid)) {
+				found = true;
+				json_object_object_get_ex(d, "stats", &st);
+			}
+		}
+	if (!found)
+		return sd_bus_error_setf(error, SD_BUS_ERROR_UNKNOWN_OBJECT, "Unknown object");
+	if (!st)
+		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_NOT_RUNNING,
+					 "device %s is not running", uuid);
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	if (json_object_object_get_ex(st, "total", &total))
+		counters_load(total, &s->total);
+	if (json_object_object_get_ex(st, "queues", &queues)) {
+		s->n_queues = json_object_array_length(queues);
+		s->queues = calloc(s->n_queues ? s->n_queues : 1, sizeof(*s->queues));
+		if (!s->queues)
+			return -ENOMEM;
+		for (size_t i = 0; i < s->n_queues; i++)
+			counters_load(json_object_array_get_idx(queues, i), &s->queues[i]);
+	}
+	*ret = TAKE_PTR(s);
+	return 0;
+}
+
 static void fx_free(void *userdata)
 {
 	struct fixture *f = userdata;
@@ -294,6 +384,7 @@ int fixture_connect(void *userdata, struct cli_backend *ret)
 	    .start_transient = fx_start_transient,
 	    .stop = fx_stop,
 	    .modify = fx_modify,
+	    .statistics = fx_statistics,
 	    .free = fx_free,
 	};
 	return 0;

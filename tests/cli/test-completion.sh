@@ -37,8 +37,8 @@ c() {
 	fi
 }
 
-c "list define undefine modify start stop types start-parent-mdevs status monitor import --help --version" mdevvirtioctl ""
-c "start stop start-parent-mdevs status" mdevvirtioctl st
+c "list define undefine modify start stop types start-parent-mdevs status stats monitor import --help --version" mdevvirtioctl ""
+c "start stop start-parent-mdevs status stats" mdevvirtioctl st
 c "--dumpjson" mdevvirtioctl types --d
 c "--live" mdevvirtioctl modify --l
 c "--defined --dumpjson" lsmdevvirtio --d
