@@ -3,7 +3,8 @@
  * The changing calls that address one existing device, shared by the Manager
  * (UUID as an argument) and the Device objects (UUID from the object path):
  * authorize, call the manager, turn its error into a named D-Bus error, reply
- * with nothing. The caller has already found and normalised the UUID.
+ * with nothing. @uuid is the caller's (the Manager methods) or the object's
+ * (the Device objects); the manager validates it.
  */
 #include "bus-access.h"
 #include "bus-error.h"

@@ -53,8 +53,8 @@ void bus_emit_change(struct bus_api *api, const char *path, const char *interfac
 		     const struct manager_change_event *ev, const char *const *names,
 		     size_t n_names);
 
-/* bus-args.c: reading and validating arguments. All fill @error with
- * org.mdevvirtio1.Error.InvalidArgument naming the bad value. */
+/* bus-args.c: reading arguments (the manager validates them). What cannot be
+ * decoded fills @error with org.mdevvirtio1.Error.InvalidArgument. */
 
 /* An attribute list a(ss); the strings point into @m (valid while @m is). */
 struct bus_attrs {
@@ -64,12 +64,6 @@ struct bus_attrs {
 void bus_attrs_done(struct bus_attrs *a);
 int bus_read_attrs(sd_bus_message *m, struct bus_attrs *ret, sd_bus_error *error);
 
-/* Validate names and UUIDs; @what names the argument ("parent", "type"). */
-int bus_check_name(const char *s, size_t max, const char *what, sd_bus_error *error);
-/* @uuid normalised into @ret; "" is refused unless @allow_empty (then @ret is ""). */
-int bus_check_uuid(const char *uuid, bool allow_empty, char ret[static UUID_STRING_LEN + 1],
-		   sd_bus_error *error);
-int bus_check_start(const char *start, sd_bus_error *error);
 
 /* Modify's a{sv}u: the changes (strings point into @m) and the flags. */
 struct bus_changes {

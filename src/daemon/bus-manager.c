@@ -14,7 +14,6 @@
 #include "bus-error.h"
 #include "bus-internal.h"
 #include "log.h"
-#include "name-check.h"
 
 #ifndef MDEVVIRTIO_VERSION
 #define MDEVVIRTIO_VERSION "unknown"
@@ -38,7 +37,6 @@ static int method_define(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	_cleanup_(manager_error_done) struct manager_error e = {};
 	_cleanup_free_ char *uuid = NULL;
 	const char *parent, *uuid_arg, *type, *start;
-	char norm[UUID_STRING_LEN + 1];
 	int r;
 
 	r = sd_bus_message_read(m, "ssss", &parent, &uuid_arg, &type, &start);
@@ -47,20 +45,15 @@ static int method_define(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	r = bus_read_attrs(m, &attrs, error);
 	if (r < 0)
 		return r;
-	if ((r = bus_check_name(parent, NAME_MAX_PARENT, "parent", error)) < 0 ||
-	    (r = bus_check_uuid(uuid_arg, true, norm, error)) < 0 ||
-	    (r = bus_check_name(type, NAME_MAX_TYPE, "type", error)) < 0 ||
-	    (r = bus_check_start(start, error)) < 0)
-		return r;
 	r = bus_access_check(m, "Define", error);
 	if (r < 0)
 		return r;
 
-	r = manager_define(api->manager, parent, norm, type, start, attrs.attrs, attrs.n, &uuid,
-			   &e);
+	r = manager_define(api->manager, parent, uuid_arg, type, start, attrs.attrs, attrs.n,
+			   &uuid, &e);
 	if (r < 0)
 		return bus_error_from_manager(error, r, &e);
-	return reply_device(m, uuid ? uuid : norm);
+	return reply_device(m, uuid);
 }
 
 static int method_define_json(sd_bus_message *m, void *userdata, sd_bus_error *error)
@@ -69,27 +62,19 @@ static int method_define_json(sd_bus_message *m, void *userdata, sd_bus_error *e
 	_cleanup_(manager_error_done) struct manager_error e = {};
 	_cleanup_free_ char *uuid = NULL;
 	const char *parent, *uuid_arg, *json;
-	char norm[UUID_STRING_LEN + 1];
 	int r;
 
 	r = sd_bus_message_read(m, "sss", &parent, &uuid_arg, &json);
 	if (r < 0)
 		return r;
-	if ((r = bus_check_name(parent, NAME_MAX_PARENT, "parent", error)) < 0 ||
-	    (r = bus_check_uuid(uuid_arg, true, norm, error)) < 0)
-		return r;
-	if (strlen(json) > DEFINITION_JSON_SIZE_MAX)
-		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT,
-					 "JSON definition is larger than %d bytes",
-					 DEFINITION_JSON_SIZE_MAX);
 	r = bus_access_check(m, "DefineJSON", error);
 	if (r < 0)
 		return r;
 
-	r = manager_define_json(api->manager, parent, norm, json, &uuid, &e);
+	r = manager_define_json(api->manager, parent, uuid_arg, json, &uuid, &e);
 	if (r < 0)
 		return bus_error_from_manager(error, r, &e);
-	return reply_device(m, uuid ? uuid : norm);
+	return reply_device(m, uuid);
 }
 
 static int method_start_transient(sd_bus_message *m, void *userdata, sd_bus_error *error)
@@ -99,7 +84,6 @@ static int method_start_transient(sd_bus_message *m, void *userdata, sd_bus_erro
 	_cleanup_(manager_error_done) struct manager_error e = {};
 	_cleanup_free_ char *uuid = NULL;
 	const char *parent, *type, *uuid_arg;
-	char norm[UUID_STRING_LEN + 1];
 	int r;
 
 	r = sd_bus_message_read(m, "sss", &parent, &type, &uuid_arg);
@@ -108,19 +92,15 @@ static int method_start_transient(sd_bus_message *m, void *userdata, sd_bus_erro
 	r = bus_read_attrs(m, &attrs, error);
 	if (r < 0)
 		return r;
-	if ((r = bus_check_name(parent, NAME_MAX_PARENT, "parent", error)) < 0 ||
-	    (r = bus_check_name(type, NAME_MAX_TYPE, "type", error)) < 0 ||
-	    (r = bus_check_uuid(uuid_arg, true, norm, error)) < 0)
-		return r;
 	r = bus_access_check(m, "StartTransient", error);
 	if (r < 0)
 		return r;
 
-	r = manager_start_transient(api->manager, parent, type, norm, attrs.attrs, attrs.n, &uuid,
-				    &e);
+	r = manager_start_transient(api->manager, parent, type, uuid_arg, attrs.attrs, attrs.n,
+				    &uuid, &e);
 	if (r < 0)
 		return bus_error_from_manager(error, r, &e);
-	return reply_device(m, uuid ? uuid : norm);
+	return reply_device(m, uuid);
 }
 
 /* Undefine, Start, Stop and Modify: the UUID is the first argument. A NULL
@@ -128,19 +108,15 @@ static int method_start_transient(sd_bus_message *m, void *userdata, sd_bus_erro
 static int manager_device_method(sd_bus_message *m, struct bus_api *api, const char *method,
 				 bus_device_op_fn op, sd_bus_error *error)
 {
-	char norm[UUID_STRING_LEN + 1];
 	const char *uuid;
 	int r;
 
 	r = sd_bus_message_read(m, "s", &uuid);
 	if (r < 0)
 		return r;
-	r = bus_check_uuid(uuid, false, norm, error);
-	if (r < 0)
-		return r;
 	if (!op)
-		return bus_device_modify(m, api, norm, error);
-	return bus_device_op(m, api, norm, method, op, error);
+		return bus_device_modify(m, api, uuid, error);
+	return bus_device_op(m, api, uuid, method, op, error);
 }
 
 static int method_undefine(sd_bus_message *m, void *userdata, sd_bus_error *error)

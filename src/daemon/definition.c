@@ -310,8 +310,8 @@ static int json_parse_document(const char *json, size_t size, struct json_object
 	int r;
 
 	if (size > DEFINITION_JSON_SIZE_MAX)
-		return error_set(ret_error, -EFBIG, "Definition is too large (%zu bytes, limit %d)",
-				 size, DEFINITION_JSON_SIZE_MAX);
+		return error_set(ret_error, -EFBIG, "Definition is too large: larger than %d bytes",
+				 DEFINITION_JSON_SIZE_MAX);
 	if (size == 0)
 		return error_set(ret_error, -EINVAL, "Definition is empty");
 	nul = memchr(json, '\0', size);

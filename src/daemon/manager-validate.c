@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Checks on everything a caller hands the manager, before anything is written.
- * Limits: names as name-check.h, at most MDEV_ATTRS_MAX (128) attributes,
- * the same limit as definition files, values of 1..MDEV_SYSFS_VALUE_MAX bytes
- * without inner newlines (one sysfs store).
+ * Checks on everything a caller hands the manager, before anything is written:
+ * the one place each input is validated (the D-Bus layer only reads the
+ * message), one limit and one message per rule. Limits: names as
+ * name-check.h, at most MDEV_ATTRS_MAX (128) attributes, the same limit as
+ * definition files, values of 1..MDEV_SYSFS_VALUE_MAX bytes without inner
+ * newlines (one sysfs store).
  */
 #include "manager-internal.h"
 #include "mdev-device.h"
@@ -45,15 +47,21 @@ int manager_validate_uuid(const char *in, bool generate, char out[static UUID_ST
 	return 0;
 }
 
+/* @what: "parent", "type", "attribute name". */
 static int name_check(const char *what, const char *s, size_t max, struct manager_error *e)
 {
 	char q[MANAGER_QUOTE_MAX];
 
-	if (!name_is_valid(strempty(s), max))
+	s = strempty(s);
+	if (strlen(s) > max)
 		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
-					 "Invalid %s name '%s': 1..%zu characters of "
-					 "[A-Za-z0-9_.:+@-], not starting with '.'",
-					 what, manager_quote(s, q), max);
+					 "Invalid %s '%s': longer than %zu bytes", what,
+					 manager_quote(s, q), max);
+	if (!name_is_valid(s, max))
+		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
+					 "Invalid %s '%s': must be [A-Za-z0-9_.:+@-], not starting "
+					 "with '.'",
+					 what, manager_quote(s, q));
 	return 0;
 }
 
@@ -80,10 +88,15 @@ int manager_validate_attrs(const char *uuid, const struct definition_attr *a, si
 	if (n > 0 && !a)
 		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
 					 "Device %s: attribute list missing", uuid);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		int r = name_check("attribute name", a[i].name, NAME_MAX_ATTR, e);
+
+		if (r < 0)
+			return r;
 		if (mdev_attr_validate(a[i].name, a[i].value, &reason) < 0)
 			return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
 						 "Device %s: attribute %zu '%s': %s", uuid, i,
 						 manager_quote(a[i].name, q), reason);
+	}
 	return 0;
 }

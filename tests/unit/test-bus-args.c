@@ -66,47 +66,32 @@ START_TEST(attrs_read_in_order)
 }
 END_TEST
 
-static void expect_attrs_refused(const char *name, const char *value, const char *needle)
+/*
+ * Reading validates nothing (the manager does, once, for every caller): a
+ * bad name, an oversized value and more attributes than a definition may
+ * hold come through as they were sent.
+ */
+START_TEST(attrs_read_as_sent)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = new_call();
 	_cleanup_(bus_attrs_done) struct bus_attrs a = {};
 	sd_bus_error e = SD_BUS_ERROR_NULL;
+	static char big[DEFINITION_VALUE_MAX + 2];
+	const size_t n = DEFINITION_ATTRS_MAX + 10;
 
-	ck_assert_int_ge(sd_bus_message_append(m, "a(ss)", 1, name, value), 0);
-	seal(m);
-	ck_assert_int_eq(bus_read_attrs(m, &a, &e), -EINVAL);
-	ck_assert_str_eq(e.name, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT);
-	ck_assert_msg(strstr(e.message, needle), "message '%s' lacks '%s'", e.message, needle);
-	sd_bus_error_free(&e);
-}
-
-START_TEST(bad_attrs_refused)
-{
-	char big[DEFINITION_VALUE_MAX + 2];
-
-	expect_attrs_refused("../mac", "x", "attribute name");
-	expect_attrs_refused("a/b", "x", "a/b");
-	expect_attrs_refused("", "x", "attribute name");
 	memset(big, 'v', sizeof(big) - 1);
-	big[sizeof(big) - 1] = '\0';
-	expect_attrs_refused("mac", big, "longer than");
-}
-END_TEST
-
-START_TEST(too_many_attrs_refused)
-{
-	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = new_call();
-	_cleanup_(bus_attrs_done) struct bus_attrs a = {};
-	sd_bus_error e = SD_BUS_ERROR_NULL;
-
 	ck_assert_int_ge(sd_bus_message_open_container(m, 'a', "(ss)"), 0);
-	for (int i = 0; i <= DEFINITION_ATTRS_MAX; i++)
-		ck_assert_int_ge(sd_bus_message_append(m, "(ss)", "k", "v"), 0);
+	ck_assert_int_ge(sd_bus_message_append(m, "(ss)", "../mac", big), 0);
+	for (size_t i = 1; i < n; i++)
+		ck_assert_int_ge(sd_bus_message_append(m, "(ss)", "", "v"), 0);
 	ck_assert_int_ge(sd_bus_message_close_container(m), 0);
 	seal(m);
-	ck_assert_int_eq(bus_read_attrs(m, &a, &e), -EINVAL);
-	ck_assert(strstr(e.message, "Too many"));
-	sd_bus_error_free(&e);
+	ck_assert_int_eq(bus_read_attrs(m, &a, &e), 0);
+	ck_assert_uint_eq(a.n, n);
+	ck_assert_str_eq(a.attrs[0].name, "../mac");
+	ck_assert_uint_eq(strlen(a.attrs[0].value), sizeof(big) - 1);
+	ck_assert_str_eq(a.attrs[n - 1].name, "");
+	ck_assert(!sd_bus_error_is_set(&e));
 }
 END_TEST
 
@@ -184,45 +169,9 @@ START_TEST(bad_changes_refused)
 	expect_changes_refused(1, "start", "u", NULL, 2, "'start'");
 	expect_changes_refused(1, "attrs", "s", "x", 2, "'attrs' must be of type 'a(ss)'");
 	expect_changes_refused(1, "start", "s", "sometimes", 2, "sometimes");
-	expect_changes_refused(1, "type", "s", "../x", 2, "Invalid type '../x'");
 	expect_changes_refused(2, "type", "s", "t", 2, "more than once");
 	expect_changes_refused(1, "type", "s", "t", 4, "flags");
 	expect_changes_refused(0, NULL, NULL, NULL, 1, "Nothing to modify");
-}
-END_TEST
-
-START_TEST(names_and_uuids)
-{
-	sd_bus_error e = SD_BUS_ERROR_NULL;
-	char uuid[UUID_STRING_LEN + 1];
-	char big[300];
-
-	ck_assert_int_eq(bus_check_name("mvsim", 128, "parent", &e), 0);
-	ck_assert_int_eq(bus_check_name("a/b", 128, "parent", &e), -EINVAL);
-	ck_assert(strstr(e.message, "parent 'a/b'"));
-	sd_bus_error_free(&e);
-	memset(big, 'p', sizeof(big) - 1);
-	big[sizeof(big) - 1] = '\0';
-	ck_assert_int_eq(bus_check_name(big, 128, "parent", &e), -EINVAL);
-	ck_assert(strstr(e.message, "longer than 128"));
-	ck_assert_uint_lt(strlen(e.message), 200); /* the name is cut in the message */
-	sd_bus_error_free(&e);
-
-	ck_assert_int_eq(bus_check_uuid("", true, uuid, &e), 0);
-	ck_assert_str_eq(uuid, "");
-	ck_assert_int_eq(bus_check_uuid("", false, uuid, &e), -EINVAL);
-	sd_bus_error_free(&e);
-	ck_assert_int_eq(bus_check_uuid("AAAAAAAA222233334444555555555555", false, uuid, &e), 0);
-	ck_assert_str_eq(uuid, "aaaaaaaa-2222-3333-4444-555555555555");
-	ck_assert_int_eq(bus_check_uuid("not-a-uuid", true, uuid, &e), -EINVAL);
-	ck_assert_str_eq(e.name, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT);
-	ck_assert(strstr(e.message, "'not-a-uuid'"));
-	sd_bus_error_free(&e);
-
-	ck_assert_int_eq(bus_check_start("manual", &e), DEFINITION_START_MANUAL);
-	ck_assert_int_eq(bus_check_start("auto", &e), DEFINITION_START_AUTO);
-	ck_assert_int_eq(bus_check_start("Auto", &e), -EINVAL);
-	sd_bus_error_free(&e);
 }
 END_TEST
 
@@ -233,12 +182,10 @@ static Suite *bus_args_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, attrs_read_in_order);
-	tcase_add_test(tc, bad_attrs_refused);
-	tcase_add_test(tc, too_many_attrs_refused);
+	tcase_add_test(tc, attrs_read_as_sent);
 	tcase_add_test(tc, changes_read);
 	tcase_add_test(tc, empty_attrs_clear);
 	tcase_add_test(tc, bad_changes_refused);
-	tcase_add_test(tc, names_and_uuids);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -348,6 +348,25 @@ START_TEST(bad_input_is_refused)
 		     MANAGER_ERROR_INVALID_ARGUMENT, "start");
 	assert_error(manager_start(m, "../../x", &e), &e, MANAGER_ERROR_INVALID_ARGUMENT, "UUID");
 	assert_error(manager_stop(m, NULL, &e), &e, MANAGER_ERROR_INVALID_ARGUMENT, "UUID");
+	/* One message per rule, the value quoted and cut. */
+	assert_error(manager_define(m, "a/b", U2, "mvsim-virtio_net", "manual", NULL, 0, NULL, &e),
+		     &e, MANAGER_ERROR_INVALID_ARGUMENT,
+		     "Invalid parent 'a/b': must be [A-Za-z0-9_.:+@-], not starting with '.'");
+	memset(big, 'p', 300);
+	big[300] = '\0';
+	assert_error(manager_define(m, big, U2, "mvsim-virtio_net", "manual", NULL, 0, NULL, &e),
+		     &e, MANAGER_ERROR_INVALID_ARGUMENT, "': longer than 128 bytes");
+	ck_assert_uint_lt(strlen(e.message), 200);
+	assert_error(manager_start_transient(m, "mvsim", big, U2, NULL, 0, NULL, &e), &e,
+		     MANAGER_ERROR_INVALID_ARGUMENT, "Invalid type 'ppp");
+	a = (struct definition_attr){(char *)"", (char *)"1"};
+	assert_error(manager_define(m, "mvsim", U2, "mvsim-virtio_net", "manual", &a, 1, NULL, &e),
+		     &e, MANAGER_ERROR_INVALID_ARGUMENT, "Invalid attribute name ''");
+	assert_error(manager_start(m, "not-a-uuid", &e), &e, MANAGER_ERROR_INVALID_ARGUMENT,
+		     "Invalid UUID 'not-a-uuid'");
+	assert_error(manager_modify(m, U1, &(struct manager_changes){.type = "../x", .start = -1},
+				    0, &e),
+		     &e, MANAGER_ERROR_INVALID_ARGUMENT, "Invalid type '../x'");
 	/* Nothing of the refused calls reached the disk or the kernel. */
 	ck_assert_int_eq(fake_kernel.create_calls, 0);
 	ck_assert_uint_eq(manager_n_devices(m), 1);
