@@ -92,3 +92,16 @@ int bus_device_get(struct bus_api *api, const char *path, const struct managed_d
 		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_NOT_FOUND, "No device at %s", path);
 	return 0;
 }
+
+int bus_device_called_uuid(sd_bus_message *m, struct bus_api *api,
+			   char ret[static UUID_STRING_LEN + 1], sd_bus_error *error)
+{
+	const struct managed_device *d;
+	int r;
+
+	r = bus_device_get(api, sd_bus_message_get_path(m), &d, error);
+	if (r < 0)
+		return r;
+	memcpy(ret, d->uuid, UUID_STRING_LEN + 1);
+	return 0;
+}

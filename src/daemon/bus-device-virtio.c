@@ -182,20 +182,6 @@ static int reply_statistics(sd_bus_message *m, const struct mdev_nl_stats *s)
 	return sd_bus_send(NULL, reply, NULL);
 }
 
-/* The called device's UUID, copied (the manager may change under the call). */
-static int called_uuid(sd_bus_message *m, struct bus_api *api, char ret[static UUID_STRING_LEN + 1],
-		       sd_bus_error *error)
-{
-	const struct managed_device *d;
-	int r;
-
-	r = bus_device_get(api, sd_bus_message_get_path(m), &d, error);
-	if (r < 0)
-		return r;
-	memcpy(ret, d->uuid, UUID_STRING_LEN + 1);
-	return 0;
-}
-
 int bus_device_method_get_statistics(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
 	_cleanup_(manager_error_done) struct manager_error e = {};
@@ -204,7 +190,7 @@ int bus_device_method_get_statistics(sd_bus_message *m, void *userdata, sd_bus_e
 	char uuid[UUID_STRING_LEN + 1];
 	int r;
 
-	r = called_uuid(m, api, uuid, error);
+	r = bus_device_called_uuid(m, api, uuid, error);
 	if (r < 0)
 		return r;
 	r = manager_device_statistics(api->manager, uuid, &s, &e);
@@ -218,7 +204,7 @@ int bus_device_method_clear_statistics(sd_bus_message *m, void *userdata, sd_bus
 	char uuid[UUID_STRING_LEN + 1];
 	int r;
 
-	r = called_uuid(m, userdata, uuid, error);
+	r = bus_device_called_uuid(m, userdata, uuid, error);
 	if (r < 0)
 		return r;
 	return bus_device_op(m, userdata, uuid, "ClearStatistics", manager_device_clear_statistics,

@@ -150,20 +150,6 @@ static int property_get_generation(sd_bus *bus, const char *path, const char *in
 	return sd_bus_message_append(reply, "t", d->generation);
 }
 
-/* The UUID of the called object, copied: the manager may change under the call. */
-static int device_uuid(sd_bus_message *m, struct bus_api *api, char ret[static UUID_STRING_LEN + 1],
-		       sd_bus_error *error)
-{
-	const struct managed_device *d;
-	int r;
-
-	r = bus_device_get(api, sd_bus_message_get_path(m), &d, error);
-	if (r < 0)
-		return r;
-	memcpy(ret, d->uuid, UUID_STRING_LEN + 1);
-	return 0;
-}
-
 /* Start, Stop, Undefine and Modify on the called object. */
 static int device_method(sd_bus_message *m, struct bus_api *api, const char *method,
 			 bus_device_op_fn op, sd_bus_error *error)
@@ -171,7 +157,7 @@ static int device_method(sd_bus_message *m, struct bus_api *api, const char *met
 	char uuid[UUID_STRING_LEN + 1];
 	int r;
 
-	r = device_uuid(m, api, uuid, error);
+	r = bus_device_called_uuid(m, api, uuid, error);
 	if (r < 0)
 		return r;
 	if (!op)

@@ -37,6 +37,9 @@ const struct managed_device *bus_device_from_path(struct bus_api *api, const cha
 /* The same, or a NotFound error; valid for the call only. */
 int bus_device_get(struct bus_api *api, const char *path, const struct managed_device **ret,
 		   sd_bus_error *error);
+/* The UUID of the object @m calls, copied: the manager may change under the call. */
+int bus_device_called_uuid(sd_bus_message *m, struct bus_api *api,
+			   char ret[static UUID_STRING_LEN + 1], sd_bus_error *error);
 
 /* bus-device.c / bus-parent.c: fallback vtables and node enumerators. */
 int bus_device_add(struct bus_api *api);

@@ -203,8 +203,9 @@ static int stats_error(struct manager *m, const char *uuid, const char *what, in
 				 uuid, what, strerror(-negative_errno(r)), *why ? ": " : "", why);
 }
 
-int manager_device_statistics(struct manager *m, const char *uuid, struct mdev_nl_stats **ret,
-			      struct manager_error *error)
+/* Read the counters into *@ret, or clear them when @ret is NULL. */
+static int stats_call(struct manager *m, const char *uuid, struct mdev_nl_stats **ret,
+		      struct manager_error *error)
 {
 	char norm[UUID_STRING_LEN + 1];
 	int r;
@@ -212,23 +213,21 @@ int manager_device_statistics(struct manager *m, const char *uuid, struct mdev_n
 	r = stats_target(m, uuid, norm, error);
 	if (r < 0)
 		return r;
-	r = m->virtio.get_stats(m, norm, ret);
+	r = ret ? m->virtio.get_stats(m, norm, ret) : m->virtio.clear_stats(m, norm);
 	if (r < 0)
-		return stats_error(m, norm, "read its counters", r, error);
+		return stats_error(m, norm, ret ? "read its counters" : "clear its counters", r,
+				   error);
 	return 0;
+}
+
+int manager_device_statistics(struct manager *m, const char *uuid, struct mdev_nl_stats **ret,
+			      struct manager_error *error)
+{
+	return stats_call(m, uuid, ret, error);
 }
 
 int manager_device_clear_statistics(struct manager *m, const char *uuid,
 				    struct manager_error *error)
 {
-	char norm[UUID_STRING_LEN + 1];
-	int r;
-
-	r = stats_target(m, uuid, norm, error);
-	if (r < 0)
-		return r;
-	r = m->virtio.clear_stats(m, norm);
-	if (r < 0)
-		return stats_error(m, norm, "clear its counters", r, error);
-	return 0;
+	return stats_call(m, uuid, NULL, error);
 }
