@@ -51,6 +51,15 @@ int mdev_device_read(const struct mdev_bus *bus, const char *uuid, struct mdev_d
 		     char **ret_error);
 /* Free what @d owns (not @d itself); @d is left zeroed. */
 void mdev_device_done(struct mdev_device *d);
+
+/*
+ * Call @fn(kind, name) for every node running device @d shows the host:
+ * ("net", "eth1"), ("block", "vda"), ("chardev", "/dev/vhost-mdev-0"), in
+ * sysfs order. What vanishes meanwhile is skipped; @fn's negative errno or
+ * -ENOMEM stops the walk and is returned. (mdev-nodes.c)
+ */
+typedef int (*mdev_node_fn)(const char *kind, const char *name, void *userdata);
+int mdev_device_nodes(const struct mdev_device *d, mdev_node_fn fn, void *userdata);
 /* Free an array from mdev_device_list(); returns NULL. */
 struct mdev_device *mdev_device_array_free(struct mdev_device *a, size_t n);
 
