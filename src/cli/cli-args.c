@@ -70,7 +70,7 @@ static const struct cli_option options[] = {
     {OPT_FORCE, "force", 'f', NULL,
      V(CLI_VERB_DEFINE) | V(CLI_VERB_UNDEFINE) | V(CLI_VERB_MODIFY) | V(CLI_VERB_START) |
 	 V(CLI_VERB_STOP),
-     "accepted for mdevctl compatibility (there are no callout scripts to override)"},
+     "accepted for mdevctl compatibility (a refusing callout is not overridden)"},
     {OPT_JSON, "json", 0, NULL, V(CLI_VERB_MONITOR) | V(CLI_VERB_STATUS),
      "one JSON object per line"},
     {OPT_DRY_RUN, "dry-run", 'n', NULL, V(CLI_VERB_IMPORT), "only report what would be imported"},
@@ -90,8 +90,8 @@ static const struct cli_verb_info verbs[_CLI_VERB_MAX] = {
 			 "persist a device definition"},
     [CLI_VERB_UNDEFINE] = {"undefine", "-u UUID [-p PARENT]", "delete a device definition"},
     [CLI_VERB_MODIFY] = {"modify",
-			 "-u UUID [-p PARENT] [-t TYPE] [-a|-m] [--addattr NAME --value V] "
-			 "[--delattr] [-i INDEX] [--jsonfile FILE [-l] [-d]]",
+			 "-u UUID [-p PARENT] [-t TYPE] {-a | -m | --addattr NAME --value V "
+			 "[-i INDEX] | --delattr [-i INDEX] | --jsonfile FILE [-l] [-d]}",
 			 "change a definition (or, with --live, the running device)"},
     [CLI_VERB_START] = {"start", "[-u UUID] [-p PARENT] [-t TYPE] [--jsonfile FILE]",
 			"start a defined device, or a transient one"},
@@ -351,9 +351,15 @@ static int parse_positional(struct cli_command *c, const char *arg, char **ret_e
 	} while (0)
 #define CONFLICT(a, b, na, nb) REQUIRE(!((a) && (b)), "Options '%s' and '%s' conflict", na, nb)
 
+/*
+ * mdevctl (master) requires exactly one of --auto, --manual, --addattr,
+ * --delattr and --jsonfile (a clap ArgGroup, so a usage error); --type only
+ * goes with one of them. mdevctl 1.2 accepted none, or several.
+ */
 static int check_modify(const struct cli_command *c, char **ret_error)
 {
 	bool value = c->value != NULL, index = c->index >= 0, type = c->type != NULL;
+	int changes = c->auto_start + c->manual + !!c->addattr + c->delattr + !!c->jsonfile;
 
 	REQUIRE(c->has_uuid, "Command 'modify' needs --uuid");
 	REQUIRE(!c->addattr || value, "Option '--addattr' needs '--value'");
@@ -364,11 +370,12 @@ static int check_modify(const struct cli_command *c, char **ret_error)
 	CONFLICT(c->auto_start, c->manual, "--auto", "--manual");
 	CONFLICT(c->auto_start || c->manual, index || value, "--auto/--manual", "--index/--value");
 	REQUIRE(!c->live || c->jsonfile, "Option '--live' needs '--jsonfile'");
-	CONFLICT(c->jsonfile, type || index || value || c->delattr || c->auto_start || c->manual,
-		 "--jsonfile", "--type/--index/--addattr/--delattr/--auto/--manual");
-	REQUIRE(!c->jsonfile || c->parent, "Option '--jsonfile' needs '--parent'");
-	REQUIRE(c->auto_start || c->manual || c->addattr || c->delattr || c->jsonfile || type,
-		"Command 'modify' needs one of --auto, --manual, --type, --addattr, --delattr, "
+	CONFLICT(c->jsonfile, type || index || value, "--jsonfile", "--type/--index/--value");
+	REQUIRE(changes > 0,
+		"Command 'modify' needs one of --auto, --manual, --addattr, --delattr, --jsonfile%s",
+		type ? " (--type goes with one of them)" : "");
+	REQUIRE(changes == 1,
+		"Command 'modify' takes only one of --auto, --manual, --addattr, --delattr, "
 		"--jsonfile");
 	return 0;
 }
@@ -376,15 +383,15 @@ static int check_modify(const struct cli_command *c, char **ret_error)
 static int command_check(const struct cli_command *c, char **ret_error)
 {
 	switch (c->verb) {
+	/*
+	 * define and start: only what mdevctl's clap rules refuse is a usage
+	 * error; a missing parent or type is found by the verb (exit 1, as
+	 * mdevctl), since a running device may supply them.
+	 */
 	case CLI_VERB_DEFINE:
 		REQUIRE(c->has_uuid || c->parent, "Command 'define' needs --uuid or --parent");
 		CONFLICT(c->jsonfile, c->type, "--jsonfile", "--type");
 		CONFLICT(c->jsonfile, c->auto_start, "--jsonfile", "--auto");
-		REQUIRE(!c->jsonfile || c->parent,
-			"No parent specified: '--jsonfile' needs '--parent'");
-		REQUIRE(!c->type || c->parent, "No parent specified: '--type' needs '--parent'");
-		REQUIRE(c->has_uuid || c->type || c->jsonfile,
-			"No type specified: use '--type' or '--jsonfile'");
 		return 0;
 	case CLI_VERB_UNDEFINE:
 	case CLI_VERB_STOP:
@@ -397,13 +404,6 @@ static int command_check(const struct cli_command *c, char **ret_error)
 	case CLI_VERB_START:
 		REQUIRE(c->has_uuid || c->parent, "Command 'start' needs --uuid or --parent");
 		CONFLICT(c->jsonfile, c->type, "--jsonfile", "--type");
-		REQUIRE(!c->jsonfile || c->parent,
-			"No parent specified: '--jsonfile' needs '--parent'");
-		/* "-u U -t T" is fine when U is defined with type T; the verb checks. */
-		REQUIRE(!c->type || c->parent || c->has_uuid,
-			"No parent specified: '--type' needs '--parent'");
-		REQUIRE(c->has_uuid || c->type || c->jsonfile,
-			"Device is insufficiently specified: use '--type' or '--jsonfile'");
 		return 0;
 	case CLI_VERB_START_PARENT_MDEVS:
 		REQUIRE(c->parent, "Command 'start-parent-mdevs' needs a parent");

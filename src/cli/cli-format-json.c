@@ -3,7 +3,9 @@
  * --dumpjson output in mdevctl's shapes: [ { parent: [ { uuid: config } ] } ],
  * the bare config object when -u selects exactly one device, [] when nothing
  * matches; types as [ { parent: [ { type: {available_instances, ...} } ] } ].
- * Pretty-printed like serde_json, followed by one newline (as mdevctl 1.2.0).
+ * Pretty-printed like serde_json, with no newline after the closing bracket,
+ * as mdevctl's master branch writes it (1.2.0 added one; mdevvirtioctl(8),
+ * DIFFERENCES).
  */
 #include <inttypes.h>
 
@@ -13,7 +15,6 @@
 static int emit(FILE *f, struct json_object *o)
 {
 	cli_json_write(f, o, true);
-	fputc('\n', f);
 	return 0;
 }
 
@@ -87,11 +88,10 @@ int cli_format_list_json(FILE *f, const struct cli_model *m, const struct cli_li
 		}
 	if (flt->uuid && n == 1) {
 		cli_json_write_config(f, only->type, only->start, only->attrs, only->n_attrs, 0);
-		fputc('\n', f);
 		return 0;
 	}
 	if (n == 0) {
-		fputs("[]\n", f);
+		fputs("[]", f);
 		return 0;
 	}
 	fputc('[', f);
@@ -120,7 +120,7 @@ int cli_format_list_json(FILE *f, const struct cli_model *m, const struct cli_li
 		fputc('}', f);
 		prev = d;
 	}
-	fputs("\n    ]\n  }\n]\n", f);
+	fputs("\n    ]\n  }\n]", f);
 	return 0;
 }
 
@@ -259,5 +259,8 @@ int cli_format_status_json(FILE *f, const struct cli_device *d)
 
 	if (!o)
 		return -ENOMEM;
-	return emit(f, o);
+	/* Ours, not mdevctl's: a line of its own. */
+	cli_json_write(f, o, true);
+	fputc('\n', f);
+	return 0;
 }

@@ -139,7 +139,7 @@ static int import_tree(const struct cli_context *c, struct import_stats *st, con
 		}
 		if (streq(name, "scripts.d"))
 			skip(c, st, dir, name,
-			     "callout and notifier scripts are not used by mdevvirtiod");
+			     "callout and notifier scripts, not definitions");
 		else if (stat(path, &s) < 0 || !S_ISDIR(s.st_mode))
 			skip(c, st, dir, name, "not a parent directory");
 		else if (!name_is_valid(name, NAME_MAX_PARENT))

@@ -46,12 +46,18 @@ static int define_from_file(const struct cli_context *c)
 
 	if (read_config(cmd->jsonfile, &text, &cfg) < 0)
 		return CLI_EXIT_FAILURE;
+	if (!cmd->parent) {
+		log_error("Parent device required to define device via '%s'", cmd->jsonfile);
+		return CLI_EXIT_FAILURE;
+	}
 	r = c->backend->define_json(c->backend->userdata, cmd->parent,
 				    cmd->has_uuid ? cmd->uuid : "", text, &uuid, &error);
 	if (r < 0)
 		return cli_report_error(r, &error, "define",
 					cmd->has_uuid ? cmd->uuid : cmd->parent);
 	print_generated(c, uuid);
+	log_info("Defined device %s on parent %s from '%s'", uuid ?: cmd->uuid, cmd->parent,
+		 cmd->jsonfile);
 	return CLI_EXIT_OK;
 }
 
@@ -68,26 +74,40 @@ int cli_verb_define(const struct cli_context *c)
 	if (cmd->jsonfile)
 		return define_from_file(c);
 
-	/* "define -u U" promotes a running device: parent, type, attrs from it. */
+	/*
+	 * "define -u U" promotes a running device: parent, type and attrs from
+	 * it. As mdevctl: -p may name another parent (the running device's type
+	 * and attrs still serve), -t without -p is refused even for a running
+	 * device, and -p -t define what they say whatever runs.
+	 */
 	if (cmd->has_uuid && (!parent || !type)) {
 		if (cli_load(c, CLI_LOAD_DEVICE, cmd->uuid, &m) < 0)
 			return CLI_EXIT_FAILURE;
 		d = cli_model_find_device(m, cmd->uuid);
 		if (d && !d->active)
 			d = NULL;
-		if (d && parent && !streq(parent, d->parent))
-			d = NULL;
-		if (d) {
-			parent = d->parent;
-			type = type ?: d->type;
-		}
 	}
-	if (!parent) {
-		log_error("No parent specified for device '%s' (it is not running)", cmd->uuid);
+	if (!parent && (!d || type)) { /* then -u was given: cli_parse() wants -u or -p */
+		if (d)
+			log_error("No parent specified: device '%s' runs on parent '%s', but "
+				  "'--type' needs '--parent'",
+				  cmd->uuid, d->parent);
+		else
+			log_error("No parent specified: device '%s' is not running", cmd->uuid);
 		return CLI_EXIT_FAILURE;
 	}
+	if (d) {
+		log_debug("Device %s runs on parent %s as %s with %zu attribute%s", d->uuid,
+			  d->parent, d->type, d->n_attrs, d->n_attrs == 1 ? "" : "s");
+		parent = parent ?: d->parent;
+		type = type ?: d->type;
+	}
 	if (!type) {
-		log_error("No type specified for device '%s'", cmd->has_uuid ? cmd->uuid : parent);
+		if (cmd->has_uuid)
+			log_error("No type specified for device '%s' on parent '%s'", cmd->uuid,
+				  parent);
+		else
+			log_error("No type specified for a device on parent '%s'", parent);
 		return CLI_EXIT_FAILURE;
 	}
 	r = c->backend->define(c->backend->userdata, parent, cmd->has_uuid ? cmd->uuid : "", type,
@@ -96,6 +116,8 @@ int cli_verb_define(const struct cli_context *c)
 	if (r < 0)
 		return cli_report_error(r, &error, "define", cmd->has_uuid ? cmd->uuid : parent);
 	print_generated(c, uuid);
+	log_info("Defined %s device %s on parent %s (%s)", type, uuid ?: cmd->uuid, parent,
+		 cmd->auto_start ? "auto" : "manual");
 	return CLI_EXIT_OK;
 }
 
@@ -129,6 +151,7 @@ int cli_verb_undefine(const struct cli_context *c)
 	r = c->backend->undefine(c->backend->userdata, c->cmd->uuid, &error);
 	if (r < 0)
 		return cli_report_error(r, &error, "undefine", c->cmd->uuid);
+	log_info("Undefined device %s", c->cmd->uuid);
 	return CLI_EXIT_OK;
 }
 
@@ -176,6 +199,12 @@ int cli_verb_modify(const struct cli_context *c)
 	unsigned flags = MDEVVIRTIO_DBUS_MODIFY_DEFINED;
 	int r;
 
+	/* mdevctl: the stored definition is named by (parent, uuid); a live one by what runs. */
+	if (cmd->jsonfile && !cmd->live && !cmd->parent) {
+		log_error("Parent device required to modify device '%s' via '%s'", cmd->uuid,
+			  cmd->jsonfile);
+		return CLI_EXIT_FAILURE;
+	}
 	if (cli_load(c, CLI_LOAD_DEVICE, cmd->uuid, &m) < 0)
 		return CLI_EXIT_FAILURE;
 	if (cmd->live) {
@@ -205,6 +234,8 @@ int cli_verb_modify(const struct cli_context *c)
 	r = c->backend->modify(c->backend->userdata, cmd->uuid, &ch, flags, &error);
 	if (r < 0)
 		return cli_report_error(r, &error, "modify", cmd->uuid);
+	log_info("Modified device %s%s", cmd->uuid,
+		 cmd->live ? (cmd->defined ? " (running and defined)" : " (running)") : "");
 	return CLI_EXIT_OK;
 }
 
@@ -223,6 +254,8 @@ static int start_transient(const struct cli_context *c, const char *type,
 		return cli_report_error(r, &error, "start",
 					cmd->has_uuid ? cmd->uuid : cmd->parent);
 	print_generated(c, uuid);
+	log_info("Started transient %s device %s on parent %s", type, uuid ?: cmd->uuid,
+		 cmd->parent);
 	return CLI_EXIT_OK;
 }
 
@@ -239,6 +272,10 @@ int cli_verb_start(const struct cli_context *c)
 	if (cmd->jsonfile) {
 		if (read_config(cmd->jsonfile, NULL, &cfg) < 0)
 			return CLI_EXIT_FAILURE;
+		if (!cmd->parent) {
+			log_error("Parent device required to start device via '%s'", cmd->jsonfile);
+			return CLI_EXIT_FAILURE;
+		}
 		return start_transient(c, cfg.type, cfg.attrs, cfg.n_attrs);
 	}
 	if (cmd->has_uuid) {
@@ -255,17 +292,29 @@ int cli_verb_start(const struct cli_context *c)
 			r = c->backend->start(c->backend->userdata, cmd->uuid, &error);
 			if (r < 0)
 				return cli_report_error(r, &error, "start", cmd->uuid);
+			log_info("Started device %s on parent %s", d->uuid, d->parent);
 			return CLI_EXIT_OK;
 		}
 	}
+	/* Not a definition: a transient device, which needs both (mdevctl's wording). */
+	if (cmd->type && !cmd->parent) {
+		log_error("can't provide type without parent: device '%s' is not defined",
+			  cmd->uuid);
+		return CLI_EXIT_FAILURE;
+	}
 	if (!cmd->parent || !cmd->type) {
-		if (cmd->parent)
-			log_error("Device '%s' is not defined on parent '%s': give --type to start "
-				  "a transient device",
+		if (!cmd->has_uuid)
+			log_error("Device is insufficiently specified: give '--type' to start a "
+				  "transient device on parent '%s'",
+				  cmd->parent);
+		else if (cmd->parent)
+			log_error("Device is insufficiently specified: device '%s' is not defined "
+				  "on parent '%s'; give '--type' to start a transient device",
 				  cmd->uuid, cmd->parent);
 		else
-			log_error("Device '%s' is not defined: give --parent and --type to start a "
-				  "transient device",
+			log_error("Device is insufficiently specified: device '%s' is not "
+				  "defined; give '--parent' and '--type' to start a transient "
+				  "device",
 				  cmd->uuid);
 		return CLI_EXIT_FAILURE;
 	}
@@ -280,6 +329,7 @@ int cli_verb_stop(const struct cli_context *c)
 	r = c->backend->stop(c->backend->userdata, c->cmd->uuid, &error);
 	if (r < 0)
 		return cli_report_error(r, &error, "stop", c->cmd->uuid);
+	log_info("Stopped device %s", c->cmd->uuid);
 	return CLI_EXIT_OK;
 }
 
@@ -306,6 +356,8 @@ int cli_verb_start_parent_mdevs(const struct cli_context *c)
 		if (r < 0)
 			log_warning("Warning: failed to start '%s' on '%s': %s", d->uuid, d->parent,
 				    sd_bus_error_is_set(&error) ? error.message : strerror(-r));
+		else
+			log_info("Started device %s on parent %s", d->uuid, d->parent);
 	}
 	return CLI_EXIT_OK;
 }

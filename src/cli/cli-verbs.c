@@ -4,7 +4,9 @@
  * verbs are in cli-verbs-change.c, import in cli-import.c, what they share
  * (loading, reporting errors) in cli-verbs-common.c.
  */
+#include "cli-backend-log.h"
 #include "cli-format.h"
+#include "cli-log.h"
 #include "cli-verbs-internal.h"
 #include "log.h"
 
@@ -114,6 +116,7 @@ int cli_run(int argc, char **argv, FILE *out, cli_connect_t connect, void *conne
 	struct cli_command cmd;
 	int r;
 
+	cli_log_setup();
 	name = name ? name + 1 : argc > 0 ? argv[0] : "";
 	r = cli_parse(argc, argv, streq(name, "lsmdev") || streq(name, "lsmdevvirtio"), &cmd,
 		      &error);
@@ -136,6 +139,8 @@ int cli_run(int argc, char **argv, FILE *out, cli_connect_t connect, void *conne
 		log_error_errno(r, "Failed to connect to the system bus: %m");
 		return CLI_EXIT_FAILURE;
 	}
+	if (cli_log_level() >= CLI_LOG_DEBUG && cli_backend_log_wrap(&backend) < 0)
+		log_warning("Warning: out of memory, not logging the calls to mdevvirtiod");
 	r = cli_verb_run(&(struct cli_context){.cmd = &cmd, .backend = &backend, .out = out});
 	if (backend.free)
 		backend.free(backend.userdata);

@@ -47,8 +47,9 @@ static int type_check(struct manager *m, const char *parent, const char *type,
 
 	if (!parent_is_present(m, parent) || parent_find_type(m, parent, type))
 		return 0;
+	/* mdevctl's words for it, as a start on the parent gets them (mdev-parent.h). */
 	return manager_error_set(e, MANAGER_ERROR_TYPE_NOT_SUPPORTED, EOPNOTSUPP,
-				 "Parent %s does not offer type '%s'", parent,
+				 "Parent %s does not support mdev type %s", parent,
 				 manager_quote(type, q));
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <limits.h>
 
+#include "log.h"
 #include "mdev-device.h"
 #include "mdev-parent.h"
 #include "name-check.h"
@@ -215,6 +216,22 @@ static int create_fail(const struct create_op *op, int r, const char *detail)
 	return mdev_error(
 	    op->ret_error, r, "Failed to create %.128s device %s on parent %.128s%s%s%s", op->type,
 	    op->uuid, op->parent, detail ? " (" : "", strempty(detail), detail ? ")" : "");
+}
+
+/*
+ * A parent or type that is not there: mdevctl's sentence, which names both,
+ * is the whole message (users and scripts know it; the caller names the device).
+ */
+static int create_fail_locate(const struct create_op *op, int r, char **reason)
+{
+	if (!*reason)
+		return create_fail(op, r, NULL);
+	log_debug("Failed to create %s device %s: %s", op->type, op->uuid, *reason);
+	if (op->ret_error) {
+		free(*op->ret_error);
+		*op->ret_error = TAKE_PTR(*reason);
+	}
+	return negative_errno(r);
 }
 
 static int create_validate(struct create_op *op, const char *uuid)
@@ -461,7 +478,7 @@ int mdev_device_create(const char *parent, const char *type, const char *uuid,
 		return r;
 	r = mdev_parent_locate(op.parent, op.type, &op.bus, &reason);
 	if (r < 0)
-		return create_fail(&op, r, reason);
+		return create_fail_locate(&op, r, &reason);
 	if (op.bus->configure_before_bind && n_attrs > 0)
 		return create_unbound(&op);
 	return create_then_configure(&op);

@@ -14,7 +14,10 @@
  * NULL-initialised pointer the caller frees), a message naming the operation,
  * the type, the device, the parent and the errno, e.g.
  *   "Failed to create mvsim-virtio_net device 1234... on parent mvsim:
- *    No instances left (EUSERS)".
+ *    No instances left (EUSERS)";
+ * except that a create on a parent or type that is not there gets mdevctl's
+ * sentence for it (mdev-parent.h), e.g. "Unable to find parent device
+ * 'MVSIM'. Did you mean 'mvsim'?".
  * The errnos callers map to named errors: -EINVAL bad input, -ENODEV parent
  * (create) or device (read, remove) not found, -EOPNOTSUPP type not offered,
  * -EUSERS no instances left, -EEXIST UUID already running, -EBUSY device in use

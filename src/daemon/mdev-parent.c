@@ -239,7 +239,7 @@ static int reason_set(char **ret_reason, int err, const char *format, ...)
 	return err;
 }
 
-/* mdevctl's hint for a parent given in the wrong case (its issue #60). */
+/* mdevctl's hint for a parent given in the wrong case (its issue #60, commit b27255a). */
 static int parent_suggest(const char *name, char **ret)
 {
 	const struct mdev_bus *bus;
@@ -267,8 +267,10 @@ static int parent_missing(const char *parent, char **ret_reason)
 	if (r < 0)
 		return r;
 	if (r > 0)
-		return reason_set(ret_reason, -ENODEV, "no such parent; did you mean '%s'?", hint);
-	return reason_set(ret_reason, -ENODEV, "no such parent");
+		return reason_set(ret_reason, -ENODEV,
+				  "Unable to find parent device '%s'. Did you mean '%s'?", parent,
+				  hint);
+	return reason_set(ret_reason, -ENODEV, "Unable to find parent device '%s'", parent);
 }
 
 static int path_exists(const char *format, ...) _printf_(1, 2);
@@ -333,6 +335,7 @@ int mdev_parent_locate(const char *parent, const char *type, const struct mdev_b
 		return r;
 	if (r == 0)
 		return reason_set(ret_reason, -ENODEV,
-				  "parent is not registered for mediated devices");
-	return reason_set(ret_reason, -EOPNOTSUPP, "parent has no such type");
+				  "Parent %s is not currently registered for mdev support", parent);
+	return reason_set(ret_reason, -EOPNOTSUPP, "Parent %s does not support mdev type %s",
+			  parent, type);
 }

@@ -49,11 +49,14 @@ const struct mdev_type *mdev_parent_find_type(const struct mdev_parent *p, const
 /*
  * Where a device of @type can be created on @parent: the first bus on which
  * @parent exists and offers @type. Failures, with *@ret_reason (if non-NULL;
- * NULL-initialised by the caller) set to a short explanation or left NULL when
- * the errno says it all:
- *   -ENODEV      no such parent (the reason carries mdevctl's case-insensitive
- *                "did you mean '<p>'?" hint) or parent not registered for mdev;
- *   -EOPNOTSUPP  the parent has no such type;
+ * NULL-initialised by the caller) set to mdevctl's own sentence for it, which
+ * names the parent and type, or left NULL when the errno says it all:
+ *   -ENODEV      no such parent ("Unable to find parent device '<P>'", with
+ *                mdevctl's case-insensitive ". Did you mean '<p>'?" hint) or
+ *                parent not registered ("Parent <p> is not currently
+ *                registered for mdev support");
+ *   -EOPNOTSUPP  the parent has no such type ("Parent <p> does not support
+ *                mdev type <t>");
  *   -EUSERS      available_instances is 0.
  * An unreadable available_instances is not a failure: the kernel decides.
  */

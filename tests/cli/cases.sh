@@ -78,6 +78,12 @@ t define-libvirt      basic.json libvirt-define.json define --parent=0000:00:02.
 t define-libvirt-uuid basic.json libvirt-define.json define --parent=0000:00:02.0 --jsonfile=/dev/stdin --uuid=$UN
 t define-jsonfile     basic.json - define -p mvsim --jsonfile input/net.json
 t define-exists       errors.json - define -u $U2 -p mvsim -t mvsim-vhost_net
+# A running device: -t needs -p (exit 1, "No parent specified"), -p alone
+# takes the running type even for another parent, -p -t define what they say
+# (mdevctl's own tests uuid-running-no-parent, -diff-parent, -diff-type).
+t define-running-type-no-parent basic.json - define -u $U4 -t mvsim-virtio_blk
+t define-running-other-parent basic.json - define -u $U4 -p 0000:00:02.0
+t define-running-diff-type basic.json - define -u $U4 -p mvsim -t mvsim-virtio_net
 t define-denied       errors.json - define -p mvsim --jsonfile input/net.json
 
 # --- undefine (libvirt: undefine --uuid=U)
@@ -90,7 +96,7 @@ t undefine-unknown    errors.json - undefine -u $UN
 #     modify --parent=P --jsonfile=/dev/stdin --uuid=U [--defined] [--live])
 t modify-auto         basic.json - modify --uuid $U2 --auto
 t modify-manual       basic.json - modify --uuid $U1 --manual
-t modify-type         basic.json - modify -u $U2 -t mvsim-virtio_net
+t modify-type-manual  basic.json - modify -u $U2 -t mvsim-virtio_net --manual
 t modify-addattr      basic.json - modify -u $U1 --addattr=mtu --value=9000
 t modify-addattr-index basic.json - modify -u $U1 --addattr mac --value 02:00:00:00:00:aa -i 0
 t modify-addattr-end  basic.json - modify -u $U1 --addattr x --value y --index=2
@@ -135,6 +141,22 @@ t import-dry-run      basic.json - import -n input/mdevctl.d
 t import-missing      basic.json - import input/no-such-dir
 t import-not-utf8     basic.json - import input/mdevctl-not-utf8.d
 
+# --- MDEVCTL_LOG (env_logger's levels and "module=level" directives)
+t log-default         basic.json - list -d -u $UV
+t log-error           basic.json - %MDEVCTL_LOG=error list -d -u $UV
+t log-info            basic.json - %MDEVCTL_LOG=info define -p mvsim -t mvsim-virtio_net
+t log-debug           basic.json - %MDEVCTL_LOG=debug define -u $U4
+t log-debug-failure   errors.json - %MDEVCTL_LOG=Debug start -u $U2
+t log-trace           basic.json - %MDEVCTL_LOG=mdevctl=trace modify -u $U1 --addattr x --value y -i 1
+t log-module          basic.json - %MDEVCTL_LOG=warn,mdevctl::callouts=debug/regex stop -u $U1
+t log-bare-module     basic.json - %MDEVCTL_LOG=mdevctl types -p nosuch
+t log-other-module    basic.json - %MDEVCTL_LOG=serde_json=trace stop -u $U1
+t log-off             errors.json - %MDEVCTL_LOG=off start -u $U2
+t log-bad             basic.json - %MDEVCTL_LOG=info,mdevctl=debug=1 stop -u $U1
+t log-unknown-module  basic.json - %MDEVCTL_LOG=loud,info stop -u $U1
+t log-bad-level       basic.json - %MDEVCTL_LOG=mdevctl=loud stop -u $U1
+t log-empty           basic.json - %MDEVCTL_LOG= stop -u $U1
+
 # --- help and version
 t help                basic.json - --help
 t help-verb           basic.json - list --help
@@ -162,11 +184,21 @@ t define-json-type    basic.json - define -p mvsim --jsonfile input/net.json -t 
 t define-json-no-parent basic.json - define -u $UN --jsonfile input/net.json
 t start-type-no-parent basic.json - start -t mvsim-virtio_net
 t start-nothing       basic.json - start
+t start-parent-only   basic.json - start -p mvsim
+t start-json-no-parent basic.json - start -u $UN --jsonfile input/net.json
+# mdevctl master requires exactly one of --auto, --manual, --addattr,
+# --delattr, --jsonfile (src/cli.rs, ArgGroup "modify", commits 8679372 and
+# 45e5596); 1.2 accepted none (-t alone, or nothing) and several.
 t modify-nothing      basic.json - modify -u $U1
+t modify-type         basic.json - modify -u $U2 -t mvsim-virtio_net
+t modify-two-changes  basic.json - modify -u $U1 --auto --delattr
 t modify-value-alone  basic.json - modify -u $U1 --value 3
 t modify-auto-manual  basic.json - modify -u $U1 -a -m
 t modify-live-no-file basic.json - modify -u $U1 --live
+# master: --jsonfile needs --parent (exit 1) unless --live, which takes the
+# running device's (modify_command in src/main.rs); 1.2 had no --jsonfile.
 t modify-json-no-parent basic.json - modify -u $U1 --jsonfile input/net.json
+t modify-live-no-parent basic.json libvirt-update.json modify --jsonfile=/dev/stdin --uuid=$U1 --live
 t extra-argument      basic.json - list extra
 t jsonfile-unreadable basic.json - define -p mvsim --jsonfile input/no-such-file.json
 t jsonfile-truncated  basic.json - define -p mvsim --jsonfile input/truncated.json

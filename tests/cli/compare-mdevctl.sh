@@ -5,12 +5,18 @@
 # tree, which is bind-mounted over /sys/class, /sys/bus and /etc/mdevctl.d
 # inside a private mount namespace (unshare -m), so nothing real is touched.
 #
-# One deliberate difference is normalised here, as documented in
-# mdevvirtioctl(8): mdevctl 1.2.0 ends every text listing with an extra empty
-# line (a lone newline when empty); mdevvirtioctl does not.
+# Two deliberate differences are normalised here, as documented in
+# mdevvirtioctl(8), where mdevvirtioctl follows mdevctl's master branch:
+# mdevctl 1.2.0 ends every text listing with an extra empty line (a lone
+# newline when empty), and --dumpjson output with a newline; master and
+# mdevvirtioctl do neither.
+#
+# A line that starts with "msg " also compares the error: mdevvirtioctl's
+# must carry mdevctl's "Error: <message>" word for word (ours adds the object).
 #
 # Exit 77 (skipped) without root, unshare, or the mdevctl package.
 set -u
+unset MDEVCTL_LOG # both tools read it
 bin=$1
 cd "$(dirname "$0")" || exit 1
 
@@ -28,6 +34,7 @@ trap 'rm -rf "$tmp"' EXIT
 failed=0 passed=0
 
 U1=11111111-1111-1111-1111-111111111111
+U2=22222222-2222-2222-2222-222222222222
 UV=83c32df7-d52e-4ec1-9668-1f3c7e4df107
 U4=44444444-4444-4444-4444-444444444444
 UB=bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb
@@ -68,7 +75,26 @@ define
 start
 modify -u $U1 --addattr x
 modify -u $U1 --auto --manual
-list --dumpjson -d -u $UV --parent=0000:00:02.0"
+list --dumpjson -d -u $UV --parent=0000:00:02.0
+msg define -u $U4 -t mvsim-virtio_blk
+msg define -u $U4 -t mvsim-virtio_net
+msg define -u $UN
+msg define -u $UN -t mvsim-virtio_net
+msg define -p mvsim
+msg define -u $UN -p mvsim
+define -u $UN --jsonfile input/net.json
+define -p mvsim --jsonfile input/net.json -t x
+msg start -p mvsim
+msg start -u $UN
+msg start -u $UN -p mvsim
+msg start -u $UN -t mvsim-virtio_net
+start -u $UN --jsonfile input/net.json
+start -p mvsim --jsonfile input/net.json -t x
+modify -u $UN --auto
+modify -u $U4 --auto
+modify -u $U2 -p 0000:00:02.0 --manual
+modify -u $U1 --addattr x --value y --index 3
+undefine -u $U2 -p 0000:00:02.0"
 cases[quoting.json]="list --dumpjson
 list -d --dumpjson -u $UB
 types
@@ -91,6 +117,7 @@ mount --bind "$root/etc/mdevctl.d" /etc/mdevctl.d
 set +e
 n=0
 while IFS= read -r line; do
+	line=${line#msg }
 	# shellcheck disable=SC2086
 	mdevctl $line >"$outdir/$n.out" 2>"$outdir/$n.err"
 	echo $? >"$outdir/$n.rc"
@@ -106,20 +133,31 @@ for fixture in "${!cases[@]}"; do
 	unshare -m bash "$tmp/in-namespace.sh" "$root" "$root/lines" "$root/mdevctl" || exit 1
 	n=0
 	while IFS= read -r line; do
+		msg=
+		if [[ $line == "msg "* ]]; then
+			line=${line#msg }
+			msg=$(sed -n '1s/^Error: //p' "$root/mdevctl/$n.err")
+			[[ -n $msg ]] || msg="(mdevctl printed no 'Error:' line)"
+		fi
 		# shellcheck disable=SC2086
 		"$bin" run "fixtures/$fixture" $line >"$root/ours/$n.out" 2>"$root/ours/$n.err"
 		echo $? >"$root/ours/$n.rc"
 		expected=$root/mdevctl/$n.out
+		# The documented differences: drop 1.2.0's trailing empty line
+		# (text) or trailing newline (JSON).
 		if [[ $line != *--dumpjson* ]]; then
-			# The documented difference: drop mdevctl's trailing empty line.
 			python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); sys.stdout.buffer.write(d[:-1] if d.endswith(b"\n\n") or d == b"\n" else d)' \
 				"$expected" >"$expected.norm"
-			expected=$expected.norm
+		else
+			python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); sys.stdout.buffer.write(d[:-1] if d.endswith(b"\n") else d)' \
+				"$expected" >"$expected.norm"
 		fi
-		if cmp -s "$expected" "$root/ours/$n.out" && cmp -s "$root/mdevctl/$n.rc" "$root/ours/$n.rc"; then
+		expected=$expected.norm
+		if cmp -s "$expected" "$root/ours/$n.out" && cmp -s "$root/mdevctl/$n.rc" "$root/ours/$n.rc" &&
+			{ [[ -z $msg ]] || grep -qF -- "$msg" "$root/ours/$n.err"; }; then
 			passed=$((passed + 1))
 		else
-			echo "FAIL [$fixture] $line: expected (mdevctl, rc $(cat "$root/mdevctl/$n.rc")) vs seen (mdevvirtioctl, rc $(cat "$root/ours/$n.rc")):"
+			echo "FAIL [$fixture] $line: expected (mdevctl, rc $(cat "$root/mdevctl/$n.rc")${msg:+, error '$msg'}) vs seen (mdevvirtioctl, rc $(cat "$root/ours/$n.rc")):"
 			diff -u --label mdevctl --label mdevvirtioctl "$expected" "$root/ours/$n.out"
 			sed 's/^/  mdevctl stderr: /' "$root/mdevctl/$n.err"
 			sed 's/^/  mdevvirtioctl stderr: /' "$root/ours/$n.err"

@@ -6,6 +6,7 @@
 #   CLI_GOLDEN_WRAPPER="valgrind -q ..." runs each case under a wrapper; any
 #   report it prints on stderr shows up as a difference.
 set -u
+unset MDEVCTL_LOG # cases set it themselves ("%MDEVCTL_LOG=...")
 bin=$1
 cd "$(dirname "$0")" || exit 1
 failed=0 passed=0
@@ -13,7 +14,7 @@ tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
 t() {
-	local name=$1 fixture=$2 stdin=$3 argv0=mdevvirtioctl rc
+	local name=$1 fixture=$2 stdin=$3 argv0=mdevvirtioctl rc envs=()
 	shift 3
 	if [[ -n ${CLI_GOLDEN_ONLY:-} ]]; then
 		local glob match=
@@ -23,19 +24,29 @@ t() {
 		done
 		[[ -n $match ]] || return 0
 	fi
+	# "%NAME=VALUE" words first: the environment of the command.
+	while [[ ${1:-} == %*=* ]]; do
+		envs+=("${1#%}")
+		shift
+	done
 	if [[ ${1:-} == @* ]]; then
 		argv0=${1#@}
 		shift
 	fi
 	[[ $stdin == - ]] && stdin=/dev/null || stdin=input/$stdin
 	# shellcheck disable=SC2086 # the wrapper is a command line
-	CLI_GOLDEN_ARGV0=$argv0 ${CLI_GOLDEN_WRAPPER:-} "$bin" run "fixtures/$fixture" "$@" <"$stdin" >"$tmp/out" 2>"$tmp/err"
+	env ${envs[@]+"${envs[@]}"} CLI_GOLDEN_ARGV0=$argv0 ${CLI_GOLDEN_WRAPPER:-} "$bin" run "fixtures/$fixture" "$@" <"$stdin" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	{
-		printf '$ %s' "$argv0"
+		printf '$ '
+		[[ ${#envs[@]} -eq 0 ]] || printf '%s ' "${envs[@]}"
+		printf '%s' "$argv0"
 		printf ' %s' "$@"
 		printf '\n'
 		cat "$tmp/out"
+		# Output that does not end in a newline (--dumpjson, as mdevctl) says so.
+		[[ ! -s $tmp/out || $(tail -c 1 "$tmp/out" | od -An -c) == *'\n'* ]] ||
+			printf '\n\\ no newline at the end of the output\n'
 		printf -- '--- stderr\n'
 		cat "$tmp/err"
 		printf -- '--- exit %d\n' "$rc"

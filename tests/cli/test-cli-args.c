@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* cli_parse(): every argv shape libvirt emits, mdevctl's spellings, and bad input. */
+/*
+ * cli_parse(): every argv shape libvirt emits, mdevctl's spellings, and bad
+ * input; cli_log_parse(): MDEVCTL_LOG specs.
+ */
 #include <stdarg.h>
 
 #include "check-main.h"
 #include "cli-args.h"
+#include "cli-log.h"
 
 #define U "d069d019-36ea-4111-8f0a-8c9a70e21366"
 
@@ -160,16 +164,23 @@ START_TEST(test_bad_input)
 	BAD("Invalid index", "modify", "-u", U, "--delattr", "-i", "x");
 	BAD("Invalid index", "modify", "-u", U, "--delattr", "-i", "99999");
 	BAD("needs --uuid or --parent", "define");
-	BAD("No parent specified", "define", "-u", U, "-t", "x");
-	BAD("No type specified", "define", "-p", "p");
+	/* A missing parent or type is the verb's failure (exit 1), as in mdevctl. */
+	OK("define", "-u", U, "-t", "x");
+	OK("define", "-p", "p");
+	OK("define", "-u", U, "--jsonfile", "f");
 	BAD("conflict", "define", "-p", "p", "-t", "x", "--jsonfile", "f");
 	BAD("conflict", "define", "-p", "p", "-a", "--jsonfile", "f");
-	BAD("No parent specified", "define", "-u", U, "--jsonfile", "f");
 	BAD("needs a UUID", "undefine", "-p", "p");
 	BAD("needs a UUID", "stop");
 	BAD("needs a UUID", "status");
 	BAD("needs --uuid", "modify", "-a");
 	BAD("needs one of", "modify", "-u", U);
+	/* mdevctl master: exactly one of --auto/--manual/--addattr/--delattr/--jsonfile. */
+	BAD("needs one of", "modify", "-u", U, "-t", "x");
+	OK("modify", "-u", U, "-t", "x", "--auto");
+	BAD("only one of", "modify", "-u", U, "-a", "--delattr");
+	BAD("only one of", "modify", "-u", U, "-p", "p", "--jsonfile", "f", "--delattr");
+	BAD("only one of", "modify", "-u", U, "-p", "p", "--jsonfile", "f", "-a");
 	BAD("needs '--value'", "modify", "-u", U, "--addattr", "a");
 	BAD("needs '--addattr'", "modify", "-u", U, "--value", "v");
 	BAD("conflict", "modify", "-u", U, "--addattr", "a", "--value", "v", "--delattr");
@@ -177,19 +188,73 @@ START_TEST(test_bad_input)
 	BAD("conflict", "modify", "-u", U, "-a", "--delattr", "-i", "0");
 	BAD("needs '--jsonfile'", "modify", "-u", U, "--live", "-a");
 	BAD("conflict", "modify", "-u", U, "-p", "p", "--jsonfile", "f", "-t", "x");
-	BAD("needs '--parent'", "modify", "-u", U, "--jsonfile", "f");
+	OK("modify", "-u", U, "--jsonfile", "f"); /* the verb: --parent needed without --live */
+	OK("modify", "-u", U, "--live", "--jsonfile", "f");
 	BAD("needs '--addattr' or '--delattr'", "modify", "-u", U, "-t", "x", "-i", "0");
 	BAD("needs --uuid or --parent", "start");
 	OK("start", "-u", U, "-t", "x");
 	BAD("needs --uuid or --parent", "start", "-t", "x");
-	BAD("insufficiently specified", "start", "-p", "p");
+	OK("start", "-p", "p"); /* the verb: "Device is insufficiently specified", exit 1 */
 	BAD("conflict", "start", "-p", "p", "-t", "x", "--jsonfile", "f");
-	BAD("needs '--parent'", "start", "-u", U, "--jsonfile", "f");
+	OK("start", "-u", U, "--jsonfile", "f");
 	BAD("needs a parent", "start-parent-mdevs");
 	BAD("Unexpected argument 'extra'", "list", "extra");
 	BAD("Unexpected argument", "start-parent-mdevs", "a", "b");
 	BAD("Unexpected argument '-u'", "start", "-p", "p", "-t", "x", "--", "-u");
 	BAD("needs a file name", "define", "-p", "p", "--jsonfile=");
+}
+END_TEST
+
+/* MDEVCTL_LOG, read as env_logger reads it. */
+static void assert_log(const char *spec, enum cli_log_level want, const char *want_bad)
+{
+	_cleanup_free_ char *bad = NULL;
+	enum cli_log_level l;
+
+	ck_assert_int_eq(cli_log_parse(spec, &l, &bad), 0);
+	ck_assert_msg(l == want, "'%s': level %d, want %d", strempty(spec), l, want);
+	if (want_bad)
+		ck_assert_msg(bad && streq(bad, want_bad), "'%s': ignored '%s', want '%s'",
+			      strempty(spec), strempty(bad), want_bad);
+	else
+		ck_assert_msg(!bad, "'%s': ignored '%s'", strempty(spec), bad);
+}
+
+START_TEST(test_log_spec)
+{
+	_cleanup_free_ char *huge = NULL;
+
+	assert_log(NULL, CLI_LOG_WARN, NULL);
+	assert_log("", CLI_LOG_WARN, NULL);
+	assert_log("off", CLI_LOG_OFF, NULL);
+	assert_log("error", CLI_LOG_ERROR, NULL);
+	assert_log("WARN", CLI_LOG_WARN, NULL);
+	assert_log("info", CLI_LOG_INFO, NULL);
+	assert_log("Debug", CLI_LOG_DEBUG, NULL);
+	assert_log("trace", CLI_LOG_TRACE, NULL);
+	/* Our module's directive wins over the default, in either order. */
+	assert_log("mdevctl=debug,error", CLI_LOG_DEBUG, NULL);
+	assert_log("error, mdevvirtioctl=info", CLI_LOG_INFO, NULL);
+	assert_log("mdevctl::callouts=trace", CLI_LOG_TRACE, NULL);
+	assert_log("mdevctl", CLI_LOG_TRACE, NULL);
+	assert_log("mdevctl=", CLI_LOG_TRACE, NULL);
+	assert_log("=info", CLI_LOG_INFO, NULL);
+	/* Other modules are not ours; "mdevctlx" is another module. */
+	assert_log("serde_json=trace", CLI_LOG_WARN, NULL);
+	assert_log("mdevctlx=debug,info", CLI_LOG_INFO, NULL);
+	assert_log("loud", CLI_LOG_WARN, NULL);
+	/* The regex filter is dropped. */
+	assert_log("debug/mdev.*", CLI_LOG_DEBUG, NULL);
+	assert_log("info/a,b=trace", CLI_LOG_INFO, NULL);
+	/* Bad directives are named and skipped; the rest applies. */
+	assert_log("mdevctl=loud", CLI_LOG_WARN, "mdevctl=loud");
+	assert_log("info,mdevctl=debug=1", CLI_LOG_INFO, "mdevctl=debug=1");
+	assert_log("a=b,c=d,debug", CLI_LOG_DEBUG, "a=b");
+	huge = malloc(CLI_LOG_SPEC_MAX + 2);
+	ck_assert_ptr_nonnull(huge);
+	memset(huge, 'd', CLI_LOG_SPEC_MAX + 1);
+	huge[CLI_LOG_SPEC_MAX + 1] = '\0';
+	assert_log(huge, CLI_LOG_WARN, "(longer than 1024 characters)");
 }
 END_TEST
 
@@ -202,6 +267,7 @@ static Suite *cli_args_suite(void)
 	tcase_add_test(tc, test_spellings);
 	tcase_add_test(tc, test_lsmdev);
 	tcase_add_test(tc, test_bad_input);
+	tcase_add_test(tc, test_log_spec);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -287,6 +287,8 @@ host_setup() {
 	set -E
 	trap 'exit 130' INT TERM
 	fake_root_create
+	# A test's own additions to the fake machine, made before the daemon reads it.
+	if declare -F host_fake_root_extra >/dev/null; then host_fake_root_extra; fi
 	bus_start
 	daemon_start
 }

@@ -288,7 +288,8 @@ START_TEST(define_checks_type_only_on_present_parent)
 
 	startup();
 	assert_error(manager_define(m, "mvsim", U1, "no-such-type", "manual", NULL, 0, NULL, &e),
-		     &e, MANAGER_ERROR_TYPE_NOT_SUPPORTED, "no-such-type");
+		     &e, MANAGER_ERROR_TYPE_NOT_SUPPORTED,
+		     "Parent mvsim does not support mdev type no-such-type");
 	ck_assert_ptr_null(def_read("mvsim", U1));
 	/* A parent that may appear later: accepted, as mdevctl does, and waiting if auto. */
 	ck_assert_int_eq(manager_define(m, "later", U1, "whatever", "auto", NULL, 0, NULL, &e), 0);
@@ -382,7 +383,8 @@ START_TEST(error_kinds_from_the_kernel)
 	    manager_start_transient(m, "nosuch", "mvsim-virtio_net", U1, NULL, 0, NULL, &e), &e,
 	    MANAGER_ERROR_PARENT_NOT_FOUND, "nosuch");
 	assert_error(manager_start_transient(m, "MVSIM", "mvsim-virtio_net", U1, NULL, 0, NULL, &e),
-		     &e, MANAGER_ERROR_PARENT_NOT_FOUND, "did you mean 'mvsim'");
+		     &e, MANAGER_ERROR_PARENT_NOT_FOUND,
+		     "Unable to find parent device 'MVSIM'. Did you mean 'mvsim'?");
 	assert_error(manager_start_transient(m, "mvsim", "mvsim-nope", U1, NULL, 0, NULL, &e), &e,
 		     MANAGER_ERROR_TYPE_NOT_SUPPORTED, "mvsim-nope");
 	assert_error(manager_start_transient(m, "mvsim", "mvsim-virtio_blk", U1, NULL, 0, NULL, &e),
