@@ -138,28 +138,11 @@ static int append_counters(sd_bus_message *reply, const struct mdev_nl_vq_stats 
 				     s->errors, "drops", s->drops);
 }
 
-static int reply_statistics(sd_bus_message *m, const struct mdev_nl_stats *s)
+/* The queues as a(ua{st}). */
+static int append_queues(sd_bus_message *reply, const struct mdev_nl_stats *s)
 {
-	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-	int r;
+	int r = sd_bus_message_open_container(reply, 'a', "(ua{st})");
 
-	r = sd_bus_message_new_method_return(m, &reply);
-	if (r >= 0)
-		r = sd_bus_message_open_container(reply, 'a', "{sv}");
-	if (r >= 0)
-		r = sd_bus_message_append(reply, "{s", "total");
-	if (r >= 0)
-		r = sd_bus_message_open_container(reply, 'v', "a{st}");
-	if (r >= 0)
-		r = append_counters(reply, &s->total);
-	if (r >= 0)
-		r = sd_bus_message_close_container(reply);
-	if (r >= 0)
-		r = sd_bus_message_append(reply, "}{s", "queues");
-	if (r >= 0)
-		r = sd_bus_message_open_container(reply, 'v', "a(ua{st})");
-	if (r >= 0)
-		r = sd_bus_message_open_container(reply, 'a', "(ua{st})");
 	for (size_t i = 0; r >= 0 && i < s->n_vqs; i++) {
 		r = sd_bus_message_open_container(reply, 'r', "ua{st}");
 		if (r >= 0)
@@ -169,14 +152,46 @@ static int reply_statistics(sd_bus_message *m, const struct mdev_nl_stats *s)
 		if (r >= 0)
 			r = sd_bus_message_close_container(reply);
 	}
+	return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+/* One {sv} entry of the reply: "total" or "queues". */
+static int append_stats_entry(sd_bus_message *reply, const char *key, const struct mdev_nl_stats *s)
+{
+	bool total = streq(key, "total");
+	int r;
+
+	r = sd_bus_message_open_container(reply, 'e', "sv");
 	if (r >= 0)
-		r = sd_bus_message_close_container(reply); /* a(ua{st}) */
+		r = sd_bus_message_append(reply, "s", key);
+	if (r >= 0)
+		r = sd_bus_message_open_container(reply, 'v', total ? "a{st}" : "a(ua{st})");
+	if (r >= 0)
+		r = total ? append_counters(reply, &s->total) : append_queues(reply, s);
 	if (r >= 0)
 		r = sd_bus_message_close_container(reply); /* v */
+	return r < 0 ? r : sd_bus_message_close_container(reply); /* e */
+}
+
+int bus_append_statistics(sd_bus_message *reply, const struct mdev_nl_stats *s)
+{
+	int r = sd_bus_message_open_container(reply, 'a', "{sv}");
+
 	if (r >= 0)
-		r = sd_bus_message_append(reply, "}");
+		r = append_stats_entry(reply, "total", s);
 	if (r >= 0)
-		r = sd_bus_message_close_container(reply);
+		r = append_stats_entry(reply, "queues", s);
+	return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+static int reply_statistics(sd_bus_message *m, const struct mdev_nl_stats *s)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	int r;
+
+	r = sd_bus_message_new_method_return(m, &reply);
+	if (r >= 0)
+		r = bus_append_statistics(reply, s);
 	if (r < 0)
 		return r;
 	return sd_bus_send(NULL, reply, NULL);

@@ -87,6 +87,8 @@ BUS_PROPERTY_GETTER(bus_device_get_status);
 BUS_PROPERTY_GETTER(bus_device_get_features);
 BUS_PROPERTY_GETTER(bus_device_get_config);
 int bus_device_method_get_statistics(sd_bus_message *m, void *userdata, sd_bus_error *error);
+/* GetStatistics' a{sv} for @s, appended to @reply. */
+int bus_append_statistics(sd_bus_message *reply, const struct mdev_nl_stats *s);
 int bus_device_method_clear_statistics(sd_bus_message *m, void *userdata, sd_bus_error *error);
 
 /* bus-device-ops.c: Start, Stop, Undefine and Modify on a known, normalised
