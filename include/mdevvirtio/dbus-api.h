@@ -29,6 +29,9 @@
 #define MDEVVIRTIO_DBUS_ERROR_KERNEL "org.mdevvirtio1.Error.Kernel"
 /* Modify's "generation" is not the device's Generation any more. */
 #define MDEVVIRTIO_DBUS_ERROR_CONFLICT "org.mdevvirtio1.Error.Conflict"
+/* An mdevctl callout script refused the action, or did not answer in time;
+ * the message names the script and carries what it printed on stderr. */
+#define MDEVVIRTIO_DBUS_ERROR_CALLOUT_REFUSED "org.mdevvirtio1.Error.CalloutRefused"
 /* The device is known but not running (GetStatistics, ClearStatistics). */
 #define MDEVVIRTIO_DBUS_ERROR_NOT_RUNNING "org.mdevvirtio1.Error.NotRunning"
 /* The kernel cannot say: a vfio mdev device, or mdev_virtio's netlink family absent. */

@@ -52,10 +52,12 @@ static void uevent_device(struct manager *m, const char *uuid)
 	}
 	was = d->running;
 	device_refresh(m, d);
-	if (d->running && !was)
+	if (d->running && !was) {
 		log_device_info(uuid, "Device %s appeared on parent %s", uuid, d->run.parent);
-	else if (!d->running && was)
+		device_attributes_want(m, d);
+	} else if (!d->running && was) {
 		log_device_info(uuid, "Device %s went away", uuid);
+	}
 	parent = d->running ? strdup(d->run.parent) : d->pub.parent ? strdup(d->pub.parent) : NULL;
 	device_sync(m, d);
 	if (parent && (parent_follow(m, parent) & PARENT_REFRESH_FREED))
@@ -225,16 +227,20 @@ static void rescan_devices(struct manager *m)
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct mdevice *d = device_get(m, a[i].uuid);
+		bool adopted;
 
 		if (!d) {
 			log_oom();
 			break;
 		}
-		if (!d->running)
+		adopted = !d->running;
+		if (adopted)
 			log_device_debug(a[i].uuid, "Adopting running device %s on parent %s",
 					 a[i].uuid, a[i].parent);
 		device_set_running(m, d, &a[i]);
 		device_sync(m, d);
+		if (adopted)
+			device_attributes_want(m, d);
 	}
 	for (size_t i = 0; i < k; i++) {
 		struct mdevice *d = manager_find_device(m, stale[i]);

@@ -14,7 +14,8 @@
  *   manager-nodes.c, manager-virtio.c (netlink requests), manager-validate.c,
  *   manager-records.c (sorted arrays,
  *   lookups), manager-error.c, manager-notify.c (the deferred source that
- *   delivers changes to listeners and runs queued reactions): leaves.
+ *   delivers changes to listeners and runs queued reactions),
+ *   manager-callout.c (mdevctl's callout scripts around operations): leaves.
  * Not for the D-Bus layer; the unit tests use the two seams at the end
  * (kernel operations, uevent injection).
  *
@@ -28,6 +29,7 @@
  */
 #pragma once
 
+#include "callout.h"
 #include "manager.h"
 #include "mdev-device.h"
 #include "udev-monitor.h"
@@ -50,6 +52,7 @@ struct mdevice {
 	char *last_error;
 	struct definition_attr *run_attrs; /* what it was last started (or live-set) with */
 	size_t n_run_attrs;
+	bool attributes_wanted; /* found running, not started by us: ask "get attributes" */
 	struct managed_virtio virtio; /* while running: the netlink view */
 };
 
@@ -108,6 +111,7 @@ struct manager {
 	bool flushing;
 
 	struct manager_kernel_ops kernel;
+	struct callout_cache *callouts; /* manager-callout.c; created on first use */
 
 	/* manager-virtio*.c */
 	struct manager_virtio_ops virtio;
@@ -222,9 +226,50 @@ int managed_nodes_dup(const struct managed_node *n, size_t count, struct managed
  * instance left (EUSERS), for when one was freed.
  */
 void react_autostart(struct manager *m, const char *parent, bool out_of_instances);
+/*
+ * @d runs and the daemon did not start it (adopted, or made by someone
+ * else): if it has no definition, queue asking its "get attributes"
+ * callout, whose list becomes its attributes (mdevctl's listing).
+ */
+void device_attributes_want(struct manager *m, struct mdevice *d);
 /* Create @def on its parent and record the outcome in the model. */
 int device_start_definition(struct manager *m, const struct definition *def,
 			    struct manager_error *error);
+
+/* manager-callout.c: one operation's callouts, as mdevctl's Callout::invoke(). */
+struct device_callout {
+	struct callout_op op;
+	enum callout_action action;
+	char uuid[UUID_STRING_LEN + 1];
+	char *parent, *type, *json; /* owned; json is pre's and post's stdin */
+	bool started, refused;
+};
+/*
+ * Run the pre callout of @action for the device as it will be (@type,
+ * @autostart, @attrs). A refusal fails with CALLOUT_REFUSED naming the
+ * script; device_callout_end() must follow either way (it runs the notifiers).
+ */
+int device_callout_begin(struct manager *m, struct device_callout *c, enum callout_action action,
+			 const char *parent, const char *type, const char *uuid, bool autostart,
+			 const struct definition_attr *attrs, size_t n_attrs,
+			 struct manager_error *e);
+/* Post with @result's outcome (unless pre refused), then every notifier; frees @c. */
+void device_callout_end(struct device_callout *c, int result);
+void device_callout_done(struct device_callout *c);
+/* "get attributes" within @c: 1 and a list (free with definition_attrs_free), 0 if none answered. */
+int device_callout_attributes(struct device_callout *c, struct definition_attr **ret,
+			      size_t *ret_n, struct manager_error *e);
+/* "get attributes" alone, for a running device: as device_callout_attributes(). */
+int device_callout_get_attributes(struct manager *m, const char *parent, const char *type,
+				  const char *uuid, struct definition_attr **ret, size_t *ret_n,
+				  struct manager_error *e);
+/* Only the notifiers (a live change the daemon made itself). */
+void device_callout_notify(struct manager *m, const char *parent, const char *type,
+			   const char *uuid, enum callout_action action, enum callout_state state);
+/* mdevctl's live modify: the versioned callout of (@parent, @type) applies it, or nothing can. */
+int device_callout_live(struct manager *m, const char *parent, const char *type,
+			const char *uuid, bool autostart, const struct definition_attr *attrs,
+			size_t n_attrs, struct manager_error *e);
 
 /* manager-events.c */
 void manager_store_changed(struct definition_store *s, const struct definition_event *ev,

@@ -53,7 +53,56 @@ static int type_check(struct manager *m, const char *parent, const char *type,
 				 manager_quote(type, q));
 }
 
-static int define_commit(struct manager *m, const struct definition *def, char **ret_uuid,
+/*
+ * Defining a device that runs as the definition says: as mdevctl, the "get
+ * attributes" callout supplies the attributes it runs with (what the caller
+ * gave is kept when no callout answers).
+ */
+static int define_running_attrs(struct manager *m, struct device_callout *c,
+				struct definition *def, struct manager_error *e)
+{
+	struct mdevice *d = manager_find_device(m, def->uuid);
+	struct definition_attr *attrs = NULL;
+	size_t n = 0;
+	int r;
+
+	if (!d || !d->running || !streq_ptr(d->run.parent, def->parent) ||
+	    !streq_ptr(d->run.type, def->mdev_type))
+		return 0;
+	r = device_callout_attributes(c, &attrs, &n, e);
+	if (r <= 0)
+		return r;
+	r = manager_validate_attrs(def->uuid, attrs, n, e);
+	if (r >= 0) {
+		definition_attrs_free(def->attrs, def->n_attrs);
+		def->attrs = TAKE_PTR(attrs);
+		def->n_attrs = n;
+	}
+	definition_attrs_free(attrs, n);
+	return r;
+}
+
+static int define_save(struct manager *m, struct definition *def, struct manager_error *e)
+{
+	struct device_callout c;
+	int r;
+
+	r = device_callout_begin(m, &c, CALLOUT_ACTION_DEFINE, def->parent, def->mdev_type,
+				 def->uuid, def->start == DEFINITION_START_AUTO, def->attrs,
+				 def->n_attrs, e);
+	if (r >= 0)
+		r = define_running_attrs(m, &c, def, e);
+	if (r >= 0) {
+		r = definition_store_save(m->store, def, DEFINITION_LAYER_ADMIN,
+					  manager_store_changed, m);
+		if (r < 0)
+			store_failed(e, r, "save", def->uuid, def->parent);
+	}
+	device_callout_end(&c, r);
+	return r;
+}
+
+static int define_commit(struct manager *m, struct definition *def, char **ret_uuid,
 			 struct manager_error *e)
 {
 	const struct definition_entry *first;
@@ -69,9 +118,9 @@ static int define_commit(struct manager *m, const struct definition *def, char *
 		return r;
 	if (ret_uuid && !(copy = strdup(def->uuid)))
 		return manager_error_set(e, MANAGER_ERROR_KERNEL, ENOMEM, "Out of memory");
-	r = definition_store_save(m->store, def, DEFINITION_LAYER_ADMIN, manager_store_changed, m);
+	r = define_save(m, def, e);
 	if (r < 0)
-		return store_failed(e, r, "save", def->uuid, def->parent);
+		return r;
 	log_device_info(def->uuid, "Defined %s device %s on parent %s (%s)", def->mdev_type,
 			def->uuid, def->parent, definition_start_to_string(def->start));
 	if (ret_uuid)
@@ -161,6 +210,32 @@ static int undefine_bad(struct manager *m, const char *uuid, struct manager_erro
 		     : 0;
 }
 
+/* Remove the definition of @uuid on @parent, between its pre and post callouts. */
+static int undefine_one(struct manager *m, const char *parent, const char *uuid,
+			struct manager_error *e)
+{
+	const struct definition_entry *entry = definition_store_get(m->store, parent, uuid);
+	struct device_callout c;
+	int r;
+
+	if (!entry)
+		return 0; /* gone meanwhile */
+	r = device_callout_begin(m, &c, CALLOUT_ACTION_UNDEFINE, parent, entry->def->mdev_type,
+				 uuid, entry->def->start == DEFINITION_START_AUTO,
+				 entry->def->attrs, entry->def->n_attrs, e);
+	if (r >= 0) {
+		r = definition_store_remove(m->store, parent, uuid, manager_store_changed, m);
+		if (r == -ENOENT)
+			r = 0;
+		if (r < 0)
+			store_failed(e, r, "remove", uuid, parent);
+	}
+	device_callout_end(&c, r);
+	if (r >= 0)
+		log_device_info(uuid, "Undefined device %s on parent %s", uuid, parent);
+	return r;
+}
+
 int manager_undefine(struct manager *m, const char *uuid, struct manager_error *e)
 {
 	_cleanup_strv_free_ char **parents = NULL;
@@ -183,10 +258,9 @@ int manager_undefine(struct manager *m, const char *uuid, struct manager_error *
 		if (!(parents[i] = strdup(first[i].def->parent)))
 			return manager_error_set(e, MANAGER_ERROR_KERNEL, ENOMEM, "Out of memory");
 	for (char **p = parents; *p; p++) {
-		r = definition_store_remove(m->store, *p, id, manager_store_changed, m);
-		if (r < 0 && r != -ENOENT)
-			return store_failed(e, r, "remove", id, *p);
-		log_device_info(id, "Undefined device %s on parent %s", id, *p);
+		r = undefine_one(m, *p, id, e);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }
@@ -270,16 +344,12 @@ static bool sysfs_value_equal(const char *current, const char *value)
 	return strlen(current) == n && memcmp(current, value, n) == 0;
 }
 
-static int modify_live(struct manager *m, struct mdevice *d, const struct manager_changes *c,
-		       struct manager_error *e)
+static int modify_live_sysfs(struct mdevice *d, const struct manager_changes *c,
+			     struct manager_error *e)
 {
 	char q[MANAGER_QUOTE_MAX];
 	int r;
 
-	if (c->type && !streq(c->type, d->run.type))
-		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
-					 "The type of running device %s cannot change (it is %s)",
-					 d->pub.uuid, d->run.type);
 	for (size_t i = 0; c->set_attrs && i < c->n_attrs; i++) {
 		_cleanup_free_ char *path = NULL, *current = NULL;
 
@@ -307,6 +377,41 @@ static int modify_live(struct manager *m, struct mdevice *d, const struct manage
 						 d->run.driver ? " bound to " : "",
 						 strempty(d->run.driver), mdev_errno_describe(r));
 	}
+	return 0;
+}
+
+/*
+ * Our bus's configuration attributes are values the daemon writes itself
+ * (configure-before-bind). A vfio-mdev vendor's attributes may be actions
+ * (vfio-ap's assign_adapter adds an adapter): as mdevctl, only the
+ * vendor's versioned callout knows how to apply a new list live.
+ */
+static bool live_by_callout(const struct mdevice *d)
+{
+	return !(d->run.bus && d->run.bus->configure_before_bind);
+}
+
+static int modify_live(struct manager *m, struct mdevice *d, const struct manager_changes *c,
+		       struct manager_error *e)
+{
+	int r;
+
+	if (c->type && !streq(c->type, d->run.type))
+		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
+					 "The type of running device %s cannot change (it is %s)",
+					 d->pub.uuid, d->run.type);
+	if (live_by_callout(d))
+		r = device_callout_live(m, d->run.parent, d->run.type, d->pub.uuid,
+					(c->start != -1 ? c->start : (int)d->pub.start) ==
+					    DEFINITION_START_AUTO,
+					c->set_attrs ? c->attrs : d->pub.attrs,
+					c->set_attrs ? c->n_attrs : d->pub.n_attrs, e);
+	else if ((r = modify_live_sysfs(d, c, e)) >= 0)
+		/* As after mdevctl's live modify: the notifiers hear of it, state "none". */
+		device_callout_notify(m, d->run.parent, d->run.type, d->pub.uuid,
+				      CALLOUT_ACTION_MODIFY, CALLOUT_STATE_NONE);
+	if (r < 0)
+		return r;
 	if (c->set_attrs) {
 		struct definition_attr *copy = NULL;
 
@@ -357,6 +462,7 @@ static int modify_defined(struct manager *m, struct mdevice *d, const struct man
 	_cleanup_definition_free_ struct definition *n = NULL;
 	const struct definition *def = device_definition(m, d);
 	const struct definition_entry *entry;
+	struct device_callout callout;
 	enum definition_layer layer;
 	int r;
 
@@ -364,18 +470,27 @@ static int modify_defined(struct manager *m, struct mdevice *d, const struct man
 		return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT,
 					 "Device %s is not defined", d->pub.uuid);
 	r = modify_apply(m, def, c, &n, e);
-	if (r < 0 || definition_equal(n, def))
-		return r;
-	/* A runtime file stays where it is; vendor files are overridden in /etc. */
-	entry = definition_store_get(m->store, def->parent, def->uuid);
-	layer = entry && entry->layer == DEFINITION_LAYER_RUNTIME ? DEFINITION_LAYER_RUNTIME
-								  : DEFINITION_LAYER_ADMIN;
-	r = definition_store_save(m->store, n, layer, manager_store_changed, m);
 	if (r < 0)
-		return store_failed(e, r, "save", n->uuid, n->parent);
-	log_device_info(n->uuid, "Modified the definition of device %s on parent %s", n->uuid,
-			n->parent);
-	return 0;
+		return r;
+	/* As mdevctl, the callouts hear of a modify even when it changes nothing. */
+	r = device_callout_begin(m, &callout, CALLOUT_ACTION_MODIFY, n->parent, n->mdev_type,
+				 n->uuid, n->start == DEFINITION_START_AUTO, n->attrs, n->n_attrs,
+				 e);
+	if (r >= 0 && !definition_equal(n, def)) {
+		/* A runtime file stays where it is; vendor files are overridden in /etc. */
+		entry = definition_store_get(m->store, def->parent, def->uuid);
+		layer = entry && entry->layer == DEFINITION_LAYER_RUNTIME
+			    ? DEFINITION_LAYER_RUNTIME
+			    : DEFINITION_LAYER_ADMIN;
+		r = definition_store_save(m->store, n, layer, manager_store_changed, m);
+		if (r < 0)
+			store_failed(e, r, "save", n->uuid, n->parent);
+		else
+			log_device_info(n->uuid, "Modified the definition of device %s on parent %s",
+					n->uuid, n->parent);
+	}
+	device_callout_end(&callout, r);
+	return r < 0 ? r : 0;
 }
 
 int manager_modify(struct manager *m, const char *uuid, const struct manager_changes *changes,

@@ -47,9 +47,48 @@ static int start_failed(struct manager *m, struct mdevice *d, int r, char **msg,
 	return manager_error_take(e, r, msg);
 }
 
+static void react_attributes(struct manager *m);
+
+/* A pre callout refused: the start failed, on record as a kernel refusal would be. */
+static int start_refused(struct manager *m, struct mdevice *d, int r, struct manager_error *e)
+{
+	d->failed = true;
+	d->failed_errno = -r;
+	free(d->last_error);
+	d->last_error = e && e->message ? strdup(e->message) : strdup(strerror(-r));
+	device_sync(m, d); /* frees a transient device that did not start */
+	return r;
+}
+
+static int start_create_kernel(struct manager *m, const char *parent, const char *type,
+			       const char *uuid, const struct definition_attr *attrs,
+			       size_t n_attrs, struct manager_error *e);
+
+/* Create the device between its pre and post callouts (mdevctl's start). */
 static int start_create(struct manager *m, const char *parent, const char *type, const char *uuid,
-			const struct definition_attr *attrs, size_t n_attrs,
+			bool autostart, const struct definition_attr *attrs, size_t n_attrs,
 			struct manager_error *e)
+{
+	_cleanup_(manager_error_done) struct manager_error refused = {};
+	struct device_callout c;
+	struct mdevice *d;
+	int r;
+
+	r = device_callout_begin(m, &c, CALLOUT_ACTION_START, parent, type, uuid, autostart, attrs,
+				 n_attrs, e ? e : &refused);
+	if (r < 0) {
+		device_callout_end(&c, r);
+		d = device_get(m, uuid);
+		return d ? start_refused(m, d, r, e ? e : &refused) : r;
+	}
+	r = start_create_kernel(m, parent, type, uuid, attrs, n_attrs, e);
+	device_callout_end(&c, r);
+	return r;
+}
+
+static int start_create_kernel(struct manager *m, const char *parent, const char *type,
+			       const char *uuid, const struct definition_attr *attrs,
+			       size_t n_attrs, struct manager_error *e)
 {
 	_cleanup_(mdev_device_done) struct mdev_device sys = {};
 	_cleanup_free_ struct mdev_attr *a = NULL;
@@ -97,8 +136,8 @@ int device_start_definition(struct manager *m, const struct definition *def,
 	/* A file may hold more than one start can write; fail as a start would, on record. */
 	r = manager_validate_attrs(def->uuid, def->attrs, def->n_attrs, &invalid);
 	if (r >= 0)
-		return start_create(m, def->parent, def->mdev_type, def->uuid, def->attrs,
-				    def->n_attrs, e);
+		return start_create(m, def->parent, def->mdev_type, def->uuid,
+				    def->start == DEFINITION_START_AUTO, def->attrs, def->n_attrs, e);
 	d = device_get(m, def->uuid);
 	if (d) {
 		d->failed = true;
@@ -164,7 +203,7 @@ int manager_start_transient(struct manager *m, const char *parent, const char *t
 					 d->run.parent);
 	if (ret_uuid && !(copy = strdup(id)))
 		return manager_error_set(e, MANAGER_ERROR_KERNEL, ENOMEM, "Out of memory");
-	r = start_create(m, parent, type, id, attrs, n_attrs, e);
+	r = start_create(m, parent, type, id, false, attrs, n_attrs, e);
 	if (r < 0)
 		return r;
 	if (ret_uuid)
@@ -176,6 +215,7 @@ int manager_stop(struct manager *m, const char *uuid, struct manager_error *e)
 {
 	_cleanup_free_ char *msg = NULL, *parent = NULL;
 	char id[UUID_STRING_LEN + 1];
+	struct device_callout c;
 	struct mdevice *d;
 	int r;
 
@@ -191,7 +231,18 @@ int manager_stop(struct manager *m, const char *uuid, struct manager_error *e)
 	parent = strdup(d->run.parent);
 	if (!parent)
 		return manager_error_set(e, MANAGER_ERROR_KERNEL, ENOMEM, "Out of memory");
+	/* mdevctl tells the scripts what sysfs says: type and parent, no attributes. */
+	r = device_callout_begin(m, &c, CALLOUT_ACTION_STOP, parent, d->run.type, id, false, NULL,
+				 0, e);
+	if (r < 0) {
+		device_callout_end(&c, r);
+		return r;
+	}
 	r = m->kernel.remove(id, &msg);
+	device_callout_end(&c, r);
+	d = manager_find_device(m, id);
+	if (!d) /* cannot happen: nothing runs the loop meanwhile */
+		return r < 0 ? manager_error_take(e, r, &msg) : 0;
 	if (r == -ENODEV) {
 		/* Gone already (someone else, udev not processed yet). */
 		device_refresh(m, d);
@@ -297,4 +348,67 @@ static void autostart(struct manager *m, const char *parent, bool out_of_instanc
 void react_autostart(struct manager *m, const char *parent, bool out_of_instances)
 {
 	manager_react(m, autostart, parent, out_of_instances);
+}
+
+/*
+ * mdevctl lists a running device with the attributes its "get attributes"
+ * callout prints. The daemon asks once, when it first finds a device it did
+ * not start, and only for one without a definition (a defined device shows
+ * its definition's attributes). One device per round of the event loop, as
+ * auto starts, so that slow scripts never add up within one round.
+ */
+static void attributes_ask(struct manager *m, const char *unused, bool narrow)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	_cleanup_free_ char *parent = NULL, *type = NULL;
+	char uuid[UUID_STRING_LEN + 1];
+	struct definition_attr *attrs = NULL;
+	struct mdevice *d = NULL;
+	size_t n = 0;
+	int r;
+
+	for (size_t i = 0; !d && i < m->n_devices; i++)
+		if (m->devices[i]->attributes_wanted)
+			d = m->devices[i];
+	if (!d)
+		return;
+	d->attributes_wanted = false;
+	if (!d->running || !d->run.parent || !d->run.type || device_definition(m, d) ||
+	    d->n_run_attrs > 0) {
+		react_attributes(m);
+		return;
+	}
+	memcpy(uuid, d->pub.uuid, sizeof(uuid));
+	parent = strdup(d->run.parent);
+	type = strdup(d->run.type);
+	if (!parent || !type) {
+		log_oom();
+		return;
+	}
+	r = device_callout_get_attributes(m, parent, type, uuid, &attrs, &n, &e);
+	if (r < 0)
+		log_device_warning(uuid, "Attributes of running device %s: %s", uuid,
+				   strempty(e.message));
+	d = manager_find_device(m, uuid);
+	if (r > 0 && d && d->running && streq(d->run.parent, parent) && !device_definition(m, d)) {
+		definition_attrs_free(d->run_attrs, d->n_run_attrs);
+		d->run_attrs = TAKE_PTR(attrs);
+		d->n_run_attrs = n;
+		device_sync(m, d);
+	}
+	definition_attrs_free(attrs, n);
+	react_attributes(m); /* the next one, next round */
+}
+
+static void react_attributes(struct manager *m)
+{
+	manager_react(m, attributes_ask, NULL, false);
+}
+
+void device_attributes_want(struct manager *m, struct mdevice *d)
+{
+	if (!d->running || device_definition(m, d) || d->n_run_attrs > 0)
+		return;
+	d->attributes_wanted = true;
+	react_attributes(m);
 }

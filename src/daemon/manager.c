@@ -48,6 +48,7 @@ struct manager *manager_free(struct manager *m)
 	uevent_monitor_free(m->uevents);
 	manager_virtio_unwatch(m);
 	definition_store_free(m->store);
+	callout_cache_free(m->callouts);
 	for (size_t i = 0; i < m->n_devices; i++)
 		mdevice_free(m->devices[i]);
 	free(m->devices);

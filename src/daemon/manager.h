@@ -12,7 +12,9 @@
  * from the same deferred source, never re-entrantly.
  *
  * Operations are synchronous: a start writes to sysfs and returns when the
- * kernel has answered. Failures return a negative errno and fill a
+ * kernel has answered. mdevctl's callout scripts run around define,
+ * undefine, modify, start and stop (bounded in time, callout.h); a refusing
+ * one fails the operation with MANAGER_ERROR_CALLOUT_REFUSED. Failures return a negative errno and fill a
  * struct manager_error whose kind maps one-to-one onto the D-Bus named errors
  * and whose message names the object ("device 1234... on parent mvsim: ...").
  */
@@ -56,6 +58,7 @@ enum manager_error_kind {
 	MANAGER_ERROR_ACCESS_DENIED, /* used by the D-Bus layer; the manager never sets it */
 	MANAGER_ERROR_KERNEL, /* any other errno from sysfs or the filesystem */
 	MANAGER_ERROR_CONFLICT, /* Modify's generation is not the device's any more */
+	MANAGER_ERROR_CALLOUT_REFUSED, /* an mdevctl callout script refused (or did not answer) */
 	MANAGER_ERROR_NOT_RUNNING, /* the device exists but is not running */
 	MANAGER_ERROR_NOT_SUPPORTED, /* no netlink answer for it: vfio mdev, family absent */
 	_MANAGER_ERROR_MAX,
