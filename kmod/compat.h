@@ -23,6 +23,11 @@
 #define MDEV_VIRTIO_MATCH_CONST
 #endif
 
+/* Before 6.3 the driver core's part of a bus hangs off bus_type.p. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+#define MDEV_VIRTIO_BUS_TYPE_HAS_P
+#endif
+
 /* 6.4: class_create() lost its owner argument. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
 #define mdev_virtio_class_create(name) class_create(name)

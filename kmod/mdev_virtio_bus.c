@@ -8,7 +8,13 @@
  * a probe asked for earlier is remembered (F_PROBE_WANTED) and carried out by
  * the creator, so drivers_autoprobe keeps its meaning and udev never sees a
  * half-built device.
+ *
+ * The module's exit waits until the driver core has released everything of
+ * ours it may still release later: devices and types (mdev_virtio_releases),
+ * and the bus itself (mdev_virtio_bus_unregister()).
  */
+#include <linux/delay.h>
+#include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 
@@ -19,6 +25,7 @@ DEFINE_MUTEX(mdev_virtio_lock);
 DECLARE_RWSEM(mdev_virtio_query_sem);
 LIST_HEAD(mdev_virtio_devices);
 unsigned int mdev_virtio_gen = 1;
+struct mdev_virtio_releases mdev_virtio_releases = MDEV_VIRTIO_RELEASES_INIT;
 
 /**
  * mdev_virtio_class_name() - name of a class id, as shown in sysfs
@@ -150,11 +157,83 @@ void mdev_virtio_unregister_driver(struct mdev_virtio_driver *drv)
 }
 EXPORT_SYMBOL_GPL(mdev_virtio_unregister_driver);
 
+/*
+ * Linux before 6.3 keeps the bus's driver-core part in bus->p, and its
+ * kobject release, bus_release(), ends with "bus->p = NULL": a store into our
+ * static mdev_virtio_bus_type.  That release runs when the last reference
+ * goes, which CONFIG_DEBUG_KOBJECT_RELEASE defers by 1-4 s; run after our
+ * module is gone, it writes into freed module memory, or into the bus_type
+ * of the mdev_virtio loaded next at the same address, whose bus->p it
+ * clears under it (bus_unregister() then oopses).  So the bus may not go
+ * with the module until that store has happened.  From 6.3 on the core no
+ * longer writes into the bus_type.
+ */
+#ifdef MDEV_VIRTIO_BUS_TYPE_HAS_P
+/* How often to look; only a deferred release (debug kernels) makes us look twice. */
+#define MDEV_VIRTIO_BUS_POLL_MS 20
+
+/*
+ * The store is the release's last access to the bus_type: once it is seen,
+ * nothing of the core uses our memory any more.  No one wakes us, hence the
+ * polling; it ends with the release, however long a reference kept it.
+ */
+static void mdev_virtio_bus_wait_released(void)
+{
+	while (READ_ONCE(mdev_virtio_bus_type.p))
+		msleep(MDEV_VIRTIO_BUS_POLL_MS);
+}
+
+/*
+ * bus_register() failed.  If it had added the bus's kobject, its error path
+ * put it, and cleared bus->p itself, before the deferred release that will
+ * clear it again: there is no pointer left to wait on.  Put a marker there
+ * instead, which that release overwrites with NULL.  The debug option defers
+ * a release by at least HZ, against the few instructions from bus_register()'s
+ * last store to ours, so the marker is in place before the release can run.
+ * If the failure came before the kobject was added, no release is pending
+ * and nothing overwrites the marker: the wait ends after the longest delay
+ * the option applies (4 s) plus slack for the timer and the workqueue.
+ * Without the option the release, if any, ran inside bus_register().
+ */
+#define MDEV_VIRTIO_BUS_REG_MARKER ((struct subsys_private *)ERR_PTR(-EINPROGRESS))
+#define MDEV_VIRTIO_BUS_RELEASE_MAX (10 * HZ)
+
+static void mdev_virtio_bus_wait_failed_register(void)
+{
+	unsigned long until = jiffies + MDEV_VIRTIO_BUS_RELEASE_MAX;
+
+	if (!IS_ENABLED(CONFIG_DEBUG_KOBJECT_RELEASE))
+		return;
+	WRITE_ONCE(mdev_virtio_bus_type.p, MDEV_VIRTIO_BUS_REG_MARKER);
+	while (READ_ONCE(mdev_virtio_bus_type.p) && time_before(jiffies, until))
+		msleep(MDEV_VIRTIO_BUS_POLL_MS);
+	WRITE_ONCE(mdev_virtio_bus_type.p, NULL);
+}
+#else
+static void mdev_virtio_bus_wait_released(void) { }
+static void mdev_virtio_bus_wait_failed_register(void) { }
+#endif
+
+static int mdev_virtio_bus_register(void)
+{
+	int ret = bus_register(&mdev_virtio_bus_type);
+
+	if (ret)
+		mdev_virtio_bus_wait_failed_register();
+	return ret;
+}
+
+static void mdev_virtio_bus_unregister(void)
+{
+	bus_unregister(&mdev_virtio_bus_type);
+	mdev_virtio_bus_wait_released();
+}
+
 static int __init mdev_virtio_init(void)
 {
 	int ret;
 
-	ret = bus_register(&mdev_virtio_bus_type);
+	ret = mdev_virtio_bus_register();
 	if (ret)
 		return ret;
 	ret = mdev_virtio_parents_init();
@@ -173,17 +252,21 @@ err_events:
 err_parents:
 	mdev_virtio_parents_exit();
 err_bus:
-	bus_unregister(&mdev_virtio_bus_type);
+	mdev_virtio_bus_unregister();
 	return ret;
 }
 
-/* Every parent is gone (they depend on us); event work may still be queued. */
+/*
+ * Every parent is gone (they depend on us); event work may still be queued.
+ * Releases of devices and types may still be pending: they call our code.
+ */
 static void __exit mdev_virtio_exit(void)
 {
 	mdev_virtio_events_exit();
 	mdev_virtio_nl_exit();
 	mdev_virtio_parents_exit();
-	bus_unregister(&mdev_virtio_bus_type);
+	mdev_virtio_releases_wait(&mdev_virtio_releases, "devices and types");
+	mdev_virtio_bus_unregister();
 }
 
 module_init(mdev_virtio_init);

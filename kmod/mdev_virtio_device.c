@@ -15,7 +15,8 @@
  *          the creation reference is put.
  *          A remove that arrives while the device is still being created is
  *          recorded and carried out by the creator.
- * release: frees the memory once the last reference is gone.
+ * release: frees the memory once the last reference is gone, which may be
+ *          long after the remover's put; module exit waits for it.
  */
 #include <linux/etherdevice.h>
 #include <linux/slab.h>
@@ -44,6 +45,7 @@ static void mdev_virtio_device_release(struct device *dev)
 	WARN_ON_ONCE(work_pending(&mdev->event_work));
 	kobject_put(&mdev->type->kobj);
 	kfree(mdev);
+	mdev_virtio_releases_done(&mdev_virtio_releases);
 }
 
 /* -EEXIST if the UUID is in use (on any parent), -EUSERS if the type is full. */
@@ -103,6 +105,8 @@ static struct mdev_virtio_device *mdev_virtio_device_alloc(struct mdev_virtio_ty
 	mdev->type_info = type->info;
 	mdev_virtio_default_config(mdev);
 
+	/* From here on only the release frees it, maybe after we are gone. */
+	mdev_virtio_releases_add(&mdev_virtio_releases);
 	device_initialize(&mdev->dev);
 	mdev->dev.bus = &mdev_virtio_bus_type;
 	mdev->dev.parent = type->parent->dev;

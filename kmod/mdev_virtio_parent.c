@@ -10,6 +10,7 @@
  * outlive the parent's registration, but its sysfs files may not: they are the
  * only users of type->parent and type->info.
  */
+#include <linux/delay.h>
 #include <linux/kernfs.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -126,6 +127,7 @@ static void mdev_virtio_type_release(struct kobject *kobj)
 
 	kfree(type->dev_groups);
 	kfree(type);
+	mdev_virtio_releases_done(&mdev_virtio_releases);
 }
 
 static const struct kobj_type mdev_virtio_type_ktype = {
@@ -182,6 +184,8 @@ static struct mdev_virtio_type *mdev_virtio_type_add(struct mdev_virtio_parent *
 	}
 
 	type->kobj.kset = parent->types_kset;
+	/* Its release and ktype are ours: counted until the release ran. */
+	mdev_virtio_releases_add(&mdev_virtio_releases);
 	ret = kobject_init_and_add(&type->kobj, &mdev_virtio_type_ktype, NULL, "%s-%s",
 				   mdev_virtio_parent_prefix(parent->dev), info->name);
 	if (ret)
@@ -405,7 +409,36 @@ int mdev_virtio_parents_init(void)
 	return mdev_virtio_compat_class ? 0 : -ENOMEM;
 }
 
+/*
+ * /sys/class/<name>, if it exists.  kernel_kobj is /sys/kernel, so its
+ * parent is the root of sysfs.
+ */
+static bool mdev_virtio_compat_dir_exists(void)
+{
+	struct kernfs_node *class_kn, *kn;
+
+	class_kn = kernfs_find_and_get(kernel_kobj->sd->parent, "class");
+	if (!class_kn)
+		return false;
+	kn = kernfs_find_and_get(class_kn, MDEV_VIRTIO_CLASS_COMPAT_NAME);
+	kernfs_put(class_kn);
+	kernfs_put(kn);
+	return kn;
+}
+
+/*
+ * class_compat_unregister() drops the directory's last reference without
+ * deleting it first, so the directory goes with the kobject's release, and
+ * CONFIG_DEBUG_KOBJECT_RELEASE defers that by seconds: the module would be
+ * gone with /sys/class/mdev_virtio_bus still there, and loading it again would
+ * fail (-EEXIST) meanwhile.  Nothing of ours is in that kobject (its type,
+ * name and memory are the core's), so this wait is for a clean unload only,
+ * and seeing the directory gone is all it needs.
+ */
 void mdev_virtio_parents_exit(void)
 {
 	class_compat_unregister(mdev_virtio_compat_class);
+	mdev_virtio_compat_class = NULL;
+	while (mdev_virtio_compat_dir_exists())
+		msleep(20);
 }

@@ -31,6 +31,8 @@
 #include <linux/rwsem.h>
 #include <linux/mdev_virtio.h>
 
+#include "mdev_virtio_releases.h"
+
 /* A type of a registered parent: mdev_supported_types/<type-id>/ */
 struct mdev_virtio_type {
 	struct kobject kobj;
@@ -75,6 +77,8 @@ static inline void mdev_virtio_lists_changed(void)
 		mdev_virtio_gen = 1;
 }
 extern struct bus_type mdev_virtio_bus_type;
+/* Devices and types not yet released: module exit waits for them. */
+extern struct mdev_virtio_releases mdev_virtio_releases;
 extern const struct attribute_group mdev_virtio_dev_group;
 extern const struct attribute_group mdev_virtio_config_group;
 

@@ -6,6 +6,8 @@
  * One opener at a time: a second open() gets -EBUSY.  Opening resets the
  * device; closing resets it, gives it an empty map, unpins everything and
  * drops every eventfd, so nothing of one user survives into the next.
+ * A node's device is released after its cdev, so after the last close, which
+ * may be after unbinding: module exit waits for the last release.
  */
 #include <linux/fs.h>
 #include <linux/idr.h>
@@ -17,6 +19,7 @@
 #include <linux/virtio_config.h>
 
 #include "compat.h"
+#include "mdev_virtio_releases.h"
 #include "vhost_mdev.h"
 
 #define VHOST_MDEV_MINORS (1U << MINORBITS)
@@ -24,6 +27,8 @@
 static dev_t vhost_mdev_devt;
 static struct class *vhost_mdev_class;
 static DEFINE_IDA(vhost_mdev_ida);
+/* vhost-mdev devices not yet released (their release uses vhost_mdev_ida). */
+static struct mdev_virtio_releases vhost_mdev_releases = MDEV_VIRTIO_RELEASES_INIT;
 
 static irqreturn_t vhost_mdev_config_interrupt(void *private)
 {
@@ -372,6 +377,7 @@ static void vhost_mdev_release_dev(struct device *dev)
 	mutex_destroy(&v->lock);
 	kfree(v->vqs);
 	kfree(v);
+	mdev_virtio_releases_done(&vhost_mdev_releases);
 }
 
 static int vhost_mdev_probe(struct mdev_virtio_device *mdev)
@@ -402,6 +408,8 @@ static int vhost_mdev_probe(struct mdev_virtio_device *mdev)
 	spin_lock_init(&v->config_lock);
 	vhost_iotlb_init(&v->empty, 0, 0);
 
+	/* From here on only the release frees it, maybe after the last close. */
+	mdev_virtio_releases_add(&vhost_mdev_releases);
 	device_initialize(&v->dev);
 	v->dev.release = vhost_mdev_release_dev;
 	v->dev.class = vhost_mdev_class;
@@ -487,6 +495,8 @@ err_region:
 static void __exit vhost_mdev_exit(void)
 {
 	mdev_virtio_unregister_driver(&vhost_mdev_driver);
+	/* Unbound devices go when their cdev does, after the last close. */
+	mdev_virtio_releases_wait(&vhost_mdev_releases, "vhost-mdev devices");
 	class_destroy(vhost_mdev_class);
 	unregister_chrdev_region(vhost_mdev_devt, VHOST_MDEV_MINORS);
 }

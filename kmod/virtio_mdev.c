@@ -9,7 +9,9 @@
  * by mvsim, so virtio_ring hands it physical addresses.
  *
  * Ownership: the virtio_mdev_device is freed by its virtio_device's release;
- * the mdev_virtio_device outlives the binding.
+ * the mdev_virtio_device outlives the binding.  That release may run after
+ * the unbinding returned (a reference held elsewhere, or
+ * CONFIG_DEBUG_KOBJECT_RELEASE): module exit waits for the last one.
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -17,6 +19,11 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_ring.h>
 #include <linux/mdev_virtio.h>
+
+#include "mdev_virtio_releases.h"
+
+/* virtio devices not yet released. */
+static struct mdev_virtio_releases virtio_mdev_releases = MDEV_VIRTIO_RELEASES_INIT;
 
 struct virtio_mdev_device {
 	struct virtio_device vdev;
@@ -268,6 +275,7 @@ static void virtio_mdev_release(struct device *dev)
 	struct virtio_device *vdev = container_of(dev, struct virtio_device, dev);
 
 	kfree(to_virtio_mdev(vdev));
+	mdev_virtio_releases_done(&virtio_mdev_releases);
 }
 
 static int virtio_mdev_probe(struct mdev_virtio_device *mdev)
@@ -289,6 +297,8 @@ static int virtio_mdev_probe(struct mdev_virtio_device *mdev)
 		return -ENODEV;
 	}
 
+	/* It initialises the device: from here on only the release frees it. */
+	mdev_virtio_releases_add(&virtio_mdev_releases);
 	ret = register_virtio_device(&vm->vdev);
 	if (ret) {
 		/* register_virtio_device() initialised the device: put, not kfree. */
@@ -323,7 +333,20 @@ static struct mdev_virtio_driver virtio_mdev_driver = {
 	.remove = virtio_mdev_remove,
 };
 
-module_mdev_virtio_driver(virtio_mdev_driver);
+static int __init virtio_mdev_init(void)
+{
+	return mdev_virtio_register_driver(&virtio_mdev_driver);
+}
+
+/* Unbinding put every virtio device; their releases may still be pending. */
+static void __exit virtio_mdev_exit(void)
+{
+	mdev_virtio_unregister_driver(&virtio_mdev_driver);
+	mdev_virtio_releases_wait(&virtio_mdev_releases, "virtio devices");
+}
+
+module_init(virtio_mdev_init);
+module_exit(virtio_mdev_exit);
 
 /* Out-of-tree modpost cannot turn a device table of ours into an alias. */
 MODULE_ALIAS("mdev_virtio:c01");
