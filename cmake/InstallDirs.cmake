@@ -16,6 +16,7 @@ mdevvirtio_pkg_dir(SYSTEMD_SYSTEM_UNIT_DIR systemd systemdsystemunitdir
 	"/lib/systemd/system" "systemd system unit directory")
 mdevvirtio_pkg_dir(MODULES_LOAD_DIR systemd modulesloaddir
 	"/usr/lib/modules-load.d" "modules-load.d directory")
+mdevvirtio_pkg_dir(TMPFILES_DIR systemd tmpfilesdir "/usr/lib/tmpfiles.d" "tmpfiles.d directory")
 mdevvirtio_pkg_dir(UDEV_DIR udev udevdir "/lib/udev" "udev directory (rules.d lives below it)")
 mdevvirtio_pkg_dir(DBUS_SYSTEM_SERVICES_DIR dbus-1 system_bus_services_dir
 	"/usr/share/dbus-1/system-services" "D-Bus system service activation files")

@@ -20,6 +20,10 @@ deps_tools=(valgrind iproute2 iputils-ping e2fsprogs procps coreutils gawk util-
 # dpdk-testpmd is in dpdk-dev, the virtio_user PMD in dpdk; QEMU's virtio-net
 # iPXE ROM; libvirtd with its qemu driver and the libvirt-qemu user, virsh.
 deps_vhost=(dpdk dpdk-dev ipxe-qemu libvirt-daemon-system libvirt-clients)
+# libvirt's node-device driver on the kernel's mtty sample (tests/vm/mtty-build
+# extracts it from Debian's kernel source; 27-libvirt-nodedev): libvirtd and
+# its nodedev driver (libvirt-daemon), virsh (libvirt-clients, above).
+deps_libvirt=(libvirt-daemon linux-source-6.1 xz-utils)
 # The debug kernel (tools/build-debug-kernel; not installed by deps_ensure
 # without arguments): Debian's kernel source and what building it needs.
 deps_kernel_debug=(linux-source-6.1 make gcc flex bison bc libssl-dev libelf-dev xz-utils cpio kmod)
@@ -48,7 +52,8 @@ deps_missing() {
 # deps_ensure [package...]: install what is missing of the given (default: all) packages.
 deps_ensure() {
 	local want=("$@") missing
-	[ ${#want[@]} -gt 0 ] || want=("${deps_build[@]}" "${deps_vm[@]}" "${deps_tools[@]}" "${deps_vhost[@]}")
+	[ ${#want[@]} -gt 0 ] || want=("${deps_build[@]}" "${deps_vm[@]}" "${deps_tools[@]}" "${deps_vhost[@]}"
+		"${deps_libvirt[@]}")
 	mapfile -t missing < <(deps_missing "${want[@]}")
 	[ ${#missing[@]} -gt 0 ] || return 0
 	if [ "$(id -u)" != 0 ]; then

@@ -11,6 +11,7 @@
 #include "bus-api.h"
 #include "log.h"
 #include "manager.h"
+#include "mdevctl-stamp.h"
 #include "root-path.h"
 
 #ifndef MDEVVIRTIO_VERSION
@@ -100,6 +101,7 @@ static int run(int argc, char *argv[])
 {
 	_cleanup_manager_free_ struct manager *m = NULL;
 	_cleanup_bus_api_free_ struct bus_api *api = NULL;
+	_cleanup_mdevctl_stamp_free_ struct mdevctl_stamp *stamp = NULL;
 	struct status st = {};
 	sigset_t mask;
 	sd_event *e = NULL;
@@ -141,6 +143,11 @@ static int run(int argc, char *argv[])
 	r = manager_startup(m);
 	if (r < 0)
 		goto finish; /* logged */
+	r = mdevctl_stamp_new(e, m, &stamp);
+	if (r < 0) {
+		log_error_errno(r, "Failed to set up the mdevctl change stamp: %m");
+		goto finish;
+	}
 	r = bus_api_new(e, m, NULL, &api);
 	if (r < 0) {
 		log_error_errno(r, "Failed to set up the D-Bus API: %m");
@@ -162,6 +169,7 @@ static int run(int argc, char *argv[])
 	(void)sd_notify(false, "STOPPING=1\nSTATUS=Shutting down, devices left as they are");
 finish:
 	api = bus_api_free(api);
+	stamp = mdevctl_stamp_free(stamp);
 	m = manager_free(m);
 	sd_event_unref(e);
 	return r;
