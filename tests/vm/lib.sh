@@ -137,3 +137,28 @@ mv_daemon_start() {
 	systemctl start mdevvirtiod.service || fail "mdevvirtiod.service did not start: $(journalctl -b -u mdevvirtiod --no-pager | tail -n 20)"
 	wait_for 30 busctl status "$MV_BUS"
 }
+
+# mv_wire_pair <ns-prefix> <ifa> <ifb>: put two cabled interfaces into network
+# namespaces <prefix>1 and <prefix>2 as 169.254.17.1 and .2, with static
+# neighbours and IPv6 off, so that only what a test sends crosses the cable.
+mv_wire_pair() {
+	local p=$1 a=$2 b=$3 ns macA macB
+	macA=$(cat "/sys/class/net/$a/address")
+	macB=$(cat "/sys/class/net/$b/address")
+	ip netns add "${p}1"
+	ip netns add "${p}2"
+	ip link set "$a" netns "${p}1"
+	ip link set "$b" netns "${p}2"
+	for ns in "${p}1" "${p}2"; do
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+			net.ipv6.conf.default.disable_ipv6=1
+	done
+	ip netns exec "${p}1" sysctl -qw "net.ipv6.conf.$a.disable_ipv6=1"
+	ip netns exec "${p}2" sysctl -qw "net.ipv6.conf.$b.disable_ipv6=1"
+	ip -n "${p}1" addr add 169.254.17.1/24 dev "$a"
+	ip -n "${p}2" addr add 169.254.17.2/24 dev "$b"
+	ip -n "${p}1" neigh add 169.254.17.2 lladdr "$macB" dev "$a" nud permanent
+	ip -n "${p}2" neigh add 169.254.17.1 lladdr "$macA" dev "$b" nud permanent
+	ip -n "${p}1" link set "$a" up
+	ip -n "${p}2" link set "$b" up
+}
