@@ -33,7 +33,7 @@ void bus_attrs_done(struct bus_attrs *a)
 int bus_read_attrs(sd_bus_message *m, struct bus_attrs *ret, sd_bus_error *error)
 {
 	_cleanup_free_ struct definition_attr *attrs = NULL;
-	size_t n = 0;
+	size_t n = 0, size = 0;
 	int r;
 
 	r = sd_bus_message_enter_container(m, 'a', "(ss)");
@@ -41,17 +41,22 @@ int bus_read_attrs(sd_bus_message *m, struct bus_attrs *ret, sd_bus_error *error
 		return r;
 	for (;;) {
 		const char *name, *value;
-		struct definition_attr *grown;
 
 		r = sd_bus_message_read(m, "(ss)", &name, &value);
 		if (r < 0)
 			return r;
 		if (r == 0)
 			break;
-		grown = reallocarray(attrs, n + 1, sizeof(*attrs));
-		if (!grown)
-			return -ENOMEM;
-		attrs = grown;
+		/* Doubling: a message may carry any number (the manager refuses too many). */
+		if (n == size) {
+			struct definition_attr *grown;
+
+			size = size ? 2 * size : 8;
+			grown = reallocarray(attrs, size, sizeof(*attrs));
+			if (!grown)
+				return -ENOMEM;
+			attrs = grown;
+		}
 		/* The manager takes const attributes; these stay the message's. */
 		attrs[n++] = (struct definition_attr){(char *)name, (char *)value};
 	}

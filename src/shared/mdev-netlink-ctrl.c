@@ -7,6 +7,7 @@
  * mdev_virtio.ko being unloaded and loaded again, when the family and its
  * group come back under ids that may differ.
  */
+#include <limits.h>
 #include <linux/genetlink.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
@@ -64,8 +65,12 @@ static int group_id(struct nlattr *groups, const char *group, int *ret)
 			return -EBADMSG;
 		if (!tb[CTRL_ATTR_MCAST_GRP_NAME] || !tb[CTRL_ATTR_MCAST_GRP_ID])
 			return -EBADMSG;
-		if (string_is(tb[CTRL_ATTR_MCAST_GRP_NAME], group))
-			*ret = (int)nla_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+		if (!string_is(tb[CTRL_ATTR_MCAST_GRP_NAME], group))
+			continue;
+		/* Group ids are small; one that is no int is no id the socket takes. */
+		if (nla_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]) > INT_MAX)
+			return -EBADMSG;
+		*ret = (int)nla_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
 	}
 	return 0;
 }

@@ -160,6 +160,13 @@ START_TEST(malformed_refused)
 		nla_nest_end(m, list);
 	}
 	ck_assert_int_eq(parse(m, &n), -EBADMSG);
+	/* A group id no socket takes (the fuzzer's find: it read as a negative int). */
+	{
+		static const struct group huge[] = {{GROUP, 0x80000000u}};
+
+		ck_assert_int_eq(parse(note(CTRL_CMD_NEWFAMILY, FAMILY, 0x23, huge, 1), &n),
+				 -EBADMSG);
+	}
 	/* An id of the wrong size. */
 	m = nlmsg_alloc();
 	ck_assert_ptr_nonnull(genlmsg_put(m, 0, 0, GENL_ID_CTRL, 0, 0, CTRL_CMD_NEWFAMILY, 2));
