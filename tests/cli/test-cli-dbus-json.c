@@ -5,31 +5,11 @@
  * values, the integer types numbers, so that a change of any of them is
  * seen as one. Messages are built and sealed on one end of a socketpair.
  */
-#include <sys/socket.h>
-
+#include "bus-pair.h"
 #include "check-main.h"
 #include "cli-dbus.h"
 #include "cli-json.h"
 
-static sd_bus *bus;
-static int peer_fd = -1;
-
-static void setup(void)
-{
-	int fds[2];
-
-	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
-	ck_assert_int_ge(sd_bus_new(&bus), 0);
-	ck_assert_int_ge(sd_bus_set_fd(bus, fds[0], fds[0]), 0);
-	ck_assert_int_ge(sd_bus_start(bus), 0);
-	peer_fd = fds[1];
-}
-
-static void teardown(void)
-{
-	bus = sd_bus_close_unref(bus);
-	close(peer_fd);
-}
 
 START_TEST(virtio_properties_as_json)
 {
@@ -63,7 +43,7 @@ static Suite *cli_dbus_json_suite(void)
 	Suite *s = suite_create("cli-dbus-json");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, bus_pair_setup, bus_pair_teardown);
 	tcase_add_test(tc, virtio_properties_as_json);
 	suite_add_tcase(s, tc);
 	return s;

@@ -9,27 +9,13 @@
 
 #include "bus-error.h"
 #include "bus-internal.h"
+#include "bus-pair.h"
 #include "check-main.h"
-
-static sd_bus *bus;
-static int peer_fd = -1;
 
 static void setup(void)
 {
-	int fds[2];
-
 	ck_assert_int_eq(bus_error_register(), 0);
-	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
-	ck_assert_int_ge(sd_bus_new(&bus), 0);
-	ck_assert_int_ge(sd_bus_set_fd(bus, fds[0], fds[0]), 0);
-	ck_assert_int_ge(sd_bus_start(bus), 0);
-	peer_fd = fds[1];
-}
-
-static void teardown(void)
-{
-	bus = sd_bus_close_unref(bus); /* never flush: the peer never answers */
-	close(peer_fd);
+	bus_pair_setup();
 }
 
 /* A sealed, rewound Modify-shaped call: the caller appends, we seal. */
@@ -180,7 +166,7 @@ static Suite *bus_args_suite(void)
 	Suite *s = suite_create("bus-args");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, bus_pair_teardown);
 	tcase_add_test(tc, attrs_read_in_order);
 	tcase_add_test(tc, attrs_read_as_sent);
 	tcase_add_test(tc, changes_read);

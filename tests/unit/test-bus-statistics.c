@@ -6,31 +6,11 @@
  * for no queues, one, and many. Messages are built and sealed on one end of
  * a socketpair; no bus daemon is needed.
  */
-#include <sys/socket.h>
-
 #include "bus-internal.h"
+#include "bus-pair.h"
 #include "check-main.h"
 #include "cli-dbus.h"
 
-static sd_bus *bus;
-static int peer_fd = -1;
-
-static void setup(void)
-{
-	int fds[2];
-
-	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
-	ck_assert_int_ge(sd_bus_new(&bus), 0);
-	ck_assert_int_ge(sd_bus_set_fd(bus, fds[0], fds[0]), 0);
-	ck_assert_int_ge(sd_bus_start(bus), 0);
-	peer_fd = fds[1];
-}
-
-static void teardown(void)
-{
-	bus = sd_bus_close_unref(bus);
-	close(peer_fd);
-}
 
 static struct mdev_nl_stats *stats_new(size_t n)
 {
@@ -93,7 +73,7 @@ static Suite *bus_statistics_suite(void)
 	Suite *s = suite_create("bus-statistics");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, bus_pair_setup, bus_pair_teardown);
 	tcase_add_test(tc, statistics_round_trip);
 	suite_add_tcase(s, tc);
 	return s;
