@@ -36,6 +36,9 @@
 #define MDEVVIRTIO_DBUS_ERROR_NOT_RUNNING "org.mdevvirtio1.Error.NotRunning"
 /* The kernel cannot say: a vfio mdev device, or mdev_virtio's netlink family absent. */
 #define MDEVVIRTIO_DBUS_ERROR_NOT_SUPPORTED "org.mdevvirtio1.Error.NotSupported"
+/* The UUID is defined on several parents and the call named none (the
+ * *OnParent methods name one); the message lists them. */
+#define MDEVVIRTIO_DBUS_ERROR_AMBIGUOUS "org.mdevvirtio1.Error.Ambiguous"
 
 /* Modify's flags: the running device, the definition (0 means DEFINED). */
 #define MDEVVIRTIO_DBUS_MODIFY_LIVE 1u
@@ -49,10 +52,13 @@
 #define MDEVVIRTIO_DBUS_CHANGE_ATTR_DELETE "attr-delete" /* i: index (-1: the last) */
 #define MDEVVIRTIO_DBUS_CHANGE_GENERATION "generation"   /* t: only if still this */
 
+/* Device.Definitions: (parent, type, start, attrs) per definition, by parent. */
+#define MDEVVIRTIO_DBUS_DEFINITION "(sssa(ss))"
+
 /*
- * Manager.ListDevices(u flags) -> a(sssssbbssa(ss)sa(ss)t): every device the
- * daemon knows, sorted by UUID, each the Device properties in this order:
- * Uuid, Parent, Type, Class, Start, Defined, Active, State, LastError, Attrs,
- * Driver, Nodes, Generation. flags must be 0.
+ * Manager.ListDevices(u flags) -> a(sssssbbssa(ss)sa(ss)ta(sssa(ss))): every
+ * device the daemon knows, sorted by UUID, each the Device properties in this
+ * order: Uuid, Parent, Type, Class, Start, Defined, Active, State, LastError,
+ * Attrs, Driver, Nodes, Generation, Definitions. flags must be 0.
  */
-#define MDEVVIRTIO_DBUS_DEVICE_RECORD "(sssssbbssa(ss)sa(ss)t)"
+#define MDEVVIRTIO_DBUS_DEVICE_RECORD "(sssssbbssa(ss)sa(ss)ta" MDEVVIRTIO_DBUS_DEFINITION ")"

@@ -137,32 +137,31 @@ static int log_define_json(void *userdata, const char *parent, const char *uuid,
 	return log_result("DefineJSON", r, error, r >= 0 ? *ret_uuid : NULL);
 }
 
-static int log_uuid_call(const char *method, int (*fn)(void *, const char *, sd_bus_error *),
-			 void *userdata, const char *uuid, sd_bus_error *error)
-{
-	log_debug("%s(uuid '%s')", method, uuid);
-	return log_result(method, fn(userdata, uuid, error), error, NULL);
-}
-
-static int log_undefine(void *userdata, const char *uuid, sd_bus_error *error)
+static int log_undefine(void *userdata, const char *parent, const char *uuid,
+			sd_bus_error *error)
 {
 	struct cli_backend *b = INNER(userdata);
 
-	return log_uuid_call("Undefine", b->undefine, b->userdata, uuid, error);
+	log_debug("Undefine(%s%s%suuid '%s')", parent ? "parent '" : "", strempty(parent),
+		  parent ? "', " : "", uuid);
+	return log_result("Undefine", b->undefine(b->userdata, parent, uuid, error), error, NULL);
 }
 
-static int log_start(void *userdata, const char *uuid, sd_bus_error *error)
+static int log_start(void *userdata, const char *parent, const char *uuid, sd_bus_error *error)
 {
 	struct cli_backend *b = INNER(userdata);
 
-	return log_uuid_call("Start", b->start, b->userdata, uuid, error);
+	log_debug("Start(%s%s%suuid '%s')", parent ? "parent '" : "", strempty(parent),
+		  parent ? "', " : "", uuid);
+	return log_result("Start", b->start(b->userdata, parent, uuid, error), error, NULL);
 }
 
 static int log_stop(void *userdata, const char *uuid, sd_bus_error *error)
 {
 	struct cli_backend *b = INNER(userdata);
 
-	return log_uuid_call("Stop", b->stop, b->userdata, uuid, error);
+	log_debug("Stop(uuid '%s')", uuid);
+	return log_result("Stop", b->stop(b->userdata, uuid, error), error, NULL);
 }
 
 static int log_start_transient(void *userdata, const char *parent, const char *type,
@@ -179,12 +178,13 @@ static int log_start_transient(void *userdata, const char *parent, const char *t
 	return log_result("StartTransient", r, error, r >= 0 ? *ret_uuid : NULL);
 }
 
-static int log_modify(void *userdata, const char *uuid, const struct cli_changes *ch,
-		      unsigned flags, sd_bus_error *error)
+static int log_modify(void *userdata, const char *parent, const char *uuid,
+		      const struct cli_changes *ch, unsigned flags, sd_bus_error *error)
 {
 	struct cli_backend *b = INNER(userdata);
 
-	log_debug("Modify(uuid '%s', flags %u)", uuid, flags);
+	log_debug("Modify(%s%s%suuid '%s', flags %u)", parent ? "parent '" : "", strempty(parent),
+		  parent ? "', " : "", uuid, flags);
 	if (ch->type)
 		log_debug("  type '%s'", ch->type);
 	if (ch->start)
@@ -196,7 +196,8 @@ static int log_modify(void *userdata, const char *uuid, const struct cli_changes
 		log_debug("  insert attribute '%s' at %ld", ch->insert.name, ch->insert_index);
 	if (ch->delete_attr)
 		log_debug("  delete the attribute at %ld", ch->delete_index);
-	return log_result("Modify", b->modify(b->userdata, uuid, ch, flags, error), error, NULL);
+	return log_result("Modify", b->modify(b->userdata, parent, uuid, ch, flags, error), error,
+			  NULL);
 }
 
 static int log_statistics(void *userdata, const char *uuid, struct cli_stats **ret,

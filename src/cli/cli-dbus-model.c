@@ -156,6 +156,37 @@ static int read_config(sd_bus_message *m, struct cli_attr **v, size_t *n)
 	return sd_bus_message_exit_container(m);
 }
 
+/* Device.Definitions: a(sssa(ss)), (parent, type, start, attrs) each. */
+static int read_definitions(sd_bus_message *m, struct cli_device *d)
+{
+	const char *parent, *type, *start;
+	int r;
+
+	r = sd_bus_message_enter_container(m, 'a', "(sssa(ss))");
+	if (r < 0)
+		return r;
+	while ((r = sd_bus_message_enter_container(m, 'r', "sssa(ss)")) > 0) {
+		struct cli_definition *def;
+
+		r = sd_bus_message_read(m, "sss", &parent, &type, &start);
+		if (r < 0)
+			return r;
+		r = cli_device_add_definition(d, parent, type, start, &def);
+		if (r < 0)
+			return r;
+		r = read_pairs(m, &def->attrs, &def->n_attrs);
+		if (r < 0)
+			return r;
+		r = sd_bus_message_exit_container(m);
+		if (r < 0)
+			return r;
+	}
+	if (r < 0)
+		return r;
+	d->has_definitions = true;
+	return sd_bus_message_exit_container(m);
+}
+
 /* One property value (the variant's content) into the device. 0: not ours, skip. */
 static int device_property(sd_bus_message *m, const char *name, const char *sig,
 			   struct cli_device *d)
@@ -195,6 +226,8 @@ static int device_property(sd_bus_message *m, const char *name, const char *sig,
 		return read_u64(m, &d->driver_features) ?: 1;
 	if (streq(sig, "a{sv}") && streq(name, "Config"))
 		return read_config(m, &d->config, &d->n_config) ?: 1;
+	if (streq(sig, "a" MDEVVIRTIO_DBUS_DEFINITION) && streq(name, "Definitions"))
+		return read_definitions(m, d) ?: 1;
 	return 0;
 }
 
@@ -447,7 +480,7 @@ static int read_device_record(sd_bus_message *m, struct cli_device *d)
 	int defined, active, r;
 	uint64_t generation;
 
-	r = sd_bus_message_enter_container(m, 'r', "sssssbbssa(ss)sa(ss)t");
+	r = sd_bus_message_enter_container(m, 'r', "sssssbbssa(ss)sa(ss)ta" MDEVVIRTIO_DBUS_DEFINITION);
 	if (r <= 0)
 		return r;
 	if ((r = read_string(m, &d->uuid)) < 0 || (r = read_string(m, &d->parent)) < 0 ||
@@ -458,7 +491,8 @@ static int read_device_record(sd_bus_message *m, struct cli_device *d)
 	    (r = read_pairs(m, &d->attrs, &d->n_attrs)) < 0 ||
 	    (r = read_string(m, &d->driver)) < 0 ||
 	    (r = read_pairs(m, &d->nodes, &d->n_nodes)) < 0 ||
-	    (r = sd_bus_message_read(m, "t", &generation)) < 0)
+	    (r = sd_bus_message_read(m, "t", &generation)) < 0 ||
+	    (r = read_definitions(m, d)) < 0)
 		return r;
 	d->defined = defined;
 	d->active = active;

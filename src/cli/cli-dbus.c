@@ -245,12 +245,18 @@ static int dbus_start_transient(void *userdata, const char *parent, const char *
 	return call_returning_uuid(userdata, req, ret_uuid, error);
 }
 
-static int call_uuid(sd_bus *bus, const char *method, const char *uuid, sd_bus_error *error)
+/* @method("uuid"), or with a @parent its OnParent form, @method + "OnParent"("parent", "uuid"). */
+static int call_uuid(sd_bus *bus, const char *method, const char *parent, const char *uuid,
+		     sd_bus_error *error)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *req = NULL;
+	char name[32];
 	int r;
 
-	r = new_call(bus, method, &req);
+	snprintf(name, sizeof(name), "%s%s", method, parent ? "OnParent" : "");
+	r = new_call(bus, name, &req);
+	if (r >= 0 && parent)
+		r = sd_bus_message_append(req, "s", parent);
 	if (r >= 0)
 		r = sd_bus_message_append(req, "s", uuid);
 	if (r < 0)
@@ -258,19 +264,20 @@ static int call_uuid(sd_bus *bus, const char *method, const char *uuid, sd_bus_e
 	return call(bus, req, error, NULL);
 }
 
-static int dbus_undefine(void *userdata, const char *uuid, sd_bus_error *error)
+static int dbus_undefine(void *userdata, const char *parent, const char *uuid,
+			 sd_bus_error *error)
 {
-	return call_uuid(userdata, "Undefine", uuid, error);
+	return call_uuid(userdata, "Undefine", parent, uuid, error);
 }
 
-static int dbus_start(void *userdata, const char *uuid, sd_bus_error *error)
+static int dbus_start(void *userdata, const char *parent, const char *uuid, sd_bus_error *error)
 {
-	return call_uuid(userdata, "Start", uuid, error);
+	return call_uuid(userdata, "Start", parent, uuid, error);
 }
 
 static int dbus_stop(void *userdata, const char *uuid, sd_bus_error *error)
 {
-	return call_uuid(userdata, "Stop", uuid, error);
+	return call_uuid(userdata, "Stop", NULL, uuid, error);
 }
 
 static int dbus_statistics(void *userdata, const char *uuid, struct cli_stats **ret,
@@ -321,13 +328,15 @@ static int append_changes(sd_bus_message *m, const struct cli_changes *ch)
 	return r < 0 ? r : sd_bus_message_close_container(m);
 }
 
-static int dbus_modify(void *userdata, const char *uuid, const struct cli_changes *changes,
-		       unsigned flags, sd_bus_error *error)
+static int dbus_modify(void *userdata, const char *parent, const char *uuid,
+		       const struct cli_changes *changes, unsigned flags, sd_bus_error *error)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *req = NULL;
 	int r;
 
-	r = new_call(userdata, "Modify", &req);
+	r = new_call(userdata, parent ? "ModifyOnParent" : "Modify", &req);
+	if (r >= 0 && parent)
+		r = sd_bus_message_append(req, "s", parent);
 	if (r >= 0)
 		r = sd_bus_message_append(req, "s", uuid);
 	if (r >= 0)

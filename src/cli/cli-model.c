@@ -15,8 +15,20 @@ void cli_attrs_free(struct cli_attr *v, size_t n)
 	free(v);
 }
 
+static void definitions_free(struct cli_definition *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].parent);
+		free(v[i].type);
+		free(v[i].start);
+		cli_attrs_free(v[i].attrs, v[i].n_attrs);
+	}
+	free(v);
+}
+
 static void device_done(struct cli_device *d)
 {
+	definitions_free(d->definitions, d->n_definitions);
 	free(d->uuid);
 	free(d->parent);
 	free(d->type);
@@ -110,6 +122,90 @@ int cli_attrs_append(struct cli_attr **v, size_t *n, const char *name, const cha
 	return 0;
 }
 
+int cli_device_add_definition(struct cli_device *d, const char *parent, const char *type,
+			      const char *start, struct cli_definition **ret)
+{
+	_cleanup_free_ char *p = strdup(parent), *t = strdup(type), *s = strdup(start);
+	struct cli_definition *def;
+
+	if (!p || !t || !s)
+		return -ENOMEM;
+	def = vector_append((void **)&d->definitions, &d->n_definitions, sizeof(*def));
+	if (!def)
+		return -ENOMEM;
+	def->parent = TAKE_PTR(p);
+	def->type = TAKE_PTR(t);
+	def->start = TAKE_PTR(s);
+	*ret = def;
+	return 0;
+}
+
+static int attrs_copy(const struct cli_attr *a, size_t n, struct cli_attr **v, size_t *nv)
+{
+	for (size_t i = 0; i < n; i++)
+		if (cli_attrs_append(v, nv, a[i].name, a[i].value) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+static int dup_or_empty(char **field, const char *s)
+{
+	*field = strdup(s ? s : "");
+	return *field ? 0 : -ENOMEM;
+}
+
+/* Entry @out for definition @def of @d's UUID, which does not run there. */
+static int entry_from_definition(struct cli_device *out, const struct cli_device *d,
+				 const struct cli_definition *def)
+{
+	out->defined = true;
+	if (dup_or_empty(&out->uuid, d->uuid) < 0 || dup_or_empty(&out->parent, def->parent) < 0 ||
+	    dup_or_empty(&out->type, def->type) < 0 || dup_or_empty(&out->start, def->start) < 0 ||
+	    dup_or_empty(&out->state, "stopped") < 0)
+		return -ENOMEM;
+	return attrs_copy(def->attrs, def->n_attrs, &out->attrs, &out->n_attrs);
+}
+
+/*
+ * The daemon's device @i is the UUID with its selected definition (or what
+ * runs); its other definitions become entries of their own, appended.
+ */
+static int device_split(struct cli_model *m, size_t i)
+{
+	struct cli_device *d = &m->devices[i];
+	struct cli_definition *defs = TAKE_PTR(d->definitions);
+	size_t n = d->n_definitions, own = n;
+	int r = 0;
+
+	d->n_definitions = 0;
+	d->has_definitions = false;
+	for (size_t k = 0; k < n; k++)
+		if (d->active ? streq_ptr(defs[k].parent, d->parent) &&
+				    streq_ptr(defs[k].type, d->type)
+			      : streq_ptr(defs[k].parent, d->parent)) {
+			own = k;
+			break;
+		}
+	/* Stopped: the device is its first definition; running: what runs. */
+	if (!d->active && own == n && n > 0)
+		own = 0;
+	d->defined = own < n;
+	for (size_t k = 0; r >= 0 && k < n; k++) {
+		struct cli_device *e;
+
+		if (k == own)
+			continue;
+		e = cli_model_add_device(m); /* moves m->devices */
+		if (!e) {
+			r = -ENOMEM;
+			break;
+		}
+		r = entry_from_definition(e, &m->devices[i], &defs[k]);
+	}
+	definitions_free(defs, n);
+	return r;
+}
+
 static int fill(char **s, const char *dflt)
 {
 	if (*s)
@@ -165,6 +261,9 @@ static int parent_finish(struct cli_parent *p)
 
 int cli_model_finish(struct cli_model *m)
 {
+	for (size_t i = 0, n = m->n_devices; i < n; i++)
+		if (m->devices[i].has_definitions && device_split(m, i) < 0)
+			return -ENOMEM;
 	for (size_t i = 0; i < m->n_devices; i++)
 		if (device_finish(&m->devices[i]) < 0)
 			return -ENOMEM;
@@ -180,10 +279,32 @@ int cli_model_finish(struct cli_model *m)
 
 const struct cli_device *cli_model_find_device(const struct cli_model *m, const char *uuid)
 {
+	const struct cli_device *first = NULL;
+
 	for (size_t i = 0; i < m->n_devices; i++)
-		if (streq(m->devices[i].uuid, uuid))
-			return &m->devices[i];
-	return NULL;
+		if (streq(m->devices[i].uuid, uuid)) {
+			if (m->devices[i].active)
+				return &m->devices[i];
+			first = first ?: &m->devices[i];
+		}
+	return first;
+}
+
+size_t cli_model_find_defined(const struct cli_model *m, const char *uuid, const char *parent,
+			      const struct cli_device **ret)
+{
+	size_t n = 0;
+
+	*ret = NULL;
+	for (size_t i = 0; i < m->n_devices; i++) {
+		const struct cli_device *d = &m->devices[i];
+
+		if (!d->defined || !streq(d->uuid, uuid) || (parent && !streq(d->parent, parent)))
+			continue;
+		if (n++ == 0)
+			*ret = d;
+	}
+	return n;
 }
 
 const struct cli_parent *cli_model_find_parent(const struct cli_model *m, const char *name)

@@ -18,6 +18,21 @@ struct cli_attr {
 	char *value;
 };
 
+/* One definition of a UUID, as the daemon's Device.Definitions lists it. */
+struct cli_definition {
+	char *parent;
+	char *type;
+	char *start;
+	struct cli_attr *attrs;
+	size_t n_attrs;
+};
+
+/*
+ * After cli_model_finish(), one entry per definition (parent, uuid), as
+ * mdevctl lists them, plus one for a running device that has no definition
+ * on its parent with its type: a UUID defined on two parents has two
+ * entries, at most one of them active.
+ */
 struct cli_device {
 	char *uuid;
 	char *parent;
@@ -38,6 +53,11 @@ struct cli_device {
 	uint64_t device_features, driver_features;
 	struct cli_attr *config; /* (key, value as text), e.g. ("mtu", "1500") */
 	size_t n_config;
+	/* What the daemon said of every definition of the UUID; consumed (split
+	 * into entries) by cli_model_finish(). */
+	bool has_definitions;
+	struct cli_definition *definitions;
+	size_t n_definitions;
 };
 
 /* One virtqueue's counters, or their totals (index unused). */
@@ -99,8 +119,17 @@ struct cli_type *cli_parent_add_type(struct cli_parent *p);
 int cli_attrs_append(struct cli_attr **v, size_t *n, const char *name, const char *value);
 void cli_attrs_free(struct cli_attr *v, size_t n);
 
-/* Fill NULL strings with "" and "start" with "manual", then sort. */
+/* Append a definition (copies) to @d's list. */
+int cli_device_add_definition(struct cli_device *d, const char *parent, const char *type,
+			      const char *start, struct cli_definition **ret);
+
+/* Split devices into one entry per definition, fill NULL strings with "" and
+ * "start" with "manual", then sort. */
 int cli_model_finish(struct cli_model *m);
 
+/* The entry of @uuid: the running one if it runs, else the first; NULL if none. */
 const struct cli_device *cli_model_find_device(const struct cli_model *m, const char *uuid);
+/* How many definitions of @uuid there are (only on @parent unless NULL); *@ret the first. */
+size_t cli_model_find_defined(const struct cli_model *m, const char *uuid, const char *parent,
+			      const struct cli_device **ret);
 const struct cli_parent *cli_model_find_parent(const struct cli_model *m, const char *name);

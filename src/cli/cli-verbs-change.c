@@ -121,15 +121,22 @@ int cli_verb_define(const struct cli_context *c)
 	return CLI_EXIT_OK;
 }
 
-/* The definition @cmd names (with -p: only on that parent); reports if there is none. */
+/*
+ * The definition @cmd names (with -p: only on that parent); reports if there
+ * is none, or (without -p) if there are several, in mdevctl's words for
+ * modify (undefine without -p takes them all and never asks).
+ */
 static const struct cli_device *find_defined(const struct cli_model *m,
 					     const struct cli_command *cmd)
 {
-	const struct cli_device *d = cli_model_find_device(m, cmd->uuid);
+	const struct cli_device *d;
+	size_t n = cli_model_find_defined(m, cmd->uuid, cmd->parent, &d);
 
-	if (d && d->defined && (!cmd->parent || streq(cmd->parent, d->parent)))
+	if (n == 1)
 		return d;
-	if (cmd->parent)
+	if (n > 1)
+		log_error("Multiple definitions found for %s, specify a parent", cmd->uuid);
+	else if (cmd->parent)
 		log_error("Device '%s' is not defined on parent '%s'", cmd->uuid, cmd->parent);
 	else
 		log_error("Device '%s' is not defined", cmd->uuid);
@@ -142,16 +149,26 @@ int cli_verb_undefine(const struct cli_context *c)
 	_cleanup_cli_model_free_ struct cli_model *m = NULL;
 	int r;
 
+	/* Without -p, as mdevctl: every parent's definition of the UUID goes. */
 	if (c->cmd->parent) {
+		const struct cli_device *d;
+
 		if (cli_load(c, CLI_LOAD_DEVICE, c->cmd->uuid, &m) < 0)
 			return CLI_EXIT_FAILURE;
-		if (!find_defined(m, c->cmd))
+		if (cli_model_find_defined(m, c->cmd->uuid, c->cmd->parent, &d) == 0) {
+			log_error("No devices match the specified uuid: '%s' is not defined on "
+				  "parent '%s'",
+				  c->cmd->uuid, c->cmd->parent);
 			return CLI_EXIT_FAILURE;
+		}
 	}
-	r = c->backend->undefine(c->backend->userdata, c->cmd->uuid, &error);
+	r = c->backend->undefine(c->backend->userdata, c->cmd->parent, c->cmd->uuid, &error);
 	if (r < 0)
 		return cli_report_error(r, &error, "undefine", c->cmd->uuid);
-	log_info("Undefined device %s", c->cmd->uuid);
+	if (c->cmd->parent)
+		log_info("Undefined device %s on parent %s", c->cmd->uuid, c->cmd->parent);
+	else
+		log_info("Undefined device %s", c->cmd->uuid);
 	return CLI_EXIT_OK;
 }
 
@@ -231,7 +248,7 @@ int cli_verb_modify(const struct cli_context *c)
 		ch.start = cmd->auto_start ? "auto" : "manual";
 	if ((cmd->addattr || cmd->delattr) && edit_attrs(cmd, d, &ch) < 0)
 		return CLI_EXIT_FAILURE;
-	r = c->backend->modify(c->backend->userdata, cmd->uuid, &ch, flags, &error);
+	r = c->backend->modify(c->backend->userdata, cmd->parent, cmd->uuid, &ch, flags, &error);
 	if (r < 0)
 		return cli_report_error(r, &error, "modify", cmd->uuid);
 	log_info("Modified device %s%s", cmd->uuid,
@@ -281,15 +298,20 @@ int cli_verb_start(const struct cli_context *c)
 	if (cmd->has_uuid) {
 		if (cli_load(c, CLI_LOAD_DEVICE, cmd->uuid, &m) < 0)
 			return CLI_EXIT_FAILURE;
-		d = cli_model_find_device(m, cmd->uuid);
-		if (d && d->defined && (!cmd->parent || streq(cmd->parent, d->parent))) {
+		if (cli_model_find_defined(m, cmd->uuid, cmd->parent, &d) > 1) {
+			log_error("Multiple definitions found for device %s. Please specify a "
+				  "parent.",
+				  cmd->uuid);
+			return CLI_EXIT_FAILURE;
+		}
+		if (d) {
 			if (cmd->type && !streq(cmd->type, d->type)) {
 				log_error(
 				    "Device '%s' already exists on parent '%s' with type '%s'",
 				    d->uuid, d->parent, d->type);
 				return CLI_EXIT_FAILURE;
 			}
-			r = c->backend->start(c->backend->userdata, cmd->uuid, &error);
+			r = c->backend->start(c->backend->userdata, cmd->parent, cmd->uuid, &error);
 			if (r < 0)
 				return cli_report_error(r, &error, "start", cmd->uuid);
 			log_info("Started device %s on parent %s", d->uuid, d->parent);
@@ -352,8 +374,11 @@ int cli_verb_start_parent_mdevs(const struct cli_context *c)
 		if (!d->defined || d->active || !streq(d->start, "auto") ||
 		    !streq(d->parent, c->cmd->parent))
 			continue;
-		r = c->backend->start(c->backend->userdata, d->uuid, &error);
-		if (r < 0)
+		r = c->backend->start(c->backend->userdata, d->parent, d->uuid, &error);
+		if (sd_bus_error_has_name(&error, MDEVVIRTIO_DBUS_ERROR_ALREADY_EXISTS))
+			/* Started meanwhile: the daemon starts auto devices itself. */
+			log_debug("Device %s already runs: %s", d->uuid, error.message);
+		else if (r < 0)
 			log_warning("Warning: failed to start '%s' on '%s': %s", d->uuid, d->parent,
 				    sd_bus_error_is_set(&error) ? error.message : strerror(-r));
 		else

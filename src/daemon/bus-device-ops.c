@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The changing calls that address one existing device, shared by the Manager
- * (UUID as an argument) and the Device objects (UUID from the object path):
+ * (UUID, and for the *OnParent calls the parent, as arguments) and the Device
+ * objects (UUID from the object path):
  * authorize, call the manager, turn its error into a named D-Bus error, reply
  * with nothing. @uuid is the caller's (the Manager methods) or the object's
  * (the Device objects); the manager validates it.
@@ -25,7 +26,24 @@ int bus_device_op(sd_bus_message *m, struct bus_api *api, const char *uuid, cons
 	return sd_bus_reply_method_return(m, NULL);
 }
 
-int bus_device_modify(sd_bus_message *m, struct bus_api *api, const char *uuid, sd_bus_error *error)
+int bus_device_op_on(sd_bus_message *m, struct bus_api *api, const char *parent,
+		     const char *uuid, const char *method, bus_device_op_on_fn op,
+		     sd_bus_error *error)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	int r;
+
+	r = bus_access_check(m, method, error);
+	if (r < 0)
+		return r;
+	r = op(api->manager, parent, uuid, &e);
+	if (r < 0)
+		return bus_error_from_manager(error, r, &e);
+	return sd_bus_reply_method_return(m, NULL);
+}
+
+int bus_device_modify(sd_bus_message *m, struct bus_api *api, const char *parent,
+		      const char *uuid, const char *method, sd_bus_error *error)
 {
 	_cleanup_(bus_changes_done) struct bus_changes c = {};
 	_cleanup_(manager_error_done) struct manager_error e = {};
@@ -35,10 +53,10 @@ int bus_device_modify(sd_bus_message *m, struct bus_api *api, const char *uuid, 
 	r = bus_read_changes(m, &c, &flags, error);
 	if (r < 0)
 		return r;
-	r = bus_access_check(m, "Modify", error);
+	r = bus_access_check(m, method, error);
 	if (r < 0)
 		return r;
-	r = manager_modify(api->manager, uuid, &c.changes, flags, &e);
+	r = manager_modify_on(api->manager, parent, uuid, &c.changes, flags, &e);
 	if (r < 0)
 		return bus_error_from_manager(error, r, &e);
 	return sd_bus_reply_method_return(m, NULL);

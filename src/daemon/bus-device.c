@@ -150,6 +150,46 @@ static int property_get_generation(sd_bus *bus, const char *path, const char *in
 	return sd_bus_message_append(reply, "t", d->generation);
 }
 
+int bus_append_definitions(sd_bus_message *reply, const struct managed_device *d)
+{
+	int r;
+
+	r = sd_bus_message_open_container(reply, 'a', MDEVVIRTIO_DBUS_DEFINITION);
+	for (size_t i = 0; r >= 0 && i < d->n_definitions; i++) {
+		const struct managed_definition *def = &d->definitions[i];
+
+		r = sd_bus_message_open_container(reply, 'r', "sssa(ss)");
+		if (r >= 0)
+			r = sd_bus_message_append(reply, "sss", def->parent, def->type,
+						  definition_start_to_string(def->start));
+		if (r >= 0)
+			r = sd_bus_message_open_container(reply, 'a', "(ss)");
+		for (size_t j = 0; r >= 0 && j < def->n_attrs; j++)
+			r = sd_bus_message_append(reply, "(ss)", def->attrs[j].name,
+						  def->attrs[j].value);
+		if (r >= 0)
+			r = sd_bus_message_close_container(reply);
+		if (r >= 0)
+			r = sd_bus_message_close_container(reply);
+	}
+	if (r < 0)
+		return r;
+	return sd_bus_message_close_container(reply);
+}
+
+static int property_get_definitions(sd_bus *bus, const char *path, const char *interface,
+				    const char *property, sd_bus_message *reply, void *userdata,
+				    sd_bus_error *error)
+{
+	const struct managed_device *d;
+	int r;
+
+	r = bus_device_get(userdata, path, &d, error);
+	if (r < 0)
+		return r;
+	return bus_append_definitions(reply, d);
+}
+
 /* Start, Stop, Undefine and Modify on the called object. */
 static int device_method(sd_bus_message *m, struct bus_api *api, const char *method,
 			 bus_device_op_fn op, sd_bus_error *error)
@@ -161,7 +201,7 @@ static int device_method(sd_bus_message *m, struct bus_api *api, const char *met
 	if (r < 0)
 		return r;
 	if (!op)
-		return bus_device_modify(m, api, uuid, error);
+		return bus_device_modify(m, api, NULL, uuid, method, error);
 	return bus_device_op(m, api, uuid, method, op, error);
 }
 
@@ -208,6 +248,7 @@ static const sd_bus_vtable device_vtable[] = {
 	SD_BUS_PROPERTY("DeviceFeatures", "t", bus_device_get_features, 0, EMITS),
 	SD_BUS_PROPERTY("DriverFeatures", "t", bus_device_get_features, 0, EMITS),
 	SD_BUS_PROPERTY("Config", "a{sv}", bus_device_get_config, 0, EMITS),
+	SD_BUS_PROPERTY("Definitions", "a" MDEVVIRTIO_DBUS_DEFINITION, property_get_definitions, 0, EMITS),
 	SD_BUS_METHOD_WITH_ARGS("Start",
 				SD_BUS_NO_ARGS,
 				SD_BUS_NO_RESULT,
@@ -253,7 +294,7 @@ void bus_device_emit(struct bus_api *api, const struct manager_change_event *ev)
 	static const char *const names[] = {
 	    "Parent", "Type",  "Class", "Start", "Defined", "Active",
 	    "State",  "LastError", "Attrs", "Driver", "Nodes", "Generation",
-	    "Status", "DeviceFeatures", "DriverFeatures", "Config",
+	    "Status", "DeviceFeatures", "DriverFeatures", "Config", "Definitions",
 	};
 	_cleanup_free_ char *path = NULL;
 	int r;

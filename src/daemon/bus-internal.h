@@ -87,6 +87,8 @@ BUS_PROPERTY_GETTER(bus_device_get_status);
 BUS_PROPERTY_GETTER(bus_device_get_features);
 BUS_PROPERTY_GETTER(bus_device_get_config);
 int bus_device_method_get_statistics(sd_bus_message *m, void *userdata, sd_bus_error *error);
+/* Device.Definitions (MDEVVIRTIO_DBUS_DEFINITION array) of @d, appended to @reply. */
+int bus_append_definitions(sd_bus_message *reply, const struct managed_device *d);
 /* GetStatistics' a{sv} for @s, appended to @reply. */
 int bus_append_statistics(sd_bus_message *reply, const struct mdev_nl_stats *s);
 int bus_device_method_clear_statistics(sd_bus_message *m, void *userdata, sd_bus_error *error);
@@ -97,6 +99,12 @@ int bus_device_method_clear_statistics(sd_bus_message *m, void *userdata, sd_bus
 typedef int (*bus_device_op_fn)(struct manager *m, const char *uuid, struct manager_error *error);
 int bus_device_op(sd_bus_message *m, struct bus_api *api, const char *uuid, const char *method,
 		  bus_device_op_fn op, sd_bus_error *error);
-/* Reads Modify's a{sv}u from @m, then changes the device. */
-int bus_device_modify(sd_bus_message *m, struct bus_api *api, const char *uuid,
-		      sd_bus_error *error);
+/* The same for the calls that may name the definition's @parent (NULL: the only one). */
+typedef int (*bus_device_op_on_fn)(struct manager *m, const char *parent, const char *uuid,
+				   struct manager_error *error);
+int bus_device_op_on(sd_bus_message *m, struct bus_api *api, const char *parent,
+		     const char *uuid, const char *method, bus_device_op_on_fn op,
+		     sd_bus_error *error);
+/* Reads Modify's a{sv}u from @m, then changes the device (its definition on @parent). */
+int bus_device_modify(sd_bus_message *m, struct bus_api *api, const char *parent,
+		      const char *uuid, const char *method, sd_bus_error *error);

@@ -115,8 +115,40 @@ static int manager_device_method(sd_bus_message *m, struct bus_api *api, const c
 	if (r < 0)
 		return r;
 	if (!op)
-		return bus_device_modify(m, api, uuid, error);
+		return bus_device_modify(m, api, NULL, uuid, method, error);
 	return bus_device_op(m, api, uuid, method, op, error);
+}
+
+/* StartOnParent, UndefineOnParent, ModifyOnParent: parent and UUID first. A
+ * NULL @op is ModifyOnParent. */
+static int manager_definition_method(sd_bus_message *m, struct bus_api *api, const char *method,
+				     bus_device_op_on_fn op, sd_bus_error *error)
+{
+	const char *parent, *uuid;
+	int r;
+
+	r = sd_bus_message_read(m, "ss", &parent, &uuid);
+	if (r < 0)
+		return r;
+	if (!op)
+		return bus_device_modify(m, api, parent, uuid, method, error);
+	return bus_device_op_on(m, api, parent, uuid, method, op, error);
+}
+
+static int method_undefine_on_parent(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	return manager_definition_method(m, userdata, "UndefineOnParent", manager_undefine_on,
+					 error);
+}
+
+static int method_start_on_parent(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	return manager_definition_method(m, userdata, "StartOnParent", manager_start_on, error);
+}
+
+static int method_modify_on_parent(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	return manager_definition_method(m, userdata, "ModifyOnParent", NULL, error);
 }
 
 static int method_undefine(sd_bus_message *m, void *userdata, sd_bus_error *error)
@@ -159,7 +191,7 @@ static int append_device_record(sd_bus_message *reply, const struct managed_devi
 {
 	int r;
 
-	r = sd_bus_message_open_container(reply, 'r', "sssssbbssa(ss)sa(ss)t");
+	r = sd_bus_message_open_container(reply, 'r', "sssssbbssa(ss)sa(ss)ta" MDEVVIRTIO_DBUS_DEFINITION);
 	if (r < 0)
 		return r;
 	r = sd_bus_message_append(reply, "sssssbbss", d->uuid, strempty(d->parent),
@@ -184,6 +216,8 @@ static int append_device_record(sd_bus_message *reply, const struct managed_devi
 		r = sd_bus_message_close_container(reply);
 	if (r >= 0)
 		r = sd_bus_message_append(reply, "t", d->generation);
+	if (r >= 0)
+		r = bus_append_definitions(reply, d);
 	if (r < 0)
 		return r;
 	return sd_bus_message_close_container(reply);
@@ -207,7 +241,7 @@ static int method_list_devices(sd_bus_message *m, void *userdata, sd_bus_error *
 	r = sd_bus_message_new_method_return(m, &reply);
 	if (r < 0)
 		return r;
-	r = sd_bus_message_open_container(reply, 'a', "(sssssbbssa(ss)sa(ss)t)");
+	r = sd_bus_message_open_container(reply, 'a', MDEVVIRTIO_DBUS_DEVICE_RECORD);
 	for (size_t i = 0; r >= 0 && i < n; i++)
 		r = append_device_record(reply, manager_device_at(api->manager, i));
 	if (r >= 0)
@@ -297,6 +331,18 @@ static const sd_bus_vtable manager_vtable[] = {
 				SD_BUS_ARGS("s", uuid, "a{sv}", changes, "u", flags),
 				SD_BUS_NO_RESULT,
 				method_modify, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("UndefineOnParent",
+				SD_BUS_ARGS("s", parent, "s", uuid),
+				SD_BUS_NO_RESULT,
+				method_undefine_on_parent, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("StartOnParent",
+				SD_BUS_ARGS("s", parent, "s", uuid),
+				SD_BUS_NO_RESULT,
+				method_start_on_parent, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("ModifyOnParent",
+				SD_BUS_ARGS("s", parent, "s", uuid, "a{sv}", changes, "u", flags),
+				SD_BUS_NO_RESULT,
+				method_modify_on_parent, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("ListDevices",
 				SD_BUS_ARGS("u", flags),
 				SD_BUS_RESULT("a" MDEVVIRTIO_DBUS_DEVICE_RECORD, devices),

@@ -163,8 +163,15 @@ int definition_attrs_dup(const struct definition_attr *a, size_t n, struct defin
 struct mdevice *mdevice_free(struct mdevice *d);
 /* The record of @uuid (normalised): the published one, or a new detached one. */
 struct mdevice *device_get(struct manager *m, const char *uuid);
-/* The definition in force for @d: the one on its running parent if several. */
+/*
+ * The selected definition of @d (manager.h, struct managed_device): while it
+ * runs, its definition on that parent with that type (NULL if none); while
+ * stopped, the first by parent name (NULL if undefined).
+ */
 const struct definition *device_definition(const struct manager *m, const struct mdevice *d);
+/* Every definition of @d's UUID, by parent name: the first and how many. */
+size_t device_definitions(const struct manager *m, const struct mdevice *d,
+			  const struct definition_entry **ret_first);
 /* Take @sys (NULL: not running) as the running facts of @d; rescans nodes. */
 void device_set_running(struct manager *m, struct mdevice *d, struct mdev_device *sys);
 /* Re-read @d from sysfs (device and nodes). */
@@ -297,3 +304,11 @@ int manager_validate_type(const char *type, struct manager_error *e);
 /* At most MDEV_ATTRS_MAX attributes sysfs can take (names, values); @uuid names the device. */
 int manager_validate_attrs(const char *uuid, const struct definition_attr *a, size_t n,
 			   struct manager_error *e);
+/*
+ * The definition of @uuid (normalised) a call names: the one on @parent
+ * (validated; NOT_FOUND if it has none), or with @parent NULL or "" the only
+ * one (NOT_FOUND if undefined, AMBIGUOUS if defined on several parents). The
+ * pointer is the store's: valid until the store changes.
+ */
+int manager_pick_definition(const struct manager *m, const char *parent, const char *uuid,
+			    const struct definition **ret, struct manager_error *e);

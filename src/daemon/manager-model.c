@@ -63,8 +63,64 @@ static bool nodes_equal(const struct managed_node *a, size_t na, const struct ma
 	return true;
 }
 
+static void managed_definitions_free(struct managed_definition *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++) {
+		free(v[i].parent);
+		free(v[i].type);
+		definition_attrs_free(v[i].attrs, v[i].n_attrs);
+	}
+	free(v);
+}
+
+static bool definitions_equal(const struct managed_definition *a, size_t na,
+			      const struct managed_definition *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (!streq(a[i].parent, b[i].parent) || !streq(a[i].type, b[i].type) ||
+		    a[i].start != b[i].start ||
+		    !attrs_equal(a[i].attrs, a[i].n_attrs, b[i].attrs, b[i].n_attrs))
+			return false;
+	return true;
+}
+
+/* Copies of the @n definitions from @first (the store's entries of one UUID). */
+static int managed_definitions_build(const struct definition_entry *first, size_t n,
+				     struct managed_definition **ret)
+{
+	struct managed_definition *v;
+	int r;
+
+	*ret = NULL;
+	if (n == 0)
+		return 0;
+	v = calloc(n, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct definition *def = first[i].def;
+
+		v[i].start = def->start;
+		v[i].parent = strdup(def->parent);
+		v[i].type = strdup(def->mdev_type);
+		r = definition_attrs_dup(def->attrs, def->n_attrs, &v[i].attrs);
+		if (!v[i].parent || !v[i].type || r < 0) {
+			managed_definitions_free(v, n);
+			return -ENOMEM;
+		}
+		v[i].n_attrs = def->n_attrs;
+	}
+	*ret = v;
+	return 0;
+}
+
 static void managed_device_done(struct managed_device *d)
 {
+	managed_definitions_free(d->definitions, d->n_definitions);
+	d->definitions = NULL;
+	d->n_definitions = 0;
 	free(d->parent);
 	free(d->type);
 	free(d->class);
@@ -112,10 +168,20 @@ const struct definition *device_definition(const struct manager *m, const struct
 
 	if (n == 0)
 		return NULL;
-	for (size_t i = 0; d->running && i < n; i++)
-		if (streq(first[i].def->parent, d->run.parent))
+	if (!d->running)
+		return first[0].def;
+	/* A running device is what runs: a file for another parent or type is not its own. */
+	for (size_t i = 0; i < n; i++)
+		if (streq(first[i].def->parent, d->run.parent) &&
+		    streq_ptr(first[i].def->mdev_type, d->run.type))
 			return first[i].def;
-	return first[0].def;
+	return NULL;
+}
+
+size_t device_definitions(const struct manager *m, const struct mdevice *d,
+			  const struct definition_entry **ret_first)
+{
+	return definition_store_find_uuid(m->store, d->pub.uuid, ret_first);
 }
 
 void device_set_running(struct manager *m, struct mdevice *d, struct mdev_device *sys)
@@ -191,12 +257,18 @@ static int device_pub_build(const struct manager *m, const struct mdevice *d,
 	const struct definition *def = device_definition(m, d);
 	const char *parent = def ? def->parent : d->running ? d->run.parent : NULL;
 	const char *type = def ? def->mdev_type : d->running ? d->run.type : NULL;
+	const struct definition_entry *first;
+	size_t n_defs = device_definitions(m, d, &first);
 	int r;
 
 	*out = (struct managed_device){};
 	memcpy(out->uuid, d->pub.uuid, sizeof(out->uuid));
 	out->start = def ? def->start : DEFINITION_START_MANUAL;
-	out->defined = def != NULL;
+	out->defined = n_defs > 0;
+	r = managed_definitions_build(first, n_defs, &out->definitions);
+	if (r < 0)
+		return r;
+	out->n_definitions = n_defs;
 	out->active = d->running;
 	out->state = device_state_of(m, d, def);
 	if ((r = strdup_or_null(parent, &out->parent)) < 0 ||
@@ -252,13 +324,16 @@ static unsigned device_pub_diff(const struct managed_device *a, const struct man
 		diff |= DEVICE_PROPERTY_DRIVER;
 	if (!nodes_equal(a->nodes, a->n_nodes, b->nodes, b->n_nodes))
 		diff |= DEVICE_PROPERTY_NODES;
+	if (!definitions_equal(a->definitions, a->n_definitions, b->definitions,
+			       b->n_definitions))
+		diff |= DEVICE_PROPERTY_DEFINITIONS;
 	return diff | virtio_diff(&a->virtio, &b->virtio);
 }
 
 /* What a Modify with "generation" guards: the definition's content. */
 #define DEVICE_DEFINITION_PROPERTIES                                                     \
 	(DEVICE_PROPERTY_PARENT | DEVICE_PROPERTY_TYPE | DEVICE_PROPERTY_START |         \
-	 DEVICE_PROPERTY_ATTRS | DEVICE_PROPERTY_DEFINED)
+	 DEVICE_PROPERTY_ATTRS | DEVICE_PROPERTY_DEFINED | DEVICE_PROPERTY_DEFINITIONS)
 
 static void device_count(struct manager *m, const struct managed_device *pub, int sign)
 {

@@ -105,14 +105,14 @@ static int define_save(struct manager *m, struct definition *def, struct manager
 static int define_commit(struct manager *m, struct definition *def, char **ret_uuid,
 			 struct manager_error *e)
 {
-	const struct definition_entry *first;
 	_cleanup_free_ char *copy = NULL;
 	int r;
 
-	if (definition_store_find_uuid(m->store, def->uuid, &first) > 0)
+	/* As mdevctl, (parent, uuid) names a definition: another parent's file may exist. */
+	if (definition_store_get(m->store, def->parent, def->uuid))
 		return manager_error_set(e, MANAGER_ERROR_ALREADY_EXISTS, EEXIST,
 					 "Device %s is already defined on parent %s", def->uuid,
-					 first->def->parent);
+					 def->parent);
 	r = type_check(m, def->parent, def->mdev_type, e);
 	if (r < 0)
 		return r;
@@ -180,8 +180,9 @@ int manager_define_json(struct manager *m, const char *parent, const char *uuid,
 	return define_commit(m, def, ret_uuid, e);
 }
 
-/* Undefine what is only a bad file of @uuid (so a broken file can be cleaned up). */
-static int undefine_bad(struct manager *m, const char *uuid, struct manager_error *e)
+/* Undefine what is only a bad file of @uuid (on @parent if not NULL), so a broken file can be cleaned up. */
+static int undefine_bad(struct manager *m, const char *parent, const char *uuid,
+			struct manager_error *e)
 {
 	const struct definition_bad_file *bad;
 	_cleanup_strv_free_ char **parents = NULL;
@@ -194,8 +195,12 @@ static int undefine_bad(struct manager *m, const char *uuid, struct manager_erro
 		return manager_error_set(e, MANAGER_ERROR_KERNEL, ENOMEM, "Out of memory");
 	for (size_t i = 0; i < n; i++)
 		if (bad[i].parent && bad[i].name && streq(bad[i].name, uuid) &&
+		    (!parent || streq(bad[i].parent, parent)) &&
 		    !(parents[k++] = strdup(bad[i].parent)))
 			return manager_error_set(e, MANAGER_ERROR_KERNEL, ENOMEM, "Out of memory");
+	if (k == 0 && parent)
+		return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT,
+					 "Device %s is not defined on parent %s", uuid, parent);
 	if (k == 0)
 		return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT,
 					 "Device %s is not defined", uuid);
@@ -236,7 +241,8 @@ static int undefine_one(struct manager *m, const char *parent, const char *uuid,
 	return r;
 }
 
-int manager_undefine(struct manager *m, const char *uuid, struct manager_error *e)
+int manager_undefine_on(struct manager *m, const char *parent, const char *uuid,
+			struct manager_error *e)
 {
 	_cleanup_strv_free_ char **parents = NULL;
 	const struct definition_entry *first;
@@ -247,9 +253,17 @@ int manager_undefine(struct manager *m, const char *uuid, struct manager_error *
 	r = manager_validate_uuid(uuid, false, id, e);
 	if (r < 0)
 		return r;
+	if (!isempty(parent)) {
+		r = manager_validate_parent(parent, e);
+		if (r < 0)
+			return r;
+		if (!definition_store_get(m->store, parent, id))
+			return undefine_bad(m, parent, id, e);
+		return undefine_one(m, parent, id, e);
+	}
 	n = definition_store_find_uuid(m->store, id, &first);
 	if (n == 0)
-		return undefine_bad(m, id, e);
+		return undefine_bad(m, NULL, id, e);
 	/* As mdevctl without --parent: every parent's definition of the UUID goes. */
 	parents = calloc(n + 1, sizeof(char *));
 	if (!parents)
@@ -295,10 +309,11 @@ static int modify_validate(const char *uuid, const struct manager_changes *c, un
  * The attribute list @d has now with @c's insert or delete applied, as a
  * list whose strings are borrowed (from @d and @c): *@ret is freed with free().
  */
-static int modify_edit_attrs(const struct mdevice *d, const struct manager_changes *c,
-			     struct definition_attr **ret, size_t *ret_n, struct manager_error *e)
+static int modify_edit_attrs(const char *uuid, const struct definition_attr *attrs, size_t n,
+			     const struct manager_changes *c, struct definition_attr **ret,
+			     size_t *ret_n, struct manager_error *e)
 {
-	size_t n = d->pub.n_attrs, at;
+	size_t at;
 	long index = c->insert_attr ? c->insert_index : c->delete_index;
 	struct definition_attr *v;
 
@@ -307,16 +322,16 @@ static int modify_edit_attrs(const struct mdevice *d, const struct manager_chang
 		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
 					 "Attribute index %ld is invalid for device '%s', which has "
 					 "%zu attribute%s",
-					 index, d->pub.uuid, n, n == 1 ? "" : "s");
+					 index, uuid, n, n == 1 ? "" : "s");
 	if (c->insert_attr && n + 1 > MDEV_ATTRS_MAX)
 		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
-					 "Device %s has %zu attributes, the most it may have",
-					 d->pub.uuid, n);
+					 "Device %s has %zu attributes, the most it may have", uuid,
+					 n);
 	v = calloc(n + 1, sizeof(*v));
 	if (!v)
 		return manager_error_set(e, MANAGER_ERROR_KERNEL, ENOMEM, "Out of memory");
 	if (n > 0)
-		memcpy(v, d->pub.attrs, n * sizeof(*v));
+		memcpy(v, attrs, n * sizeof(*v));
 	if (c->insert_attr) {
 		at = index >= 0 ? (size_t)index : n;
 		memmove(v + at + 1, v + at, (n - at) * sizeof(*v));
@@ -456,19 +471,20 @@ static int modify_apply(struct manager *m, const struct definition *def,
 	return 0;
 }
 
-static int modify_defined(struct manager *m, struct mdevice *d, const struct manager_changes *c,
-			  struct manager_error *e)
+/* Rewrite the definition of @uuid on @parent with @c applied. */
+static int modify_defined(struct manager *m, const char *parent, const char *uuid,
+			  const struct manager_changes *c, struct manager_error *e)
 {
 	_cleanup_definition_free_ struct definition *n = NULL;
-	const struct definition *def = device_definition(m, d);
-	const struct definition_entry *entry;
+	const struct definition_entry *entry = definition_store_get(m->store, parent, uuid);
+	const struct definition *def = entry ? entry->def : NULL;
 	struct device_callout callout;
 	enum definition_layer layer;
 	int r;
 
 	if (!def)
 		return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT,
-					 "Device %s is not defined", d->pub.uuid);
+					 "Device %s is not defined on parent %s", uuid, parent);
 	r = modify_apply(m, def, c, &n, e);
 	if (r < 0)
 		return r;
@@ -493,10 +509,13 @@ static int modify_defined(struct manager *m, struct mdevice *d, const struct man
 	return r < 0 ? r : 0;
 }
 
-int manager_modify(struct manager *m, const char *uuid, const struct manager_changes *changes,
-		   unsigned flags, struct manager_error *e)
+int manager_modify_on(struct manager *m, const char *parent, const char *uuid,
+		      const struct manager_changes *changes, unsigned flags,
+		      struct manager_error *e)
 {
 	_cleanup_free_ struct definition_attr *edited = NULL; /* borrowed strings */
+	_cleanup_free_ char *def_parent = NULL;
+	const struct definition *def = NULL;
 	struct manager_changes c;
 	char id[UUID_STRING_LEN + 1];
 	struct mdevice *d;
@@ -511,17 +530,33 @@ int manager_modify(struct manager *m, const char *uuid, const struct manager_cha
 	r = modify_validate(id, changes, flags, e);
 	if (r < 0)
 		return r;
+	if (!isempty(parent) && (r = manager_validate_parent(parent, e)) < 0)
+		return r;
 	if (flags == 0)
 		flags = MDEVVIRTIO_DBUS_MODIFY_DEFINED;
 	d = manager_find_device(m, id);
 	if (!d)
 		return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT, "No device %s", id);
-	if ((flags & MDEVVIRTIO_DBUS_MODIFY_LIVE) && !d->running)
-		return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT,
-					 "Device %s is not running", id);
-	if ((flags & MDEVVIRTIO_DBUS_MODIFY_DEFINED) && !device_definition(m, d))
-		return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT,
-					 "Device %s is not defined", id);
+	if (flags & MDEVVIRTIO_DBUS_MODIFY_LIVE) {
+		if (!d->running)
+			return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT,
+						 "Device %s is not running", id);
+		if (!isempty(parent) && !streq(parent, d->run.parent))
+			return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT,
+						 "Device %s is not running on parent %s (it runs "
+						 "on %s)",
+						 id, parent, d->run.parent);
+		/* Live and defined: the definition of what runs. */
+		parent = d->run.parent;
+	}
+	if (flags & MDEVVIRTIO_DBUS_MODIFY_DEFINED) {
+		r = manager_pick_definition(m, parent, id, &def, e);
+		if (r < 0)
+			return r;
+		def_parent = strdup(def->parent);
+		if (!def_parent)
+			return manager_error_set(e, MANAGER_ERROR_KERNEL, ENOMEM, "Out of memory");
+	}
 	if (changes->check_generation && changes->generation != d->pub.generation)
 		return manager_error_set(e, MANAGER_ERROR_CONFLICT, ESTALE,
 					 "Device %s changed since generation %" PRIu64
@@ -529,7 +564,10 @@ int manager_modify(struct manager *m, const char *uuid, const struct manager_cha
 					 id, changes->generation, d->pub.generation);
 	c = *changes;
 	if (c.insert_attr || c.delete_attr) {
-		r = modify_edit_attrs(d, &c, &edited, &c.n_attrs, e);
+		/* The list edited: the definition's, or (live only) what the device shows. */
+		r = modify_edit_attrs(id, def ? def->attrs : d->pub.attrs,
+				      def ? def->n_attrs : d->pub.n_attrs, &c, &edited, &c.n_attrs,
+				      e);
 		if (r < 0)
 			return r;
 		c.attrs = edited;
@@ -542,10 +580,9 @@ int manager_modify(struct manager *m, const char *uuid, const struct manager_cha
 		r = modify_live(m, d, changes, e);
 		if (r < 0)
 			return r;
-		d = manager_find_device(m, id);
 	}
-	if ((flags & MDEVVIRTIO_DBUS_MODIFY_DEFINED) && d)
-		return modify_defined(m, d, changes, e);
+	if (flags & MDEVVIRTIO_DBUS_MODIFY_DEFINED)
+		return modify_defined(m, def_parent, id, changes, e);
 	return 0;
 }
 

@@ -155,7 +155,8 @@ int device_start_definition(struct manager *m, const struct definition *def,
 	return r;
 }
 
-int manager_start(struct manager *m, const char *uuid, struct manager_error *e)
+int manager_start_on(struct manager *m, const char *parent, const char *uuid,
+		     struct manager_error *e)
 {
 	_cleanup_definition_free_ struct definition *def = NULL;
 	char id[UUID_STRING_LEN + 1];
@@ -171,10 +172,9 @@ int manager_start(struct manager *m, const char *uuid, struct manager_error *e)
 		return manager_error_set(e, MANAGER_ERROR_ALREADY_EXISTS, EEXIST,
 					 "Device %s is already running on parent %s", id,
 					 d->run.parent);
-	found = d ? device_definition(m, d) : NULL;
-	if (!found)
-		return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT,
-					 "Device %s is not defined", id);
+	r = manager_pick_definition(m, parent, id, &found, e);
+	if (r < 0)
+		return r;
 	/* The store may change under the create (inotify runs only from the loop, but be safe). */
 	r = definition_dup(found, &def);
 	if (r < 0)

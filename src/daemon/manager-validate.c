@@ -100,3 +100,38 @@ int manager_validate_attrs(const char *uuid, const struct definition_attr *a, si
 	}
 	return 0;
 }
+
+int manager_pick_definition(const struct manager *m, const char *parent, const char *uuid,
+			    const struct definition **ret, struct manager_error *e)
+{
+	const struct definition_entry *first, *entry;
+	size_t n;
+	int r;
+
+	*ret = NULL;
+	if (!isempty(parent)) {
+		r = manager_validate_parent(parent, e);
+		if (r < 0)
+			return r;
+		entry = definition_store_get(m->store, parent, uuid);
+		if (!entry)
+			return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT,
+						 "Device %s is not defined on parent %s", uuid,
+						 parent);
+		*ret = entry->def;
+		return 0;
+	}
+	n = definition_store_find_uuid(m->store, uuid, &first);
+	if (n == 0)
+		return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT,
+					 "Device %s is not defined", uuid);
+	if (n > 1)
+		/* mdevctl's words, then ours: where it is defined. */
+		return manager_error_set(e, MANAGER_ERROR_AMBIGUOUS, ENOTUNIQ,
+					 "Multiple definitions found for device %s. Please specify "
+					 "a parent (it is defined on %zu parents: %s, %s%s)",
+					 uuid, n, first[0].def->parent, first[1].def->parent,
+					 n > 2 ? ", ..." : "");
+	*ret = first[0].def;
+	return 0;
+}

@@ -61,6 +61,7 @@ enum manager_error_kind {
 	MANAGER_ERROR_CALLOUT_REFUSED, /* an mdevctl callout script refused (or did not answer) */
 	MANAGER_ERROR_NOT_RUNNING, /* the device exists but is not running */
 	MANAGER_ERROR_NOT_SUPPORTED, /* no netlink answer for it: vfio mdev, family absent */
+	MANAGER_ERROR_AMBIGUOUS, /* defined on several parents, and no parent named */
 	_MANAGER_ERROR_MAX,
 };
 
@@ -95,13 +96,31 @@ struct managed_virtio {
 	struct mdev_nl_config config; /* valid if has_config */
 };
 
+/* One definition of a device's UUID: the file <parent>/<uuid> in force. */
+struct managed_definition {
+	char *parent;
+	char *type;
+	enum definition_start start;
+	struct definition_attr *attrs;
+	size_t n_attrs;
+};
+
+/*
+ * A device is the kernel's identity, its UUID: only one device of a UUID can
+ * run, though the UUID may be defined on several parents (as in mdevctl).
+ * parent, type, start and attrs come from its selected definition: while it
+ * runs, the definition on the parent it runs on with the type it runs as
+ * (none if there is no such file: then from sysfs and how it was started);
+ * while stopped, the first of its definitions by parent name. definitions
+ * lists every one, by parent name.
+ */
 struct managed_device {
 	char uuid[UUID_STRING_LEN + 1];
-	char *parent; /* from the definition if defined, else from sysfs */
+	char *parent; /* from the selected definition, else from sysfs */
 	char *type; /* likewise */
 	char *class; /* "virtio", "vhost" on our bus, NULL if unknown (vfio, not running) */
 	enum definition_start start; /* MANUAL for a transient device */
-	bool defined; /* a definition file is in force for it */
+	bool defined; /* a definition file is in force for its UUID (n_definitions > 0) */
 	bool active; /* a device with this UUID exists in sysfs */
 	enum device_state state;
 	char *last_error; /* NULL if none; cleared by a successful start */
@@ -116,6 +135,8 @@ struct managed_device {
 	 * Modify with "generation" compares. Never repeats in the daemon's life. */
 	uint64_t generation;
 	struct managed_virtio virtio;
+	struct managed_definition *definitions; /* by parent name */
+	size_t n_definitions;
 };
 
 struct managed_parent {
@@ -158,6 +179,7 @@ enum device_property {
 	DEVICE_PROPERTY_DEVICE_FEATURES = 1u << 13,
 	DEVICE_PROPERTY_DRIVER_FEATURES = 1u << 14,
 	DEVICE_PROPERTY_CONFIG = 1u << 15, /* virtio.has_config, virtio.config */
+	DEVICE_PROPERTY_DEFINITIONS = 1u << 16,
 };
 
 /* Which properties of a parent changed (struct managed_parent's fields). */
@@ -241,7 +263,13 @@ const struct definition_bad_file *manager_bad_files(const struct manager *m, siz
  * generates one; *@ret_uuid (may be NULL) gets the normalised UUID, owned by
  * the caller. @start "auto" or "manual". The parent need not be present; if it
  * is, @type must be one it offers (TypeNotSupported otherwise). AlreadyExists
- * if the UUID is already defined (on any parent).
+ * if the UUID is already defined on @parent; on another parent it may be (as
+ * in mdevctl: both files are kept, only one can run at a time).
+ *
+ * The calls below that take a @parent pick the UUID's definition on it
+ * (NotFound if there is none); @parent NULL or "" means "the only one", and
+ * a UUID defined on several parents is then AMBIGUOUS (mdevctl's "Multiple
+ * definitions found"), except for undefine, which removes every one.
  */
 int manager_define(struct manager *m, const char *parent, const char *uuid, const char *type,
 		   const char *start, const struct definition_attr *attrs, size_t n_attrs,
@@ -250,9 +278,19 @@ int manager_define(struct manager *m, const char *parent, const char *uuid, cons
 int manager_define_json(struct manager *m, const char *parent, const char *uuid, const char *json,
 			char **ret_uuid, struct manager_error *error);
 /* Delete the definition; a running device keeps running (and stays known, transient). */
-int manager_undefine(struct manager *m, const char *uuid, struct manager_error *error);
+int manager_undefine_on(struct manager *m, const char *parent, const char *uuid,
+			struct manager_error *error);
+static inline int manager_undefine(struct manager *m, const char *uuid, struct manager_error *error)
+{
+	return manager_undefine_on(m, NULL, uuid, error);
+}
 /* Start a defined device: create it with its attributes. AlreadyExists if running. */
-int manager_start(struct manager *m, const char *uuid, struct manager_error *error);
+int manager_start_on(struct manager *m, const char *parent, const char *uuid,
+		     struct manager_error *error);
+static inline int manager_start(struct manager *m, const char *uuid, struct manager_error *error)
+{
+	return manager_start_on(m, NULL, uuid, error);
+}
 /* Start a device without defining it. @uuid NULL or "" generates one. */
 int manager_start_transient(struct manager *m, const char *parent, const char *type,
 			    const char *uuid, const struct definition_attr *attrs, size_t n_attrs,
@@ -285,10 +323,18 @@ struct manager_changes {
 /*
  * Modify the definition (flag DEFINED, the default when @flags is 0) and/or
  * the running device (flag LIVE: attributes written to sysfs; the type cannot
- * change live; our bus answers Busy while a driver is bound).
+ * change live; our bus answers Busy while a driver is bound). With LIVE, a
+ * @parent other than the one the device runs on is NotFound.
  */
-int manager_modify(struct manager *m, const char *uuid, const struct manager_changes *changes,
-		   unsigned flags, struct manager_error *error);
+int manager_modify_on(struct manager *m, const char *parent, const char *uuid,
+		      const struct manager_changes *changes, unsigned flags,
+		      struct manager_error *error);
+static inline int manager_modify(struct manager *m, const char *uuid,
+				 const struct manager_changes *changes, unsigned flags,
+				 struct manager_error *error)
+{
+	return manager_modify_on(m, NULL, uuid, changes, flags, error);
+}
 /* Re-read every definition directory now (what inotify does, all at once). */
 int manager_reload(struct manager *m, struct manager_error *error);
 

@@ -16,10 +16,12 @@
 #include "mdevctl-stamp.h"
 #include "root-path.h"
 
-/* What a defined device's definition is made of (besides being defined). */
-#define STAMP_DEFINITION_PROPERTIES                                              \
-	(DEVICE_PROPERTY_PARENT | DEVICE_PROPERTY_TYPE | DEVICE_PROPERTY_START | \
-	 DEVICE_PROPERTY_ATTRS | DEVICE_PROPERTY_DEFINED)
+/*
+ * What a defined device's definitions are made of (besides being defined):
+ * every parent's, not only the one Parent/Type show, which a start on
+ * another parent changes without changing any file.
+ */
+#define STAMP_DEFINITION_PROPERTIES DEVICE_PROPERTY_DEFINITIONS
 
 typedef char stamp_uuid[UUID_STRING_LEN + 1];
 

@@ -193,16 +193,17 @@ static int read_pairs(sd_bus_message *msg, struct pair **ret, size_t *ret_n)
 	return 0;
 }
 
-/* ListDevices(u flags) -> a(sssssbbssa(ss)sa(ss)t) */
+/* ListDevices(u flags) -> a(sssssbbssa(ss)sa(ss)ta(sssa(ss))) */
 static int parse_list_devices(sd_bus_message *msg, struct model *m)
 {
 	const char *uuid, *parent, *type, *class, *start, *state, *err, *driver;
 	int defined, active, r;
 
-	r = sd_bus_message_enter_container(msg, 'a', "(sssssbbssa(ss)sa(ss)t)");
+	r = sd_bus_message_enter_container(msg, 'a', "(sssssbbssa(ss)sa(ss)ta(sssa(ss)))");
 	if (r < 0)
 		return r;
-	while ((r = sd_bus_message_enter_container(msg, 'r', "sssssbbssa(ss)sa(ss)t")) > 0) {
+	while ((r = sd_bus_message_enter_container(msg, 'r', "sssssbbssa(ss)sa(ss)ta(sssa(ss))")) >
+	       0) {
 		struct device *d = model_add(m);
 
 		if (!d)
@@ -221,6 +222,7 @@ static int parse_list_devices(sd_bus_message *msg, struct model *m)
 		    (r = dup_str(&d->driver, driver)) < 0 ||
 		    (r = read_pairs(msg, &d->nodes, &d->n_nodes)) < 0 ||
 		    (r = sd_bus_message_read(msg, "t", &d->generation)) < 0 ||
+		    (r = sd_bus_message_skip(msg, "a(sssa(ss))")) < 0 ||
 		    (r = sd_bus_message_exit_container(msg)) < 0)
 			return r;
 	}

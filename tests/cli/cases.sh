@@ -212,3 +212,27 @@ t jsonfile-empty-stdin basic.json - start --parent=mvsim --jsonfile=/dev/stdin
 t start-uuid-type-undefined basic.json - start -u $UN -t mvsim-virtio_net
 t modify-addattr-first basic.json - modify -u $U2 --addattr mac --value 02:00:00:00:00:02
 t modify-delattr-none basic.json - modify -u $U2 --delattr
+
+# --- one UUID defined on several parents (Device.Definitions; mdevctl keys
+#     definitions by <parent>/<uuid>): UM is defined on mvsim and mvsim2 and
+#     stopped, UR on both and running on mvsim2.
+UM=55555555-5555-5555-5555-555555555555
+UR=66666666-6666-6666-6666-666666666666
+t multi-list-defined  multi.json - list -d
+t multi-list-defined-verbose multi.json - list -dv
+t multi-list-defined-json multi.json - list -d --dumpjson
+t multi-list-uuid     multi.json - list -d -u $UM
+t multi-list-uuid-parent multi.json - list -d -u $UM -p mvsim2 --dumpjson
+t multi-list-active   multi.json - list
+t multi-start-ambiguous multi.json - start -u $UM
+t multi-start-parent  multi.json - start -u $UM -p mvsim2
+t multi-start-wrong-parent multi.json - start -u $UM -p nosuch
+t multi-modify-ambiguous multi.json - modify -u $UM --auto
+t multi-modify-parent multi.json - modify -u $UM -p mvsim2 --addattr mtu --value 1500 -i 1
+t multi-modify-parent-bad-index multi.json - modify -u $UM -p mvsim --delattr -i 1
+t multi-undefine-all  multi.json - undefine -u $UM
+t multi-undefine-parent multi.json - undefine -u $UM -p mvsim
+t multi-undefine-wrong-parent multi.json - undefine -u $U1 -p mvsim2
+t multi-define-other-parent multi.json - define -u $U1 -p mvsim2 -t mvsim-vhost_net
+t multi-status-running multi.json - status $UR
+t multi-start-parent-mdevs multi.json - start-parent-mdevs mvsim2

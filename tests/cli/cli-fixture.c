@@ -12,7 +12,9 @@
  *                    "virtio": { "status": [ "driver-ok" ], "device_features": 1,
  *                                "driver_features": 1, "config": [ { "mtu": "1500" } ] },
  *                    "stats": { "total": { "kicks": 1, ... },
- *                               "queues": [ { "index": 0, "kicks": 1, ... } ] } } ],
+ *                               "queues": [ { "index": 0, "kicks": 1, ... } ] },
+ *                    "definitions": [ { "parent": ..., "type": ..., "start": ...,
+ *                                       "attrs": [ { "name": "value" } ] } ] } ],
  *     "parents": [ { "name": ..., "bus": ..., "present": true,
  *                    "types": [ { "id": ..., "name": ..., "description": ...,
  *                                 "available_instances": 1, "device_api": ... } ] } ],
@@ -101,6 +103,27 @@ static int load_virtio(struct cli_device *d, struct json_object *o)
 	return get_pairs(v, "config", &d->config, &d->n_config);
 }
 
+/* "definitions": [{"parent", "type", "start", "attrs"}], as Device.Definitions. */
+static int load_definitions(struct cli_device *d, struct json_object *o)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, "definitions", &v))
+		return 0;
+	d->has_definitions = true;
+	for (size_t i = 0; i < json_object_array_length(v); i++) {
+		struct json_object *e = json_object_array_get_idx(v, i);
+		struct cli_definition *def;
+
+		if (cli_device_add_definition(d, get_string(e, "parent") ?: "",
+					      get_string(e, "type") ?: "",
+					      get_string(e, "start") ?: "manual", &def) < 0 ||
+		    get_pairs(e, "attrs", &def->attrs, &def->n_attrs) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static int load_device(struct cli_model *m, struct json_object *o)
 {
 	struct cli_device *d = cli_model_add_device(m);
@@ -116,7 +139,7 @@ static int load_device(struct cli_model *m, struct json_object *o)
 	    dup_string(&d->driver, o, "driver") < 0)
 		return -ENOMEM;
 	if (get_pairs(o, "attrs", &d->attrs, &d->n_attrs) < 0 ||
-	    get_pairs(o, "nodes", &d->nodes, &d->n_nodes) < 0)
+	    get_pairs(o, "nodes", &d->nodes, &d->n_nodes) < 0 || load_definitions(d, o) < 0)
 		return -ENOMEM;
 	return load_virtio(d, o);
 }
@@ -238,26 +261,29 @@ static int fx_define_json(void *userdata, const char *parent, const char *uuid, 
 	return r < 0 ? r : ret_uuid(uuid, ret);
 }
 
-static int fx_uuid_call(struct fixture *f, const char *method, const char *uuid,
-			sd_bus_error *error)
+static int fx_uuid_call(struct fixture *f, const char *method, const char *parent,
+			const char *uuid, sd_bus_error *error)
 {
-	fprintf(f->calls, "> %s(\"%s\")\n", method, uuid);
+	if (parent)
+		fprintf(f->calls, "> %sOnParent(\"%s\", \"%s\")\n", method, parent, uuid);
+	else
+		fprintf(f->calls, "> %s(\"%s\")\n", method, uuid);
 	return canned_error(f, method, error);
 }
 
-static int fx_undefine(void *userdata, const char *uuid, sd_bus_error *error)
+static int fx_undefine(void *userdata, const char *parent, const char *uuid, sd_bus_error *error)
 {
-	return fx_uuid_call(userdata, "Undefine", uuid, error);
+	return fx_uuid_call(userdata, "Undefine", parent, uuid, error);
 }
 
-static int fx_start(void *userdata, const char *uuid, sd_bus_error *error)
+static int fx_start(void *userdata, const char *parent, const char *uuid, sd_bus_error *error)
 {
-	return fx_uuid_call(userdata, "Start", uuid, error);
+	return fx_uuid_call(userdata, "Start", parent, uuid, error);
 }
 
 static int fx_stop(void *userdata, const char *uuid, sd_bus_error *error)
 {
-	return fx_uuid_call(userdata, "Stop", uuid, error);
+	return fx_uuid_call(userdata, "Stop", NULL, uuid, error);
 }
 
 static int fx_start_transient(void *userdata, const char *parent, const char *type,
@@ -274,12 +300,15 @@ static int fx_start_transient(void *userdata, const char *parent, const char *ty
 	return r < 0 ? r : ret_uuid(uuid, ret);
 }
 
-static int fx_modify(void *userdata, const char *uuid, const struct cli_changes *ch, unsigned flags,
-		     sd_bus_error *error)
+static int fx_modify(void *userdata, const char *parent, const char *uuid,
+		     const struct cli_changes *ch, unsigned flags, sd_bus_error *error)
 {
 	struct fixture *f = userdata;
 
-	fprintf(f->calls, "> Modify(\"%s\", {", uuid);
+	if (parent)
+		fprintf(f->calls, "> ModifyOnParent(\"%s\", \"%s\", {", parent, uuid);
+	else
+		fprintf(f->calls, "> Modify(\"%s\", {", uuid);
 	if (ch->type)
 		fprintf(f->calls, " type: \"%s\"", ch->type);
 	if (ch->start)

@@ -99,6 +99,22 @@ cases[quoting.json]="list --dumpjson
 list -d --dumpjson -u $UB
 types
 types --dumpjson"
+# One UUID defined on two parents (UM stopped; UR running on mvsim2).
+UM=55555555-5555-5555-5555-555555555555
+UR=66666666-6666-6666-6666-666666666666
+cases[multi.json]="list
+list -d
+list -dv
+list -d --dumpjson
+list --dumpjson
+list -d -u $UM
+list -d -u $UM --dumpjson
+list -d -u $UM -p mvsim2 --dumpjson
+list -d -u $UR
+list -u $UR --dumpjson
+msg start -u $UM
+msg modify -u $UM --auto
+msg undefine -u $U1 -p mvsim2"
 cases[empty.json]="list
 list -d
 list --dumpjson

@@ -347,6 +347,9 @@ for_each_changing_call() {
 	"$cb" StartTransient "${m[@]}" StartTransient 'sssa(ss)' mvsim mvsim-virtio_net "$u2" 0
 	"$cb" Stop "${m[@]}" Stop s "$u"
 	"$cb" Modify "${m[@]}" Modify 'sa{sv}u' "$u" 1 start s auto 2
+	"$cb" UndefineOnParent "${m[@]}" UndefineOnParent ss mvsim "$u"
+	"$cb" StartOnParent "${m[@]}" StartOnParent ss mvsim "$u"
+	"$cb" ModifyOnParent "${m[@]}" ModifyOnParent 'ssa{sv}u' mvsim "$u" 1 start s auto 2
 	"$cb" Reload "${m[@]}" Reload
 	"$cb" Start "$API_NAME" "$path" "$DEVICE_IFACE" Start
 	"$cb" Stop "$API_NAME" "$path" "$DEVICE_IFACE" Stop

@@ -269,9 +269,10 @@ START_TEST(define_with_uuid_any_spelling_and_json)
 	ck_assert_ptr_nonnull(strstr(json, "02:00:00:00:00:09"));
 	ck_assert_str_eq(dev(U2)->attrs[0].value, "02:00:00:00:00:09");
 
-	/* The same UUID again, on any parent. */
-	assert_error(manager_define(m, "other", U1, "t", "manual", NULL, 0, NULL, &e), &e,
-		     MANAGER_ERROR_ALREADY_EXISTS, U1);
+	/* The same UUID again on its parent (another parent: one_uuid_on_two_parents). */
+	assert_error(manager_define(m, "mvsim", U1, "mvsim-virtio_net", "manual", NULL, 0, NULL,
+				    &e),
+		     &e, MANAGER_ERROR_ALREADY_EXISTS, U1);
 	assert_error(manager_define_json(m, "mvsim", U2, manual_net, NULL, &e), &e,
 		     MANAGER_ERROR_ALREADY_EXISTS, U2);
 	/* Bad JSON says what is wrong. */
@@ -751,6 +752,109 @@ START_TEST(parent_appears_and_leaves)
 }
 END_TEST
 
+/*
+ * As mdevctl, (parent, uuid) names a definition: one UUID defined on two
+ * parents keeps both files; the device shows both; calls that need one
+ * refuse to guess; only one can run.
+ */
+START_TEST(one_uuid_on_two_parents)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	static const struct definition_attr mac2[] = {
+	    {(char *)"mac", (char *)"02:00:00:00:00:02"}};
+	const struct managed_device *d;
+
+	fake_parent_add("mdev_virtio", MVSIM2, true);
+	mvsim_types_add("mvsim2");
+	startup();
+	ck_assert_int_eq(
+	    manager_define(m, "mvsim", U1, "mvsim-virtio_net", "manual", mac_attr, 1, NULL, &e), 0);
+	ck_assert_int_eq(
+	    manager_define(m, "mvsim2", U1, "mvsim-vhost_net", "auto", mac2, 1, NULL, &e), 0);
+	free(def_read("mvsim", U1));
+	free(def_read("mvsim2", U1));
+	d = dev(U1);
+	ck_assert_uint_eq(d->n_definitions, 2);
+	ck_assert_str_eq(d->definitions[0].parent, "mvsim");
+	ck_assert_str_eq(d->definitions[0].type, "mvsim-virtio_net");
+	ck_assert_int_eq(d->definitions[0].start, DEFINITION_START_MANUAL);
+	ck_assert_str_eq(d->definitions[1].parent, "mvsim2");
+	ck_assert_str_eq(d->definitions[1].type, "mvsim-vhost_net");
+	ck_assert_int_eq(d->definitions[1].start, DEFINITION_START_AUTO);
+	ck_assert_str_eq(d->definitions[1].attrs[0].value, "02:00:00:00:00:02");
+	/* Stopped: the first by parent name is the one shown. */
+	ck_assert_str_eq(d->parent, "mvsim");
+	ck_assert(d->defined && !d->active);
+	assert_error(manager_define(m, "mvsim2", U1, "mvsim-virtio_net", "manual", NULL, 0, NULL,
+				    &e),
+		     &e, MANAGER_ERROR_ALREADY_EXISTS, "mvsim2");
+
+	/* Calls that need one definition refuse to pick. */
+	assert_error(manager_start(m, U1, &e), &e, MANAGER_ERROR_AMBIGUOUS,
+		     "Multiple definitions found for device " U1);
+	ck_assert_ptr_nonnull(strstr(e.message, "mvsim, mvsim2"));
+	assert_error(manager_modify(m, U1, &(struct manager_changes){.start = 1}, 0, &e), &e,
+		     MANAGER_ERROR_AMBIGUOUS, U1);
+	assert_error(manager_start_on(m, "nosuch", U1, &e), &e, MANAGER_ERROR_NOT_FOUND,
+		     "not defined on parent nosuch");
+	assert_error(manager_start_on(m, "../x", U1, &e), &e, MANAGER_ERROR_INVALID_ARGUMENT,
+		     "../x");
+	ck_assert_int_eq(fake_kernel.create_calls, 0);
+
+	/* Modify names its definition; the other is untouched. */
+	ck_assert_int_eq(manager_modify_on(m, "mvsim2", U1,
+					   &(struct manager_changes){.start = -1,
+								     .insert_attr = true,
+								     .insert = mac_attr[0],
+								     .insert_index = 0},
+					   0, &e),
+			 0);
+	d = dev(U1);
+	ck_assert_uint_eq(d->definitions[1].n_attrs, 2);
+	ck_assert_str_eq(d->definitions[1].attrs[0].value, "02:00:00:00:00:01");
+	ck_assert_uint_eq(d->definitions[0].n_attrs, 1);
+
+	/* Start on one parent: the device shows what runs; the other cannot start. */
+	ck_assert_int_eq(manager_start_on(m, "mvsim2", U1, &e), 0);
+	ck_assert_int_eq(fake_kernel.create_calls, 1);
+	d = dev(U1);
+	ck_assert(d->active);
+	ck_assert_str_eq(d->parent, "mvsim2");
+	ck_assert_str_eq(d->type, "mvsim-vhost_net");
+	ck_assert_int_eq(d->start, DEFINITION_START_AUTO);
+	assert_error(manager_start_on(m, "mvsim", U1, &e), &e, MANAGER_ERROR_ALREADY_EXISTS,
+		     "already running on parent mvsim2");
+	/* A live modify names the parent it runs on, or none. */
+	assert_error(manager_modify_on(m, "mvsim", U1, &(struct manager_changes){.start = 1},
+				       MDEVVIRTIO_DBUS_MODIFY_LIVE, &e),
+		     &e, MANAGER_ERROR_NOT_FOUND, "not running on parent mvsim");
+	ck_assert_int_eq(manager_stop(m, U1, &e), 0);
+
+	/* Undefine on one parent keeps the other; without a parent, every one goes. */
+	assert_error(manager_undefine_on(m, "nosuch", U1, &e), &e, MANAGER_ERROR_NOT_FOUND,
+		     "not defined on parent nosuch");
+	ck_assert_int_eq(manager_undefine_on(m, "mvsim", U1, &e), 0);
+	d = dev(U1);
+	ck_assert_uint_eq(d->n_definitions, 1);
+	ck_assert_str_eq(d->parent, "mvsim2");
+	ck_assert_int_eq(manager_start(m, U1, &e), 0); /* the only one now */
+	ck_assert_int_eq(manager_stop(m, U1, &e), 0);
+	ck_assert_int_eq(
+	    manager_define(m, "mvsim", U1, "mvsim-virtio_net", "manual", NULL, 0, NULL, &e), 0);
+	ck_assert_uint_eq(dev(U1)->n_definitions, 2);
+	ck_assert_int_eq(manager_undefine(m, U1, &e), 0);
+	ck_assert_ptr_null(manager_get_device(m, U1));
+	{
+		_cleanup_free_ char *a = NULL, *b = NULL;
+		struct stat st;
+
+		ck_assert_int_eq(root_pathf(&a, ETC "/mvsim/%s", U1), 0);
+		ck_assert_int_eq(root_pathf(&b, ETC "/mvsim2/%s", U1), 0);
+		ck_assert(stat(a, &st) < 0 && stat(b, &st) < 0);
+	}
+}
+END_TEST
+
 START_TEST(devices_of_others_are_reflected)
 {
 	const struct managed_device *d;
@@ -956,8 +1060,8 @@ START_TEST(changes_name_their_properties)
 					0, &e),
 			 0);
 	assert_seen("device changed " U1);
-	ck_assert_uint_eq(last_device_properties,
-			  DEVICE_PROPERTY_START | DEVICE_PROPERTY_GENERATION);
+	ck_assert_uint_eq(last_device_properties, DEVICE_PROPERTY_START | DEVICE_PROPERTY_GENERATION |
+							  DEVICE_PROPERTY_DEFINITIONS);
 	ck_assert_uint_gt(dev(U1)->generation, gen);
 	gen = dev(U1)->generation;
 	seen_clear();
@@ -1322,6 +1426,7 @@ static Suite *manager_suite(void)
 	tcase_add_test(tc, undefine_keeps_running_device);
 	tcase_add_test(tc, modify_definition_and_live);
 	tcase_add_test(tc, parent_appears_and_leaves);
+	tcase_add_test(tc, one_uuid_on_two_parents);
 	tcase_add_test(tc, devices_of_others_are_reflected);
 	tcase_add_test(tc, defined_device_stopped_by_others_is_not_restarted);
 	tcase_add_test(tc, lost_uevents_rescan_everything);
