@@ -131,7 +131,9 @@ static int import_tree(const struct cli_context *c, struct import_stats *st, con
 		_cleanup_free_ char *path = NULL;
 		struct stat s;
 
-		if (streq(name, ".") || streq(name, ".."))
+		/* Hidden names are not definitions, as in the daemon's own tree: editor
+		 * files, and the stamp mdevvirtiod keeps in /etc/mdevctl.d for libvirt. */
+		if (name[0] == '.')
 			continue;
 		if (asprintf(&path, "%s/%s", dir, name) < 0) {
 			r = log_oom();
