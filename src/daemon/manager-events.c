@@ -105,18 +105,7 @@ static struct mdevice *device_above(struct manager *m, const char *devpath)
 
 static bool is_parent_name(struct manager *m, const char *name)
 {
-	const struct mdev_bus *bus;
-
-	if (manager_find_parent(m, name))
-		return true;
-	for (size_t i = 0; (bus = mdev_bus_get(i)); i++) {
-		_cleanup_free_ char *link = NULL;
-
-		if (asprintf(&link, "%s/%s", bus->class_dir, name) >= 0 &&
-		    mdev_sysfs_exists(link) > 0)
-			return true;
-	}
-	return false;
+	return manager_find_parent(m, name) || mdev_parent_exists(name);
 }
 
 static void rescan_parents(struct manager *m, bool autostart_new);

@@ -347,18 +347,7 @@ static int modify_edit_attrs(const char *uuid, const struct definition_attr *att
 	return 0;
 }
 
-/* Write the new attributes to the running device, in order. */
-/* A value read back (trailing newline stripped) against one to write (which
- * may end in one newline). */
-static bool sysfs_value_equal(const char *current, const char *value)
-{
-	size_t n = strlen(value);
-
-	if (n > 0 && value[n - 1] == '\n')
-		n--;
-	return strlen(current) == n && memcmp(current, value, n) == 0;
-}
-
+/* Write the new attributes to the running device, in order (what changes). */
 static int modify_live_sysfs(struct mdevice *d, const struct manager_changes *c,
 			     struct manager_error *e)
 {
@@ -366,18 +355,7 @@ static int modify_live_sysfs(struct mdevice *d, const struct manager_changes *c,
 	int r;
 
 	for (size_t i = 0; c->set_attrs && i < c->n_attrs; i++) {
-		_cleanup_free_ char *path = NULL, *current = NULL;
-
-		if (asprintf(&path, "%s/devices/%s/%s", d->run.bus->bus_dir, d->pub.uuid,
-			     c->attrs[i].name) < 0)
-			return manager_error_set(e, MANAGER_ERROR_KERNEL, ENOMEM, "Out of memory");
-		/* Only what changes is written: the list a client sends back holds
-		 * attributes the kernel refuses to rewrite while a driver is bound
-		 * (mac next to a new peer). */
-		if (mdev_sysfs_read(path, &current) >= 0 &&
-		    sysfs_value_equal(current, c->attrs[i].value))
-			continue;
-		r = mdev_sysfs_write(path, c->attrs[i].value);
+		r = mdev_device_attr_set(&d->run, c->attrs[i].name, c->attrs[i].value);
 		if (r == -ENOENT)
 			return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, r,
 						 "Device %s on parent %s has no attribute '%s'",

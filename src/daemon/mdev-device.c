@@ -507,6 +507,31 @@ static int device_find(const char *uuid, const struct mdev_bus **ret_bus, char *
 	return -ENODEV;
 }
 
+/* A value read back (trailing newline stripped) against one to write (which
+ * may end in one newline). */
+static bool sysfs_value_equal(const char *current, const char *value)
+{
+	size_t n = strlen(value);
+
+	if (n > 0 && value[n - 1] == '\n')
+		n--;
+	return strlen(current) == n && memcmp(current, value, n) == 0;
+}
+
+int mdev_device_attr_set(const struct mdev_device *d, const char *name, const char *value)
+{
+	_cleanup_free_ char *path = NULL, *current = NULL;
+	const char *reason;
+
+	if (mdev_attr_validate(name, value, &reason) < 0)
+		return -EINVAL; /* the manager validated it: never a path outside the device */
+	if (asprintf(&path, "%s/devices/%s/%s", d->bus->bus_dir, d->uuid, name) < 0)
+		return -ENOMEM;
+	if (mdev_sysfs_read(path, &current) >= 0 && sysfs_value_equal(current, value))
+		return 1;
+	return mdev_sysfs_write(path, value);
+}
+
 int mdev_device_remove(const char *uuid, char **ret_error)
 {
 	_cleanup_(mdev_device_done) struct mdev_device d = {};

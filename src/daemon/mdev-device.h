@@ -84,5 +84,13 @@ int mdev_attr_validate(const char *name, const char *value, const char **ret_rea
  */
 int mdev_device_create(const char *parent, const char *type, const char *uuid,
 		       const struct mdev_attr *attrs, size_t n_attrs, char **ret_error);
+/*
+ * Set attribute @name of running device @d to @value (checked with
+ * mdev_attr_validate()), unless it reads back as @value already: a client's
+ * list holds attributes the kernel refuses to rewrite while a driver is bound
+ * (mac next to a new peer). 0 written, 1 unchanged, -ENOENT if the device has
+ * no such attribute, else the write's negative errno.
+ */
+int mdev_device_attr_set(const struct mdev_device *d, const char *name, const char *value);
 /* Remove the running device @uuid (write "1" to its "remove"). */
 int mdev_device_remove(const char *uuid, char **ret_error);

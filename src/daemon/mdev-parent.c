@@ -299,6 +299,18 @@ static int type_instances_check(const struct mdev_bus *bus, const char *parent, 
 	return n == 0 ? -EUSERS : 0;
 }
 
+bool mdev_parent_exists(const char *name)
+{
+	const struct mdev_bus *bus;
+
+	if (!name_is_valid(name, NAME_MAX_PARENT))
+		return false;
+	for (size_t i = 0; (bus = mdev_bus_get(i)); i++)
+		if (path_exists("%s/%s", bus->class_dir, name) > 0)
+			return true;
+	return false;
+}
+
 int mdev_parent_locate(const char *parent, const char *type, const struct mdev_bus **ret_bus,
 		       char **ret_reason)
 {

@@ -46,6 +46,9 @@ struct mdev_parent *mdev_parent_array_free(struct mdev_parent *a, size_t n);
 /* The type @id of @p, or NULL. */
 const struct mdev_type *mdev_parent_find_type(const struct mdev_parent *p, const char *id);
 
+/* Whether @name is a parent (registered or not) on any bus's class directory now. */
+bool mdev_parent_exists(const char *name);
+
 /*
  * Where a device of @type can be created on @parent: the first bus on which
  * @parent exists and offers @type. Failures, with *@ret_reason (if non-NULL;
