@@ -28,6 +28,7 @@
 
 #include <stddef.h>
 
+#include "attr.h"
 #include "macro.h"
 #include "uuid-util.h"
 
@@ -40,11 +41,6 @@
 enum definition_start {
 	DEFINITION_START_MANUAL,
 	DEFINITION_START_AUTO,
-};
-
-struct definition_attr {
-	char *name;
-	char *value;
 };
 
 struct definition {

@@ -66,7 +66,7 @@ struct mparent {
 /* How the manager reaches the kernel; the unit tests wrap these to play the kernel. */
 struct manager_kernel_ops {
 	int (*create)(const char *parent, const char *type, const char *uuid,
-		      const struct mdev_attr *attrs, size_t n_attrs, char **ret_error);
+		      const struct definition_attr *attrs, size_t n_attrs, char **ret_error);
 	int (*remove)(const char *uuid, char **ret_error);
 };
 

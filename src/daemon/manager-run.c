@@ -91,21 +91,14 @@ static int start_create_kernel(struct manager *m, const char *parent, const char
 			       size_t n_attrs, struct manager_error *e)
 {
 	_cleanup_(mdev_device_done) struct mdev_device sys = {};
-	_cleanup_free_ struct mdev_attr *a = NULL;
 	_cleanup_free_ char *msg = NULL;
 	struct mdevice *d;
 	int r;
 
-	a = calloc(n_attrs ? n_attrs : 1, sizeof(*a));
 	d = device_get(m, uuid);
-	if (!a || !d) {
-		if (d && !d->published)
-			mdevice_free(d);
+	if (!d)
 		return manager_error_set(e, MANAGER_ERROR_KERNEL, ENOMEM, "Out of memory");
-	}
-	for (size_t i = 0; i < n_attrs; i++)
-		a[i] = (struct mdev_attr){.name = attrs[i].name, .value = attrs[i].value};
-	r = m->kernel.create(parent, type, uuid, a, n_attrs, &msg);
+	r = m->kernel.create(parent, type, uuid, attrs, n_attrs, &msg);
 	if (r < 0)
 		return start_failed(m, d, r, &msg, e);
 

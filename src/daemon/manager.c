@@ -10,7 +10,7 @@
 #include "mdev-device.h"
 
 static int kernel_create(const char *parent, const char *type, const char *uuid,
-			 const struct mdev_attr *attrs, size_t n_attrs, char **ret_error)
+			 const struct definition_attr *attrs, size_t n_attrs, char **ret_error)
 {
 	return mdev_device_create(parent, type, uuid, attrs, n_attrs, ret_error);
 }

@@ -205,7 +205,7 @@ int mdev_attr_validate(const char *name, const char *value, const char **ret_rea
 struct create_op {
 	const char *parent, *type;
 	char uuid[UUID_STRING_LEN + 1];
-	const struct mdev_attr *attrs;
+	const struct definition_attr *attrs;
 	size_t n_attrs;
 	const struct mdev_bus *bus;
 	char **ret_error;
@@ -312,7 +312,7 @@ static int create_file_write(const struct create_op *op, const char *file, const
 static int create_attrs_write(const struct create_op *op)
 {
 	for (size_t i = 0; i < op->n_attrs; i++) {
-		const struct mdev_attr *a = &op->attrs[i];
+		const struct definition_attr *a = &op->attrs[i];
 		int r;
 
 		r = create_file_write(op, a->name, a->value);
@@ -458,7 +458,7 @@ static int create_unbound(const struct create_op *op)
 }
 
 int mdev_device_create(const char *parent, const char *type, const char *uuid,
-		       const struct mdev_attr *attrs, size_t n_attrs, char **ret_error)
+		       const struct definition_attr *attrs, size_t n_attrs, char **ret_error)
 {
 	struct create_op op = {.parent = strempty(parent),
 			       .type = strempty(type),

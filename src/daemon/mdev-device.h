@@ -25,6 +25,7 @@
  */
 #pragma once
 
+#include "attr.h"
 #include "mdev-bus.h"
 #include "uuid-util.h"
 
@@ -35,12 +36,6 @@ struct mdev_device {
 	char *type; /* basename of the target of its mdev_type link */
 	char *class; /* content of "class" ("virtio", "vhost"); NULL if absent (vfio) */
 	char *driver; /* bound driver; NULL while unbound */
-};
-
-/* One configuration attribute, written as "<device>/<name>". */
-struct mdev_attr {
-	const char *name;
-	const char *value;
 };
 
 /* Most attributes one create writes: as many as a definition may hold
@@ -83,7 +78,7 @@ int mdev_attr_validate(const char *name, const char *value, const char **ret_rea
  * step after the create store fails, the device is removed again.
  */
 int mdev_device_create(const char *parent, const char *type, const char *uuid,
-		       const struct mdev_attr *attrs, size_t n_attrs, char **ret_error);
+		       const struct definition_attr *attrs, size_t n_attrs, char **ret_error);
 /*
  * Set attribute @name of running device @d to @value (checked with
  * mdev_attr_validate()), unless it reads back as @value already: a client's

@@ -56,7 +56,7 @@ static void fake_bind(const char *bus, const char *dir, const char *type, int n)
 }
 
 int fake_kernel_create(const char *parent, const char *type, const char *uuid,
-		       const struct mdev_attr *attrs, size_t n_attrs, char **ret_error)
+		       const struct definition_attr *attrs, size_t n_attrs, char **ret_error)
 {
 	const struct mdev_bus *bus = NULL;
 	_cleanup_free_ char *api = NULL, *pp = NULL, *dir = NULL, *api_path = NULL;

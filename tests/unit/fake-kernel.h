@@ -25,7 +25,7 @@ struct fake_kernel {
 extern struct fake_kernel fake_kernel;
 
 int fake_kernel_create(const char *parent, const char *type, const char *uuid,
-		       const struct mdev_attr *attrs, size_t n_attrs, char **ret_error);
+		       const struct definition_attr *attrs, size_t n_attrs, char **ret_error);
 int fake_kernel_remove(const char *uuid, char **ret_error);
 
 /* The running device @uuid of @parent on @bus disappears (links and directory). */

@@ -397,7 +397,7 @@ static void probe_done(struct store_probe *sp)
 
 START_TEST(create_configures_before_bind)
 {
-	static const struct mdev_attr attrs[] = {
+	static const struct definition_attr attrs[] = {
 	    {"mtu", "1500"}, {"mac", "02:00:00:00:00:01\n"}, {"max_vqp", "2"}};
 	static const char *const files[] = {"mtu", "max_vqp", NULL};
 	struct store_probe sp = {.want_len = strlen(attrs[1].value)};
@@ -442,7 +442,7 @@ END_TEST
 
 START_TEST(create_keeps_autoprobe_someone_turned_off)
 {
-	static const struct mdev_attr attrs[] = {{"mac", "02:00:00:00:00:02"}};
+	static const struct definition_attr attrs[] = {{"mac", "02:00:00:00:00:02"}};
 	static const char *const files[] = {"mac", NULL};
 
 	fake_file_write(AUTOPROBE, "0\n");
@@ -458,7 +458,7 @@ END_TEST
 START_TEST(create_vfio_writes_attrs_after_create)
 {
 	/* order matters and names may repeat (mdevctl): the last write wins */
-	static const struct mdev_attr attrs[] = {{"x", "1"}, {"y", "2"}, {"x", "3"}};
+	static const struct definition_attr attrs[] = {{"x", "1"}, {"y", "2"}, {"x", "3"}};
 	static const char *const files[] = {"x", "y", NULL};
 
 	fake_device_add("mdev", "0000:00:02.0", "i915-GVTg_V5_4", UNEW, NULL, NULL, files, false);
@@ -478,7 +478,7 @@ END_TEST
  * starts with '=', being the rest), before anything reached "create".
  */
 static void assert_create_refused(const char *parent, const char *type, const char *uuid,
-				  const struct mdev_attr *attrs, size_t n, int err,
+				  const struct definition_attr *attrs, size_t n, int err,
 				  const char *msg_part)
 {
 	_cleanup_free_ char *e = NULL;
@@ -525,7 +525,7 @@ START_TEST(create_refuses_bad_input)
 	static const char *const bad_names[] = {"../../x", "a/b",    "",
 						".hidden", "remove", "uevent"};
 	_cleanup_free_ char *big = malloc(MDEV_SYSFS_VALUE_MAX + 2);
-	struct mdev_attr many[MDEV_ATTRS_MAX + 1];
+	struct definition_attr many[MDEV_ATTRS_MAX + 1];
 
 	assert_create_refused("mvsim", "mvsim-virtio_net", "xyz", NULL, 0, -EINVAL,
 			      "device xyz on parent mvsim (invalid UUID)");
@@ -534,7 +534,7 @@ START_TEST(create_refuses_bad_input)
 			      "invalid parent name");
 	assert_create_refused("mvsim", "x/../../y", UNEW, NULL, 0, -EINVAL, "invalid type name");
 	for (size_t i = 0; i < ELEMENTSOF(bad_names); i++) {
-		const struct mdev_attr a[] = {{"mac", "1"}, {bad_names[i], "1"}};
+		const struct definition_attr a[] = {{"mac", "1"}, {(char *)bad_names[i], "1"}};
 
 		assert_create_refused("mvsim", "mvsim-virtio_net", UNEW, a, 2, -EINVAL,
 				      "attribute");
@@ -542,17 +542,17 @@ START_TEST(create_refuses_bad_input)
 	memset(big, 'a', MDEV_SYSFS_VALUE_MAX + 1);
 	big[MDEV_SYSFS_VALUE_MAX + 1] = '\0';
 	assert_create_refused("mvsim", "mvsim-virtio_net", UNEW,
-			      (const struct mdev_attr[]){{"mac", big}}, 1, -EINVAL,
+			      (const struct definition_attr[]){{"mac", big}}, 1, -EINVAL,
 			      "attribute 'mac': attribute value must be 1..4095 bytes");
 	big[MDEV_SYSFS_VALUE_MAX] = '\0'; /* exactly the limit is fine to validate */
 	ck_assert_int_eq(mdev_attr_validate("mac", big, &(const char *){NULL}), 0);
 	assert_create_refused("mvsim", "mvsim-virtio_net", UNEW,
-			      (const struct mdev_attr[]){{"mac", "a\nb"}}, 1, -EINVAL,
+			      (const struct definition_attr[]){{"mac", "a\nb"}}, 1, -EINVAL,
 			      "contains a newline");
 	assert_create_refused("mvsim", "mvsim-virtio_net", UNEW,
-			      (const struct mdev_attr[]){{"mac", ""}}, 1, -EINVAL, "1..4095");
+			      (const struct definition_attr[]){{"mac", ""}}, 1, -EINVAL, "1..4095");
 	for (size_t i = 0; i < ELEMENTSOF(many); i++)
-		many[i] = (struct mdev_attr){"mac", "1"};
+		many[i] = (struct definition_attr){"mac", "1"};
 	assert_create_refused("mvsim", "mvsim-virtio_net", UNEW, many, ELEMENTSOF(many), -E2BIG,
 			      "too many attributes");
 }
@@ -571,7 +571,7 @@ END_TEST
 
 START_TEST(create_removes_device_when_an_attr_fails)
 {
-	static const struct mdev_attr attrs[] = {
+	static const struct definition_attr attrs[] = {
 	    {"mtu", "1500"}, {"nosuch", "1"}, {"max_vqp", "2"}};
 	static const char *const files[] = {"mtu", "max_vqp", NULL};
 	_cleanup_free_ char *e = NULL;
@@ -594,7 +594,7 @@ END_TEST
 
 START_TEST(create_refuses_to_configure_a_bound_device)
 {
-	static const struct mdev_attr attrs[] = {{"mac", "02:00:00:00:00:01"}};
+	static const struct definition_attr attrs[] = {{"mac", "02:00:00:00:00:01"}};
 	static const char *const files[] = {"mac", NULL};
 	_cleanup_free_ char *e = NULL;
 
@@ -613,7 +613,7 @@ END_TEST
 
 START_TEST(create_vfio_removes_device_when_an_attr_fails)
 {
-	static const struct mdev_attr attrs[] = {{"assign_adapter", "5"}};
+	static const struct definition_attr attrs[] = {{"assign_adapter", "5"}};
 	_cleanup_free_ char *e = NULL;
 
 	fake_device_add("mdev", "0000:00:02.0", "i915-GVTg_V5_4", UNEW, NULL, NULL, NULL, false);
