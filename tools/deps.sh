@@ -15,7 +15,11 @@ deps_tools=(valgrind iproute2 iputils-ping e2fsprogs procps coreutils gawk util-
 	# (tests/packaging/systemd-units).
 	man-db
 	# The datapath row of tests/bench/run (in the guest, which sees the host's root).
-	iperf3)
+	iperf3
+	# The Python client example (examples/python, 30-examples): dbus-python, GLib loop.
+	python3-dbus python3-gi
+	# The Cockpit page's browser test (tests/vm/tests/32-cockpit, tests/vm/cdp.py).
+	cockpit-ws cockpit-bridge chromium python3-websocket)
 # Real vhost-vdpa clients the VM tests drive (tests/vm/vhost-clients.sh):
 # dpdk-testpmd is in dpdk-dev, the virtio_user PMD in dpdk; QEMU's virtio-net
 # iPXE ROM; libvirtd with its qemu driver and the libvirt-qemu user, virsh.
@@ -27,6 +31,10 @@ deps_libvirt=(libvirt-daemon linux-source-6.1 xz-utils)
 # The debug kernel (tools/build-debug-kernel; not installed by deps_ensure
 # without arguments): Debian's kernel source and what building it needs.
 deps_kernel_debug=(linux-source-6.1 make gcc flex bison bc libssl-dev libelf-dev xz-utils cpio kmod)
+
+# Building the Debian packages (debian/, tests/packaging/debian-build; not
+# installed by deps_ensure without arguments).
+deps_deb=(debhelper dh-dkms dpkg-dev)
 
 # deps_as_root <script> [arg...]: return if root; else re-run the script
 # under sudo, which a user who is not root needs (a fresh Debian machine
