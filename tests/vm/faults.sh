@@ -80,6 +80,9 @@ fault_walk() {
 			return 0
 		fi
 		seen[$result]=$((${seen[$result]:-0} + 1))
+		# A walk of the debug kernel takes many minutes: say how far it is,
+		# so that a timed-out test names the walk and the step it was at.
+		[ $((n % 50)) != 0 ] || echo "$name: $n fault points failed so far ($(date +%T))"
 	done
 	fail "$name: still reaching injected faults after $max steps"
 }
