@@ -306,7 +306,7 @@ int manager_validate_attrs(const char *uuid, const struct definition_attr *a, si
 			   struct manager_error *e);
 /*
  * The definition of @uuid (normalised) a call names: the one on @parent
- * (validated; NOT_FOUND if it has none), or with @parent NULL or "" the only
+ * (already validated by the caller; NOT_FOUND if it has none), or with @parent NULL or "" the only
  * one (NOT_FOUND if undefined, AMBIGUOUS if defined on several parents). The
  * pointer is the store's: valid until the store changes.
  */

@@ -158,6 +158,8 @@ int manager_start_on(struct manager *m, const char *parent, const char *uuid,
 	int r;
 
 	r = manager_validate_uuid(uuid, false, id, e);
+	if (r >= 0 && !isempty(parent))
+		r = manager_validate_parent(parent, e);
 	if (r < 0)
 		return r;
 	d = manager_find_device(m, id);

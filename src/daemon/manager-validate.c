@@ -106,13 +106,9 @@ int manager_pick_definition(const struct manager *m, const char *parent, const c
 {
 	const struct definition_entry *first, *entry;
 	size_t n;
-	int r;
 
 	*ret = NULL;
 	if (!isempty(parent)) {
-		r = manager_validate_parent(parent, e);
-		if (r < 0)
-			return r;
 		entry = definition_store_get(m->store, parent, uuid);
 		if (!entry)
 			return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT,

@@ -799,6 +799,10 @@ START_TEST(one_uuid_on_two_parents)
 		     "not defined on parent nosuch");
 	assert_error(manager_start_on(m, "../x", U1, &e), &e, MANAGER_ERROR_INVALID_ARGUMENT,
 		     "../x");
+	assert_error(manager_modify_on(m, "../x", U1, &(struct manager_changes){.start = 1}, 0, &e),
+		     &e, MANAGER_ERROR_INVALID_ARGUMENT, "../x");
+	assert_error(manager_undefine_on(m, "../x", U1, &e), &e, MANAGER_ERROR_INVALID_ARGUMENT,
+		     "../x");
 	ck_assert_int_eq(fake_kernel.create_calls, 0);
 
 	/* Modify names its definition; the other is untouched. */
