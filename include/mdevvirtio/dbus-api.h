@@ -40,9 +40,12 @@
  * *OnParent methods name one); the message lists them. */
 #define MDEVVIRTIO_DBUS_ERROR_AMBIGUOUS "org.mdevvirtio1.Error.Ambiguous"
 
-/* Modify's flags: the running device, the definition (0 means DEFINED). */
+/* Modify's flags: the running device, the definition (neither means DEFINED). */
 #define MDEVVIRTIO_DBUS_MODIFY_LIVE 1u
 #define MDEVVIRTIO_DBUS_MODIFY_DEFINED 2u
+/* In every flags argument of the changing methods (Modify's too): mdevctl's
+ * --force, a refusing pre callout only warns; the call returns the warning. */
+#define MDEVVIRTIO_DBUS_FLAG_FORCE 4u
 
 /* Modify's change keys (a{sv}). */
 #define MDEVVIRTIO_DBUS_CHANGE_TYPE "type"               /* s */

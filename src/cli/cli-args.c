@@ -20,6 +20,7 @@ enum opt_id {
 	OPT_DUMPJSON,
 	OPT_VERBOSE,
 	OPT_FORCE,
+	OPT_ENSURE,
 	OPT_JSON,
 	OPT_DRY_RUN,
 	OPT_HELP,
@@ -70,7 +71,9 @@ static const struct cli_option options[] = {
     {OPT_FORCE, "force", 'f', NULL,
      V(CLI_VERB_DEFINE) | V(CLI_VERB_UNDEFINE) | V(CLI_VERB_MODIFY) | V(CLI_VERB_START) |
 	 V(CLI_VERB_STOP),
-     "accepted for mdevctl compatibility (a refusing callout is not overridden)"},
+     "go ahead even if a callout script refuses"},
+    {OPT_ENSURE, "ensure", 0, NULL, V(CLI_VERB_START) | V(CLI_VERB_STOP),
+     "succeed if the device already runs (start) or does not run (stop)"},
     {OPT_JSON, "json", 0, NULL, V(CLI_VERB_MONITOR) | V(CLI_VERB_STATUS),
      "one JSON object per line"},
     {OPT_DRY_RUN, "dry-run", 'n', NULL, V(CLI_VERB_IMPORT), "only report what would be imported"},
@@ -230,6 +233,9 @@ static int option_apply(struct cli_command *c, const struct cli_option *o, const
 		return 0;
 	case OPT_FORCE:
 		c->force = true;
+		return 0;
+	case OPT_ENSURE:
+		c->ensure = true;
 		return 0;
 	case OPT_JSON:
 		c->json = true;

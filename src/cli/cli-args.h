@@ -53,6 +53,7 @@ struct cli_command {
 	bool dumpjson;
 	bool verbose;
 	bool force;
+	bool ensure; /* start, stop: already in that state is success (not mdevctl's) */
 	bool json; /* monitor, status: one JSON object per line */
 	bool dry_run; /* import */
 };

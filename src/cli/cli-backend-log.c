@@ -106,75 +106,85 @@ static int log_load(void *userdata, enum cli_load_scope scope, const char *uuid,
 	return r;
 }
 
+/* ", force" for a call with MDEVVIRTIO_DBUS_FLAG_FORCE, else "". */
+static const char *force_note(unsigned flags)
+{
+	return flags & MDEVVIRTIO_DBUS_FLAG_FORCE ? ", force" : "";
+}
+
 static int log_define(void *userdata, const char *parent, const char *uuid, const char *type,
 		      const char *start, const struct cli_attr *attrs, size_t n_attrs,
-		      char **ret_uuid, sd_bus_error *error)
+		      unsigned flags, char **ret_uuid, sd_bus_error *error)
 {
 	struct cli_backend *b = INNER(userdata);
 	int r;
 
-	log_debug("Define(parent '%s', uuid '%s', type '%s', start '%s', %zu attribute%s)", parent,
-		  uuid, type, start, n_attrs, n_attrs == 1 ? "" : "s");
+	log_debug("Define(parent '%s', uuid '%s', type '%s', start '%s', %zu attribute%s%s)",
+		  parent, uuid, type, start, n_attrs, n_attrs == 1 ? "" : "s", force_note(flags));
 	log_attrs("attr", attrs, n_attrs);
-	r = b->define(b->userdata, parent, uuid, type, start, attrs, n_attrs, ret_uuid, error);
+	r = b->define(b->userdata, parent, uuid, type, start, attrs, n_attrs, flags, ret_uuid,
+		      error);
 	return log_result("Define", r, error, r >= 0 ? *ret_uuid : NULL);
 }
 
 static int log_define_json(void *userdata, const char *parent, const char *uuid, const char *json,
-			   char **ret_uuid, sd_bus_error *error)
+			   unsigned flags, char **ret_uuid, sd_bus_error *error)
 {
 	struct cli_backend *b = INNER(userdata);
 	int r;
 
-	log_debug("DefineJSON(parent '%s', uuid '%s', %zu bytes of JSON)", parent, uuid,
-		  strlen(json));
+	log_debug("DefineJSON(parent '%s', uuid '%s', %zu bytes of JSON%s)", parent, uuid,
+		  strlen(json), force_note(flags));
 	if (tracing()) {
 		char a[PRINTABLE_MAX];
 
 		log_debug("  json: %s", printable(json, a));
 	}
-	r = b->define_json(b->userdata, parent, uuid, json, ret_uuid, error);
+	r = b->define_json(b->userdata, parent, uuid, json, flags, ret_uuid, error);
 	return log_result("DefineJSON", r, error, r >= 0 ? *ret_uuid : NULL);
 }
 
-static int log_undefine(void *userdata, const char *parent, const char *uuid,
+static int log_undefine(void *userdata, const char *parent, const char *uuid, unsigned flags,
 			sd_bus_error *error)
 {
 	struct cli_backend *b = INNER(userdata);
 
-	log_debug("Undefine(%s%s%suuid '%s')", parent ? "parent '" : "", strempty(parent),
-		  parent ? "', " : "", uuid);
-	return log_result("Undefine", b->undefine(b->userdata, parent, uuid, error), error, NULL);
+	log_debug("Undefine(%s%s%suuid '%s'%s)", parent ? "parent '" : "", strempty(parent),
+		  parent ? "', " : "", uuid, force_note(flags));
+	return log_result("Undefine", b->undefine(b->userdata, parent, uuid, flags, error), error,
+			  NULL);
 }
 
-static int log_start(void *userdata, const char *parent, const char *uuid, sd_bus_error *error)
+static int log_start(void *userdata, const char *parent, const char *uuid, unsigned flags,
+		     sd_bus_error *error)
 {
 	struct cli_backend *b = INNER(userdata);
 
-	log_debug("Start(%s%s%suuid '%s')", parent ? "parent '" : "", strempty(parent),
-		  parent ? "', " : "", uuid);
-	return log_result("Start", b->start(b->userdata, parent, uuid, error), error, NULL);
+	log_debug("Start(%s%s%suuid '%s'%s)", parent ? "parent '" : "", strempty(parent),
+		  parent ? "', " : "", uuid, force_note(flags));
+	return log_result("Start", b->start(b->userdata, parent, uuid, flags, error), error, NULL);
 }
 
-static int log_stop(void *userdata, const char *uuid, sd_bus_error *error)
+static int log_stop(void *userdata, const char *uuid, unsigned flags, sd_bus_error *error)
 {
 	struct cli_backend *b = INNER(userdata);
 
-	log_debug("Stop(uuid '%s')", uuid);
-	return log_result("Stop", b->stop(b->userdata, uuid, error), error, NULL);
+	log_debug("Stop(uuid '%s'%s)", uuid, force_note(flags));
+	return log_result("Stop", b->stop(b->userdata, uuid, flags, error), error, NULL);
 }
 
 static int log_start_transient(void *userdata, const char *parent, const char *type,
 			       const char *uuid, const struct cli_attr *attrs, size_t n_attrs,
-			       char **ret_uuid, sd_bus_error *error)
+			       unsigned flags, char **ret_uuid, sd_bus_error *error)
 {
 	struct cli_backend *b = INNER(userdata);
 	int r;
 
-	log_debug("StartTransient(parent '%s', type '%s', uuid '%s', %zu attribute%s)", parent,
-		  type, uuid, n_attrs, n_attrs == 1 ? "" : "s");
+	log_debug("StartTransient(parent '%s', type '%s', uuid '%s', %zu attribute%s%s)", parent,
+		  type, uuid, n_attrs, n_attrs == 1 ? "" : "s", force_note(flags));
 	log_attrs("attr", attrs, n_attrs);
-	r = b->start_transient(b->userdata, parent, type, uuid, attrs, n_attrs, ret_uuid, error);
+	r = b->start_transient(b->userdata, parent, type, uuid, attrs, n_attrs, flags, ret_uuid,
+			       error);
 	return log_result("StartTransient", r, error, r >= 0 ? *ret_uuid : NULL);
 }
 

@@ -44,17 +44,19 @@ struct cli_backend {
 		    struct cli_model **ret, sd_bus_error *error);
 	int (*define)(void *userdata, const char *parent, const char *uuid, const char *type,
 		      const char *start, const struct cli_attr *attrs, size_t n_attrs,
-		      char **ret_uuid, sd_bus_error *error);
+		      unsigned flags, char **ret_uuid, sd_bus_error *error);
 	int (*define_json)(void *userdata, const char *parent, const char *uuid, const char *json,
-			   char **ret_uuid, sd_bus_error *error);
+			   unsigned flags, char **ret_uuid, sd_bus_error *error);
 	/* @parent NULL: the UUID's only definition (undefine: every one); else the
 	 * definition on @parent (the *OnParent calls). */
-	int (*undefine)(void *userdata, const char *parent, const char *uuid, sd_bus_error *error);
-	int (*start)(void *userdata, const char *parent, const char *uuid, sd_bus_error *error);
+	int (*undefine)(void *userdata, const char *parent, const char *uuid, unsigned flags,
+			sd_bus_error *error);
+	int (*start)(void *userdata, const char *parent, const char *uuid, unsigned flags,
+		     sd_bus_error *error);
 	int (*start_transient)(void *userdata, const char *parent, const char *type,
 			       const char *uuid, const struct cli_attr *attrs, size_t n_attrs,
-			       char **ret_uuid, sd_bus_error *error);
-	int (*stop)(void *userdata, const char *uuid, sd_bus_error *error);
+			       unsigned flags, char **ret_uuid, sd_bus_error *error);
+	int (*stop)(void *userdata, const char *uuid, unsigned flags, sd_bus_error *error);
 	int (*modify)(void *userdata, const char *parent, const char *uuid,
 		      const struct cli_changes *changes, unsigned flags, sd_bus_error *error);
 	/* Device.GetStatistics of @uuid (normalised); NULL where not supported (tests). */

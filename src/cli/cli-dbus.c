@@ -5,6 +5,7 @@
  * connection is the backend's userdata and is closed by free().
  */
 #include "cli-dbus.h"
+#include "log.h"
 
 static int call(sd_bus *bus, sd_bus_message *req, sd_bus_error *error, sd_bus_message **reply)
 {
@@ -27,9 +28,25 @@ static int append_attrs(sd_bus_message *m, const struct cli_attr *attrs, size_t 
 	return r < 0 ? r : sd_bus_message_close_container(m);
 }
 
-/* Send @req and read the (o device, s uuid) reply's UUID. */
-static int call_returning_uuid(sd_bus *bus, sd_bus_message *req, char **ret_uuid,
-			       sd_bus_error *error)
+/* The "as" of warnings a call with flags returns (a forced refusal), printed as warnings. */
+static int print_warnings(sd_bus_message *reply)
+{
+	const char *w;
+	int r;
+
+	r = sd_bus_message_enter_container(reply, 'a', "s");
+	if (r < 0)
+		return r;
+	while ((r = sd_bus_message_read(reply, "s", &w)) > 0)
+		log_warning("%s", w);
+	if (r < 0)
+		return r;
+	return sd_bus_message_exit_container(reply);
+}
+
+/* Send @req and read the (o device, s uuid[, as warnings]) reply's UUID. */
+static int call_returning_uuid(sd_bus *bus, sd_bus_message *req, bool warnings,
+			       char **ret_uuid, sd_bus_error *error)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
 	const char *path, *uuid;
@@ -39,10 +56,25 @@ static int call_returning_uuid(sd_bus *bus, sd_bus_message *req, char **ret_uuid
 	if (r < 0)
 		return r;
 	r = sd_bus_message_read(reply, "os", &path, &uuid);
+	if (r >= 0 && warnings)
+		r = print_warnings(reply);
 	if (r < 0)
 		return r;
 	*ret_uuid = strdup(uuid);
 	return *ret_uuid ? 0 : -ENOMEM;
+}
+
+/* Send @req, whose reply is nothing, or with @warnings the "as" of warnings. */
+static int call_returning_warnings(sd_bus *bus, sd_bus_message *req, bool warnings,
+				   sd_bus_error *error)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	int r;
+
+	r = call(bus, req, error, &reply);
+	if (r < 0 || !warnings)
+		return r;
+	return print_warnings(reply);
 }
 
 /*
@@ -197,87 +229,111 @@ static int dbus_load(void *userdata, enum cli_load_scope scope, const char *uuid
 	return 0;
 }
 
+/* Without flags the short forms (Define, ...), with them the WithFlags forms. */
 static int dbus_define(void *userdata, const char *parent, const char *uuid, const char *type,
 		       const char *start, const struct cli_attr *attrs, size_t n_attrs,
-		       char **ret_uuid, sd_bus_error *error)
+		       unsigned flags, char **ret_uuid, sd_bus_error *error)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *req = NULL;
 	int r;
 
-	r = new_call(userdata, "Define", &req);
+	r = new_call(userdata, flags ? "DefineWithFlags" : "Define", &req);
 	if (r >= 0)
 		r = sd_bus_message_append(req, "ssss", parent, uuid, type, start);
 	if (r >= 0)
 		r = append_attrs(req, attrs, n_attrs);
+	if (r >= 0 && flags)
+		r = sd_bus_message_append(req, "u", (uint32_t)flags);
 	if (r < 0)
 		return r;
-	return call_returning_uuid(userdata, req, ret_uuid, error);
+	return call_returning_uuid(userdata, req, flags, ret_uuid, error);
 }
 
 static int dbus_define_json(void *userdata, const char *parent, const char *uuid, const char *json,
-			    char **ret_uuid, sd_bus_error *error)
+			    unsigned flags, char **ret_uuid, sd_bus_error *error)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *req = NULL;
 	int r;
 
-	r = new_call(userdata, "DefineJSON", &req);
+	r = new_call(userdata, flags ? "DefineJSONWithFlags" : "DefineJSON", &req);
 	if (r >= 0)
 		r = sd_bus_message_append(req, "sss", parent, uuid, json);
+	if (r >= 0 && flags)
+		r = sd_bus_message_append(req, "u", (uint32_t)flags);
 	if (r < 0)
 		return r;
-	return call_returning_uuid(userdata, req, ret_uuid, error);
+	return call_returning_uuid(userdata, req, flags, ret_uuid, error);
 }
 
 static int dbus_start_transient(void *userdata, const char *parent, const char *type,
 				const char *uuid, const struct cli_attr *attrs, size_t n_attrs,
-				char **ret_uuid, sd_bus_error *error)
+				unsigned flags, char **ret_uuid, sd_bus_error *error)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *req = NULL;
 	int r;
 
-	r = new_call(userdata, "StartTransient", &req);
+	r = new_call(userdata, flags ? "StartTransientWithFlags" : "StartTransient", &req);
 	if (r >= 0)
 		r = sd_bus_message_append(req, "sss", parent, type, uuid);
 	if (r >= 0)
 		r = append_attrs(req, attrs, n_attrs);
+	if (r >= 0 && flags)
+		r = sd_bus_message_append(req, "u", (uint32_t)flags);
 	if (r < 0)
 		return r;
-	return call_returning_uuid(userdata, req, ret_uuid, error);
+	return call_returning_uuid(userdata, req, flags, ret_uuid, error);
 }
 
-/* @method("uuid"), or with a @parent its OnParent form, @method + "OnParent"("parent", "uuid"). */
+/*
+ * @method("uuid"), or with a @parent or @flags its OnParent form,
+ * @method + "OnParent"("parent" or "", "uuid", flags), which returns warnings.
+ */
 static int call_uuid(sd_bus *bus, const char *method, const char *parent, const char *uuid,
-		     sd_bus_error *error)
+		     unsigned flags, sd_bus_error *error)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *req = NULL;
+	bool on_parent = parent || flags;
 	char name[32];
 	int r;
 
-	snprintf(name, sizeof(name), "%s%s", method, parent ? "OnParent" : "");
+	snprintf(name, sizeof(name), "%s%s", method, on_parent ? "OnParent" : "");
 	r = new_call(bus, name, &req);
-	if (r >= 0 && parent)
-		r = sd_bus_message_append(req, "s", parent);
+	if (r >= 0 && on_parent)
+		r = sd_bus_message_append(req, "s", strempty(parent));
 	if (r >= 0)
 		r = sd_bus_message_append(req, "s", uuid);
+	if (r >= 0 && on_parent)
+		r = sd_bus_message_append(req, "u", (uint32_t)flags);
 	if (r < 0)
 		return r;
-	return call(bus, req, error, NULL);
+	return call_returning_warnings(bus, req, on_parent, error);
 }
 
-static int dbus_undefine(void *userdata, const char *parent, const char *uuid,
+static int dbus_undefine(void *userdata, const char *parent, const char *uuid, unsigned flags,
 			 sd_bus_error *error)
 {
-	return call_uuid(userdata, "Undefine", parent, uuid, error);
+	return call_uuid(userdata, "Undefine", parent, uuid, flags, error);
 }
 
-static int dbus_start(void *userdata, const char *parent, const char *uuid, sd_bus_error *error)
+static int dbus_start(void *userdata, const char *parent, const char *uuid, unsigned flags,
+		      sd_bus_error *error)
 {
-	return call_uuid(userdata, "Start", parent, uuid, error);
+	return call_uuid(userdata, "Start", parent, uuid, flags, error);
 }
 
-static int dbus_stop(void *userdata, const char *uuid, sd_bus_error *error)
+static int dbus_stop(void *userdata, const char *uuid, unsigned flags, sd_bus_error *error)
 {
-	return call_uuid(userdata, "Stop", NULL, uuid, error);
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *req = NULL;
+	int r;
+
+	if (!flags)
+		return call_uuid(userdata, "Stop", NULL, uuid, 0, error);
+	r = new_call(userdata, "StopWithFlags", &req);
+	if (r >= 0)
+		r = sd_bus_message_append(req, "su", uuid, (uint32_t)flags);
+	if (r < 0)
+		return r;
+	return call_returning_warnings(userdata, req, true, error);
 }
 
 static int dbus_statistics(void *userdata, const char *uuid, struct cli_stats **ret,
@@ -328,15 +384,17 @@ static int append_changes(sd_bus_message *m, const struct cli_changes *ch)
 	return r < 0 ? r : sd_bus_message_close_container(m);
 }
 
+/* Modify, or ModifyOnParent ("" for the only one), which returns the warnings --force may bring. */
 static int dbus_modify(void *userdata, const char *parent, const char *uuid,
 		       const struct cli_changes *changes, unsigned flags, sd_bus_error *error)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *req = NULL;
+	bool on_parent = parent || (flags & MDEVVIRTIO_DBUS_FLAG_FORCE);
 	int r;
 
-	r = new_call(userdata, parent ? "ModifyOnParent" : "Modify", &req);
-	if (r >= 0 && parent)
-		r = sd_bus_message_append(req, "s", parent);
+	r = new_call(userdata, on_parent ? "ModifyOnParent" : "Modify", &req);
+	if (r >= 0 && on_parent)
+		r = sd_bus_message_append(req, "s", strempty(parent));
 	if (r >= 0)
 		r = sd_bus_message_append(req, "s", uuid);
 	if (r >= 0)
@@ -345,7 +403,7 @@ static int dbus_modify(void *userdata, const char *parent, const char *uuid,
 		r = sd_bus_message_append(req, "u", (uint32_t)flags);
 	if (r < 0)
 		return r;
-	return call(userdata, req, error, NULL);
+	return call_returning_warnings(userdata, req, on_parent, error);
 }
 
 static int dbus_monitor(void *userdata, bool json, FILE *out)

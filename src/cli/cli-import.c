@@ -78,7 +78,7 @@ static int import_file(const struct cli_context *c, struct import_stats *st, con
 		st->imported++;
 		return 0;
 	}
-	r = c->backend->define_json(c->backend->userdata, parent, uuid, text, &uuid_ret, &error);
+	r = c->backend->define_json(c->backend->userdata, parent, uuid, text, 0, &uuid_ret, &error);
 	if (r >= 0) {
 		fprintf(c->out, "Imported %s/%s\n", parent, uuid);
 		st->imported++;

@@ -30,6 +30,21 @@ static int read_config(const char *path, char **ret_text, struct cli_config *ret
 	return 0;
 }
 
+/* --force: a refusing pre callout only warns (mdevctl's -f). */
+static unsigned force_flag(const struct cli_command *cmd)
+{
+	return cmd->force ? MDEVVIRTIO_DBUS_FLAG_FORCE : 0;
+}
+
+/* start --ensure: the daemon's AlreadyExists (it runs) is success. */
+static bool already_running(const struct cli_command *cmd, const sd_bus_error *error)
+{
+	if (!cmd->ensure || !sd_bus_error_has_name(error, MDEVVIRTIO_DBUS_ERROR_ALREADY_EXISTS))
+		return false;
+	log_info("Device %s already runs", cmd->uuid);
+	return true;
+}
+
 static void print_generated(const struct cli_context *c, const char *uuid)
 {
 	if (!c->cmd->has_uuid && uuid)
@@ -51,7 +66,8 @@ static int define_from_file(const struct cli_context *c)
 		return CLI_EXIT_FAILURE;
 	}
 	r = c->backend->define_json(c->backend->userdata, cmd->parent,
-				    cmd->has_uuid ? cmd->uuid : "", text, &uuid, &error);
+				    cmd->has_uuid ? cmd->uuid : "", text, force_flag(cmd), &uuid,
+				    &error);
 	if (r < 0)
 		return cli_report_error(r, &error, "define",
 					cmd->has_uuid ? cmd->uuid : cmd->parent);
@@ -112,7 +128,7 @@ int cli_verb_define(const struct cli_context *c)
 	}
 	r = c->backend->define(c->backend->userdata, parent, cmd->has_uuid ? cmd->uuid : "", type,
 			       cmd->auto_start ? "auto" : "manual", d ? d->attrs : NULL,
-			       d ? d->n_attrs : 0, &uuid, &error);
+			       d ? d->n_attrs : 0, force_flag(cmd), &uuid, &error);
 	if (r < 0)
 		return cli_report_error(r, &error, "define", cmd->has_uuid ? cmd->uuid : parent);
 	print_generated(c, uuid);
@@ -162,7 +178,8 @@ int cli_verb_undefine(const struct cli_context *c)
 			return CLI_EXIT_FAILURE;
 		}
 	}
-	r = c->backend->undefine(c->backend->userdata, c->cmd->parent, c->cmd->uuid, &error);
+	r = c->backend->undefine(c->backend->userdata, c->cmd->parent, c->cmd->uuid,
+				 force_flag(c->cmd), &error);
 	if (r < 0)
 		return cli_report_error(r, &error, "undefine", c->cmd->uuid);
 	if (c->cmd->parent)
@@ -248,7 +265,8 @@ int cli_verb_modify(const struct cli_context *c)
 		ch.start = cmd->auto_start ? "auto" : "manual";
 	if ((cmd->addattr || cmd->delattr) && edit_attrs(cmd, d, &ch) < 0)
 		return CLI_EXIT_FAILURE;
-	r = c->backend->modify(c->backend->userdata, cmd->parent, cmd->uuid, &ch, flags, &error);
+	r = c->backend->modify(c->backend->userdata, cmd->parent, cmd->uuid, &ch,
+			       flags | force_flag(cmd), &error);
 	if (r < 0)
 		return cli_report_error(r, &error, "modify", cmd->uuid);
 	log_info("Modified device %s%s", cmd->uuid,
@@ -265,8 +283,10 @@ static int start_transient(const struct cli_context *c, const char *type,
 	int r;
 
 	r = c->backend->start_transient(c->backend->userdata, cmd->parent, type,
-					cmd->has_uuid ? cmd->uuid : "", attrs, n_attrs, &uuid,
-					&error);
+					cmd->has_uuid ? cmd->uuid : "", attrs, n_attrs,
+					force_flag(cmd), &uuid, &error);
+	if (r < 0 && already_running(cmd, &error))
+		return CLI_EXIT_OK;
 	if (r < 0)
 		return cli_report_error(r, &error, "start",
 					cmd->has_uuid ? cmd->uuid : cmd->parent);
@@ -298,6 +318,11 @@ int cli_verb_start(const struct cli_context *c)
 	if (cmd->has_uuid) {
 		if (cli_load(c, CLI_LOAD_DEVICE, cmd->uuid, &m) < 0)
 			return CLI_EXIT_FAILURE;
+		d = cli_model_find_device(m, cmd->uuid);
+		if (cmd->ensure && d && d->active) {
+			log_info("Device %s already runs on parent %s", d->uuid, d->parent);
+			return CLI_EXIT_OK;
+		}
 		if (cli_model_find_defined(m, cmd->uuid, cmd->parent, &d) > 1) {
 			log_error("Multiple definitions found for device %s. Please specify a "
 				  "parent.",
@@ -311,7 +336,10 @@ int cli_verb_start(const struct cli_context *c)
 				    d->uuid, d->parent, d->type);
 				return CLI_EXIT_FAILURE;
 			}
-			r = c->backend->start(c->backend->userdata, cmd->parent, cmd->uuid, &error);
+			r = c->backend->start(c->backend->userdata, cmd->parent, cmd->uuid,
+					      force_flag(cmd), &error);
+			if (r < 0 && already_running(cmd, &error))
+				return CLI_EXIT_OK;
 			if (r < 0)
 				return cli_report_error(r, &error, "start", cmd->uuid);
 			log_info("Started device %s on parent %s", d->uuid, d->parent);
@@ -348,7 +376,12 @@ int cli_verb_stop(const struct cli_context *c)
 	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
 	int r;
 
-	r = c->backend->stop(c->backend->userdata, c->cmd->uuid, &error);
+	r = c->backend->stop(c->backend->userdata, c->cmd->uuid, force_flag(c->cmd), &error);
+	/* --ensure: NotFound (unknown, or not running) is what was asked for. */
+	if (r < 0 && c->cmd->ensure && sd_bus_error_has_name(&error, MDEVVIRTIO_DBUS_ERROR_NOT_FOUND)) {
+		log_info("Device %s is not running", c->cmd->uuid);
+		return CLI_EXIT_OK;
+	}
 	if (r < 0)
 		return cli_report_error(r, &error, "stop", c->cmd->uuid);
 	log_info("Stopped device %s", c->cmd->uuid);
@@ -374,7 +407,7 @@ int cli_verb_start_parent_mdevs(const struct cli_context *c)
 		if (!d->defined || d->active || !streq(d->start, "auto") ||
 		    !streq(d->parent, c->cmd->parent))
 			continue;
-		r = c->backend->start(c->backend->userdata, d->parent, d->uuid, &error);
+		r = c->backend->start(c->backend->userdata, d->parent, d->uuid, 0, &error);
 		if (sd_bus_error_has_name(&error, MDEVVIRTIO_DBUS_ERROR_ALREADY_EXISTS))
 			/* Started meanwhile: the daemon starts auto devices itself. */
 			log_debug("Device %s already runs: %s", d->uuid, error.message);

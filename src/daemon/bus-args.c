@@ -211,9 +211,11 @@ int bus_read_changes(sd_bus_message *m, struct bus_changes *ret, unsigned *ret_f
 	if (r < 0)
 		return r;
 
-	if (flags & ~(MDEVVIRTIO_DBUS_MODIFY_LIVE | MDEVVIRTIO_DBUS_MODIFY_DEFINED))
+	if (flags & ~(MDEVVIRTIO_DBUS_MODIFY_LIVE | MDEVVIRTIO_DBUS_MODIFY_DEFINED |
+		      MDEVVIRTIO_DBUS_FLAG_FORCE))
 		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT,
-					 "Invalid Modify flags 0x%x: only 1 (live) and 2 (defined)",
+					 "Invalid Modify flags 0x%x: only 1 (live), 2 (defined) and "
+					 "4 (force)",
 					 flags);
 	if (!c.changes.type && c.changes.start < 0 && !c.changes.set_attrs &&
 	    !c.changes.insert_attr && !c.changes.delete_attr)

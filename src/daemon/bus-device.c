@@ -201,7 +201,7 @@ static int device_method(sd_bus_message *m, struct bus_api *api, const char *met
 	if (r < 0)
 		return r;
 	if (!op)
-		return bus_device_modify(m, api, NULL, uuid, method, error);
+		return bus_device_modify(m, api, NULL, uuid, method, false, error);
 	return bus_device_op(m, api, uuid, method, op, error);
 }
 

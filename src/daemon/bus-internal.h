@@ -99,12 +99,18 @@ int bus_device_method_clear_statistics(sd_bus_message *m, void *userdata, sd_bus
 typedef int (*bus_device_op_fn)(struct manager *m, const char *uuid, struct manager_error *error);
 int bus_device_op(sd_bus_message *m, struct bus_api *api, const char *uuid, const char *method,
 		  bus_device_op_fn op, sd_bus_error *error);
-/* The same for the calls that may name the definition's @parent (NULL: the only one). */
+/* The same with the call's @flags, for the calls that may name the
+ * definition's @parent (NULL or "": the only one); the reply is the
+ * warnings ("as", see bus_append_warnings). */
 typedef int (*bus_device_op_on_fn)(struct manager *m, const char *parent, const char *uuid,
-				   struct manager_error *error);
+				   unsigned flags, struct manager_error *error);
 int bus_device_op_on(sd_bus_message *m, struct bus_api *api, const char *parent,
-		     const char *uuid, const char *method, bus_device_op_on_fn op,
+		     const char *uuid, unsigned flags, const char *method, bus_device_op_on_fn op,
 		     sd_bus_error *error);
-/* Reads Modify's a{sv}u from @m, then changes the device (its definition on @parent). */
+/* Reads Modify's a{sv}u from @m, then changes the device (its definition on
+ * @parent); with @warnings the reply is bus_append_warnings()'s "as". */
 int bus_device_modify(sd_bus_message *m, struct bus_api *api, const char *parent,
-		      const char *uuid, const char *method, sd_bus_error *error);
+		      const char *uuid, const char *method, bool warnings, sd_bus_error *error);
+/* What a call that went ahead must tell its caller (@e's warning: a forced
+ * pre callout refusal), as "as": empty, or one message. */
+int bus_append_warnings(sd_bus_message *reply, const struct manager_error *e);

@@ -19,24 +19,34 @@
 #define MDEVVIRTIO_VERSION "unknown"
 #endif
 
-static int reply_device(sd_bus_message *m, const char *uuid)
+/* Define's reply: the object and the UUID, and with @e (the WithFlags forms) the warnings. */
+static int reply_device(sd_bus_message *m, const char *uuid, const struct manager_error *e)
 {
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
 	_cleanup_free_ char *path = NULL;
 	int r;
 
 	r = bus_device_path(uuid, &path);
+	if (r >= 0)
+		r = sd_bus_message_new_method_return(m, &reply);
+	if (r >= 0)
+		r = sd_bus_message_append(reply, "os", path, uuid);
+	if (r >= 0 && e)
+		r = bus_append_warnings(reply, e);
 	if (r < 0)
 		return r;
-	return sd_bus_reply_method_return(m, "os", path, uuid);
+	return sd_bus_send(NULL, reply, NULL);
 }
 
-static int method_define(sd_bus_message *m, void *userdata, sd_bus_error *error)
+/* Define(ssssa(ss)), and with @with_flags DefineWithFlags(ssssa(ss)u). */
+static int define_call(sd_bus_message *m, struct bus_api *api, bool with_flags,
+		       sd_bus_error *error)
 {
-	struct bus_api *api = userdata;
 	_cleanup_(bus_attrs_done) struct bus_attrs attrs = {};
 	_cleanup_(manager_error_done) struct manager_error e = {};
 	_cleanup_free_ char *uuid = NULL;
 	const char *parent, *uuid_arg, *type, *start;
+	uint32_t flags = 0;
 	int r;
 
 	r = sd_bus_message_read(m, "ssss", &parent, &uuid_arg, &type, &start);
@@ -45,45 +55,73 @@ static int method_define(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	r = bus_read_attrs(m, &attrs, error);
 	if (r < 0)
 		return r;
-	r = bus_access_check(m, "Define", error);
+	if (with_flags && (r = sd_bus_message_read(m, "u", &flags)) < 0)
+		return r;
+	r = bus_access_check(m, with_flags ? "DefineWithFlags" : "Define", error);
 	if (r < 0)
 		return r;
 
-	r = manager_define(api->manager, parent, uuid_arg, type, start, attrs.attrs, attrs.n,
-			   &uuid, &e);
+	r = manager_define_flags(api->manager, parent, uuid_arg, type, start, attrs.attrs,
+				 attrs.n, flags, &uuid, &e);
 	if (r < 0)
 		return bus_error_from_manager(error, r, &e);
-	return reply_device(m, uuid);
+	return reply_device(m, uuid, with_flags ? &e : NULL);
 }
 
-static int method_define_json(sd_bus_message *m, void *userdata, sd_bus_error *error)
+static int method_define(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-	struct bus_api *api = userdata;
+	return define_call(m, userdata, false, error);
+}
+
+static int method_define_with_flags(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	return define_call(m, userdata, true, error);
+}
+
+/* DefineJSON(sss), and with @with_flags DefineJSONWithFlags(sssu). */
+static int define_json_call(sd_bus_message *m, struct bus_api *api, bool with_flags,
+			    sd_bus_error *error)
+{
 	_cleanup_(manager_error_done) struct manager_error e = {};
 	_cleanup_free_ char *uuid = NULL;
 	const char *parent, *uuid_arg, *json;
+	uint32_t flags = 0;
 	int r;
 
 	r = sd_bus_message_read(m, "sss", &parent, &uuid_arg, &json);
 	if (r < 0)
 		return r;
-	r = bus_access_check(m, "DefineJSON", error);
+	if (with_flags && (r = sd_bus_message_read(m, "u", &flags)) < 0)
+		return r;
+	r = bus_access_check(m, with_flags ? "DefineJSONWithFlags" : "DefineJSON", error);
 	if (r < 0)
 		return r;
 
-	r = manager_define_json(api->manager, parent, uuid_arg, json, &uuid, &e);
+	r = manager_define_json_flags(api->manager, parent, uuid_arg, json, flags, &uuid, &e);
 	if (r < 0)
 		return bus_error_from_manager(error, r, &e);
-	return reply_device(m, uuid);
+	return reply_device(m, uuid, with_flags ? &e : NULL);
 }
 
-static int method_start_transient(sd_bus_message *m, void *userdata, sd_bus_error *error)
+static int method_define_json(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-	struct bus_api *api = userdata;
+	return define_json_call(m, userdata, false, error);
+}
+
+static int method_define_json_with_flags(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	return define_json_call(m, userdata, true, error);
+}
+
+/* StartTransient(sssa(ss)), and with @with_flags StartTransientWithFlags(sssa(ss)u). */
+static int start_transient_call(sd_bus_message *m, struct bus_api *api, bool with_flags,
+				sd_bus_error *error)
+{
 	_cleanup_(bus_attrs_done) struct bus_attrs attrs = {};
 	_cleanup_(manager_error_done) struct manager_error e = {};
 	_cleanup_free_ char *uuid = NULL;
 	const char *parent, *type, *uuid_arg;
+	uint32_t flags = 0;
 	int r;
 
 	r = sd_bus_message_read(m, "sss", &parent, &type, &uuid_arg);
@@ -92,15 +130,28 @@ static int method_start_transient(sd_bus_message *m, void *userdata, sd_bus_erro
 	r = bus_read_attrs(m, &attrs, error);
 	if (r < 0)
 		return r;
-	r = bus_access_check(m, "StartTransient", error);
+	if (with_flags && (r = sd_bus_message_read(m, "u", &flags)) < 0)
+		return r;
+	r = bus_access_check(m, with_flags ? "StartTransientWithFlags" : "StartTransient", error);
 	if (r < 0)
 		return r;
 
-	r = manager_start_transient(api->manager, parent, type, uuid_arg, attrs.attrs, attrs.n,
-				    &uuid, &e);
+	r = manager_start_transient_flags(api->manager, parent, type, uuid_arg, attrs.attrs,
+					  attrs.n, flags, &uuid, &e);
 	if (r < 0)
 		return bus_error_from_manager(error, r, &e);
-	return reply_device(m, uuid);
+	return reply_device(m, uuid, with_flags ? &e : NULL);
+}
+
+static int method_start_transient(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	return start_transient_call(m, userdata, false, error);
+}
+
+static int method_start_transient_with_flags(sd_bus_message *m, void *userdata,
+					     sd_bus_error *error)
+{
+	return start_transient_call(m, userdata, true, error);
 }
 
 /* Undefine, Start, Stop and Modify: the UUID is the first argument. A NULL
@@ -115,24 +166,48 @@ static int manager_device_method(sd_bus_message *m, struct bus_api *api, const c
 	if (r < 0)
 		return r;
 	if (!op)
-		return bus_device_modify(m, api, NULL, uuid, method, error);
+		return bus_device_modify(m, api, NULL, uuid, method, false, error);
 	return bus_device_op(m, api, uuid, method, op, error);
 }
 
-/* StartOnParent, UndefineOnParent, ModifyOnParent: parent and UUID first. A
- * NULL @op is ModifyOnParent. */
+/* StartOnParent, UndefineOnParent (parent, UUID, flags) and ModifyOnParent
+ * (parent and UUID first; a NULL @op): the reply is the warnings. */
 static int manager_definition_method(sd_bus_message *m, struct bus_api *api, const char *method,
 				     bus_device_op_on_fn op, sd_bus_error *error)
 {
 	const char *parent, *uuid;
+	uint32_t flags;
 	int r;
 
 	r = sd_bus_message_read(m, "ss", &parent, &uuid);
 	if (r < 0)
 		return r;
 	if (!op)
-		return bus_device_modify(m, api, parent, uuid, method, error);
-	return bus_device_op_on(m, api, parent, uuid, method, op, error);
+		return bus_device_modify(m, api, parent, uuid, method, true, error);
+	r = sd_bus_message_read(m, "u", &flags);
+	if (r < 0)
+		return r;
+	return bus_device_op_on(m, api, parent, uuid, flags, method, op, error);
+}
+
+/* StopWithFlags as a bus_device_op_on_fn: only one device of a UUID runs, there is no parent. */
+static int stop_with_flags(struct manager *manager, const char *parent, const char *uuid,
+			   unsigned flags, struct manager_error *e)
+{
+	return manager_stop_flags(manager, uuid, flags, e);
+}
+
+static int method_stop_with_flags(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	const char *uuid;
+	uint32_t flags;
+	int r;
+
+	r = sd_bus_message_read(m, "su", &uuid, &flags);
+	if (r < 0)
+		return r;
+	return bus_device_op_on(m, userdata, NULL, uuid, flags, "StopWithFlags", stop_with_flags,
+				error);
 }
 
 static int method_undefine_on_parent(sd_bus_message *m, void *userdata, sd_bus_error *error)
@@ -311,6 +386,15 @@ static const sd_bus_vtable manager_vtable[] = {
 				SD_BUS_ARGS("s", parent, "s", uuid, "s", json),
 				SD_BUS_RESULT("o", device, "s", uuid),
 				method_define_json, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("DefineWithFlags",
+				SD_BUS_ARGS("s", parent, "s", uuid, "s", type, "s", start,
+					    "a(ss)", attrs, "u", flags),
+				SD_BUS_RESULT("o", device, "s", uuid, "as", warnings),
+				method_define_with_flags, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("DefineJSONWithFlags",
+				SD_BUS_ARGS("s", parent, "s", uuid, "s", json, "u", flags),
+				SD_BUS_RESULT("o", device, "s", uuid, "as", warnings),
+				method_define_json_with_flags, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Undefine",
 				SD_BUS_ARGS("s", uuid),
 				SD_BUS_NO_RESULT,
@@ -323,25 +407,34 @@ static const sd_bus_vtable manager_vtable[] = {
 				SD_BUS_ARGS("s", parent, "s", type, "s", uuid, "a(ss)", attrs),
 				SD_BUS_RESULT("o", device, "s", uuid),
 				method_start_transient, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("StartTransientWithFlags",
+				SD_BUS_ARGS("s", parent, "s", type, "s", uuid, "a(ss)", attrs,
+					    "u", flags),
+				SD_BUS_RESULT("o", device, "s", uuid, "as", warnings),
+				method_start_transient_with_flags, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Stop",
 				SD_BUS_ARGS("s", uuid),
 				SD_BUS_NO_RESULT,
 				method_stop, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("StopWithFlags",
+				SD_BUS_ARGS("s", uuid, "u", flags),
+				SD_BUS_RESULT("as", warnings),
+				method_stop_with_flags, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Modify",
 				SD_BUS_ARGS("s", uuid, "a{sv}", changes, "u", flags),
 				SD_BUS_NO_RESULT,
 				method_modify, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("UndefineOnParent",
-				SD_BUS_ARGS("s", parent, "s", uuid),
-				SD_BUS_NO_RESULT,
+				SD_BUS_ARGS("s", parent, "s", uuid, "u", flags),
+				SD_BUS_RESULT("as", warnings),
 				method_undefine_on_parent, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("StartOnParent",
-				SD_BUS_ARGS("s", parent, "s", uuid),
-				SD_BUS_NO_RESULT,
+				SD_BUS_ARGS("s", parent, "s", uuid, "u", flags),
+				SD_BUS_RESULT("as", warnings),
 				method_start_on_parent, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("ModifyOnParent",
 				SD_BUS_ARGS("s", parent, "s", uuid, "a{sv}", changes, "u", flags),
-				SD_BUS_NO_RESULT,
+				SD_BUS_RESULT("as", warnings),
 				method_modify_on_parent, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("ListDevices",
 				SD_BUS_ARGS("u", flags),

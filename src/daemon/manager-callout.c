@@ -63,7 +63,7 @@ static int config_json(const char *type, bool autostart, const struct definition
 
 int device_callout_begin(struct manager *m, struct device_callout *c, enum callout_action action,
 			 const char *parent, const char *type, const char *uuid, bool autostart,
-			 const struct definition_attr *attrs, size_t n_attrs,
+			 const struct definition_attr *attrs, size_t n_attrs, bool force,
 			 struct manager_error *e)
 {
 	struct callout_cache *cache;
@@ -88,6 +88,22 @@ int device_callout_begin(struct manager *m, struct device_callout *c, enum callo
 	r = callout_op_call(&c->op, CALLOUT_EVENT_PRE, action, CALLOUT_STATE_NONE, c->json, NULL);
 	if (r >= 0)
 		return 0;
+	if (force) {
+		/* mdevctl's words; the action, and post after it, run as if pre agreed. */
+		char *w = NULL;
+
+		if (asprintf(&w, "Forcing operation '%s' despite callout failure. Error was: %s",
+			     callout_action_to_string(action),
+			     c->op.message ? c->op.message : strerror(-r)) < 0)
+			w = NULL;
+		log_device_warning(c->uuid, "%s", w ? w : "Forcing operation despite callout failure");
+		if (e && w) {
+			free(e->warning);
+			e->warning = w;
+		} else
+			free(w);
+		return 0;
+	}
 	c->refused = true;
 	log_device_error(c->uuid, "%s", strempty(c->op.message));
 	return manager_error_set(e, MANAGER_ERROR_CALLOUT_REFUSED, r, "%s",

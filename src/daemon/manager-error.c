@@ -29,6 +29,7 @@ void manager_error_done(struct manager_error *e)
 	if (!e)
 		return;
 	free(e->message);
+	free(e->warning);
 	*e = (struct manager_error){};
 }
 

@@ -240,7 +240,7 @@ void react_autostart(struct manager *m, const char *parent, bool out_of_instance
  */
 void device_attributes_want(struct manager *m, struct mdevice *d);
 /* Create @def on its parent and record the outcome in the model. */
-int device_start_definition(struct manager *m, const struct definition *def,
+int device_start_definition(struct manager *m, const struct definition *def, bool force,
 			    struct manager_error *error);
 
 /* manager-callout.c: one operation's callouts, as mdevctl's Callout::invoke(). */
@@ -254,11 +254,14 @@ struct device_callout {
 /*
  * Run the pre callout of @action for the device as it will be (@type,
  * @autostart, @attrs). A refusal fails with CALLOUT_REFUSED naming the
- * script; device_callout_end() must follow either way (it runs the notifiers).
+ * script, unless @force: then it is logged and set as @e's warning
+ * (mdevctl's "Forcing operation ..."), and the action goes ahead as if pre
+ * had agreed. device_callout_end() must follow either way (it runs the
+ * notifiers).
  */
 int device_callout_begin(struct manager *m, struct device_callout *c, enum callout_action action,
 			 const char *parent, const char *type, const char *uuid, bool autostart,
-			 const struct definition_attr *attrs, size_t n_attrs,
+			 const struct definition_attr *attrs, size_t n_attrs, bool force,
 			 struct manager_error *e);
 /* Post with @result's outcome (unless pre refused), then every notifier; frees @c. */
 void device_callout_end(struct device_callout *c, int result);
@@ -301,6 +304,9 @@ int manager_validate_uuid(const char *in, bool generate, char out[static UUID_ST
 			  struct manager_error *e);
 int manager_validate_parent(const char *parent, struct manager_error *e);
 int manager_validate_type(const char *type, struct manager_error *e);
+/* @flags of operation @op ("start", ...): only MDEVVIRTIO_DBUS_FLAG_FORCE and @also. */
+int manager_validate_flags(const char *op, unsigned flags, unsigned also,
+			   struct manager_error *e);
 /* At most MDEV_ATTRS_MAX attributes sysfs can take (names, values); @uuid names the device. */
 int manager_validate_attrs(const char *uuid, const struct definition_attr *a, size_t n,
 			   struct manager_error *e);

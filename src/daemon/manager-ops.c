@@ -82,14 +82,15 @@ static int define_running_attrs(struct manager *m, struct device_callout *c,
 	return r;
 }
 
-static int define_save(struct manager *m, struct definition *def, struct manager_error *e)
+static int define_save(struct manager *m, struct definition *def, bool force,
+		       struct manager_error *e)
 {
 	struct device_callout c;
 	int r;
 
 	r = device_callout_begin(m, &c, CALLOUT_ACTION_DEFINE, def->parent, def->mdev_type,
 				 def->uuid, def->start == DEFINITION_START_AUTO, def->attrs,
-				 def->n_attrs, e);
+				 def->n_attrs, force, e);
 	if (r >= 0)
 		r = define_running_attrs(m, &c, def, e);
 	if (r >= 0) {
@@ -102,8 +103,8 @@ static int define_save(struct manager *m, struct definition *def, struct manager
 	return r;
 }
 
-static int define_commit(struct manager *m, struct definition *def, char **ret_uuid,
-			 struct manager_error *e)
+static int define_commit(struct manager *m, struct definition *def, bool force,
+			 char **ret_uuid, struct manager_error *e)
 {
 	_cleanup_free_ char *copy = NULL;
 	int r;
@@ -118,7 +119,7 @@ static int define_commit(struct manager *m, struct definition *def, char **ret_u
 		return r;
 	if (ret_uuid && !(copy = strdup(def->uuid)))
 		return manager_error_set(e, MANAGER_ERROR_KERNEL, ENOMEM, "Out of memory");
-	r = define_save(m, def, e);
+	r = define_save(m, def, force, e);
 	if (r < 0)
 		return r;
 	log_device_info(def->uuid, "Defined %s device %s on parent %s (%s)", def->mdev_type,
@@ -128,9 +129,9 @@ static int define_commit(struct manager *m, struct definition *def, char **ret_u
 	return 0;
 }
 
-int manager_define(struct manager *m, const char *parent, const char *uuid, const char *type,
-		   const char *start, const struct definition_attr *attrs, size_t n_attrs,
-		   char **ret_uuid, struct manager_error *e)
+int manager_define_flags(struct manager *m, const char *parent, const char *uuid,
+			 const char *type, const char *start, const struct definition_attr *attrs,
+			 size_t n_attrs, unsigned flags, char **ret_uuid, struct manager_error *e)
 {
 	_cleanup_definition_free_ struct definition *def = NULL;
 	_cleanup_free_ char *msg = NULL;
@@ -138,7 +139,8 @@ int manager_define(struct manager *m, const char *parent, const char *uuid, cons
 	enum definition_start st;
 	int r;
 
-	if ((r = manager_validate_parent(parent, e)) < 0 ||
+	if ((r = manager_validate_flags("define", flags, 0, e)) < 0 ||
+	    (r = manager_validate_parent(parent, e)) < 0 ||
 	    (r = manager_validate_type(type, e)) < 0)
 		return r;
 	if (!start || definition_start_from_string(start, &st) < 0)
@@ -153,18 +155,20 @@ int manager_define(struct manager *m, const char *parent, const char *uuid, cons
 		r = definition_attr_append(def, attrs[i].name, attrs[i].value, &msg);
 	if (r < 0)
 		return definition_failed(e, r, &msg, id);
-	return define_commit(m, def, ret_uuid, e);
+	return define_commit(m, def, flags & MDEVVIRTIO_DBUS_FLAG_FORCE, ret_uuid, e);
 }
 
-int manager_define_json(struct manager *m, const char *parent, const char *uuid, const char *json,
-			char **ret_uuid, struct manager_error *e)
+int manager_define_json_flags(struct manager *m, const char *parent, const char *uuid,
+			      const char *json, unsigned flags, char **ret_uuid,
+			      struct manager_error *e)
 {
 	_cleanup_definition_free_ struct definition *def = NULL;
 	_cleanup_free_ char *msg = NULL;
 	char id[UUID_STRING_LEN + 1];
 	int r;
 
-	if ((r = manager_validate_parent(parent, e)) < 0 ||
+	if ((r = manager_validate_flags("define", flags, 0, e)) < 0 ||
+	    (r = manager_validate_parent(parent, e)) < 0 ||
 	    (r = manager_validate_uuid(uuid, true, id, e)) < 0)
 		return r;
 	if (!json)
@@ -177,7 +181,7 @@ int manager_define_json(struct manager *m, const char *parent, const char *uuid,
 	r = manager_validate_attrs(id, def->attrs, def->n_attrs, e);
 	if (r < 0)
 		return r;
-	return define_commit(m, def, ret_uuid, e);
+	return define_commit(m, def, flags & MDEVVIRTIO_DBUS_FLAG_FORCE, ret_uuid, e);
 }
 
 /* Undefine what is only a bad file of @uuid (on @parent if not NULL), so a broken file can be cleaned up. */
@@ -216,7 +220,7 @@ static int undefine_bad(struct manager *m, const char *parent, const char *uuid,
 }
 
 /* Remove the definition of @uuid on @parent, between its pre and post callouts. */
-static int undefine_one(struct manager *m, const char *parent, const char *uuid,
+static int undefine_one(struct manager *m, const char *parent, const char *uuid, bool force,
 			struct manager_error *e)
 {
 	const struct definition_entry *entry = definition_store_get(m->store, parent, uuid);
@@ -227,7 +231,7 @@ static int undefine_one(struct manager *m, const char *parent, const char *uuid,
 		return 0; /* gone meanwhile */
 	r = device_callout_begin(m, &c, CALLOUT_ACTION_UNDEFINE, parent, entry->def->mdev_type,
 				 uuid, entry->def->start == DEFINITION_START_AUTO,
-				 entry->def->attrs, entry->def->n_attrs, e);
+				 entry->def->attrs, entry->def->n_attrs, force, e);
 	if (r >= 0) {
 		r = definition_store_remove(m->store, parent, uuid, manager_store_changed, m);
 		if (r == -ENOENT)
@@ -241,16 +245,19 @@ static int undefine_one(struct manager *m, const char *parent, const char *uuid,
 	return r;
 }
 
-int manager_undefine_on(struct manager *m, const char *parent, const char *uuid,
+int manager_undefine_on(struct manager *m, const char *parent, const char *uuid, unsigned flags,
 			struct manager_error *e)
 {
+	bool force = flags & MDEVVIRTIO_DBUS_FLAG_FORCE;
 	_cleanup_strv_free_ char **parents = NULL;
 	const struct definition_entry *first;
 	char id[UUID_STRING_LEN + 1];
 	size_t n;
 	int r;
 
-	r = manager_validate_uuid(uuid, false, id, e);
+	r = manager_validate_flags("undefine", flags, 0, e);
+	if (r >= 0)
+		r = manager_validate_uuid(uuid, false, id, e);
 	if (r < 0)
 		return r;
 	if (!isempty(parent)) {
@@ -259,7 +266,7 @@ int manager_undefine_on(struct manager *m, const char *parent, const char *uuid,
 			return r;
 		if (!definition_store_get(m->store, parent, id))
 			return undefine_bad(m, parent, id, e);
-		return undefine_one(m, parent, id, e);
+		return undefine_one(m, parent, id, force, e);
 	}
 	n = definition_store_find_uuid(m->store, id, &first);
 	if (n == 0)
@@ -272,7 +279,7 @@ int manager_undefine_on(struct manager *m, const char *parent, const char *uuid,
 		if (!(parents[i] = strdup(first[i].def->parent)))
 			return manager_error_set(e, MANAGER_ERROR_KERNEL, ENOMEM, "Out of memory");
 	for (char **p = parents; *p; p++) {
-		r = undefine_one(m, *p, id, e);
+		r = undefine_one(m, *p, id, force, e);
 		if (r < 0)
 			return r;
 	}
@@ -284,7 +291,8 @@ static int modify_validate(const char *uuid, const struct manager_changes *c, un
 {
 	int r;
 
-	if (flags & ~(MDEVVIRTIO_DBUS_MODIFY_LIVE | MDEVVIRTIO_DBUS_MODIFY_DEFINED))
+	if (flags & ~(MDEVVIRTIO_DBUS_MODIFY_LIVE | MDEVVIRTIO_DBUS_MODIFY_DEFINED |
+		      MDEVVIRTIO_DBUS_FLAG_FORCE))
 		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
 					 "Device %s: unknown modify flags 0x%x", uuid, flags);
 	if (c->type && (r = manager_validate_type(c->type, e)) < 0)
@@ -451,7 +459,7 @@ static int modify_apply(struct manager *m, const struct definition *def,
 
 /* Rewrite the definition of @uuid on @parent with @c applied. */
 static int modify_defined(struct manager *m, const char *parent, const char *uuid,
-			  const struct manager_changes *c, struct manager_error *e)
+			  const struct manager_changes *c, bool force, struct manager_error *e)
 {
 	_cleanup_definition_free_ struct definition *n = NULL;
 	const struct definition_entry *entry = definition_store_get(m->store, parent, uuid);
@@ -469,7 +477,7 @@ static int modify_defined(struct manager *m, const char *parent, const char *uui
 	/* As mdevctl, the callouts hear of a modify even when it changes nothing. */
 	r = device_callout_begin(m, &callout, CALLOUT_ACTION_MODIFY, n->parent, n->mdev_type,
 				 n->uuid, n->start == DEFINITION_START_AUTO, n->attrs, n->n_attrs,
-				 e);
+				 force, e);
 	if (r >= 0 && !definition_equal(n, def)) {
 		/* A runtime file stays where it is; vendor files are overridden in /etc. */
 		entry = definition_store_get(m->store, def->parent, def->uuid);
@@ -510,8 +518,8 @@ int manager_modify_on(struct manager *m, const char *parent, const char *uuid,
 		return r;
 	if (!isempty(parent) && (r = manager_validate_parent(parent, e)) < 0)
 		return r;
-	if (flags == 0)
-		flags = MDEVVIRTIO_DBUS_MODIFY_DEFINED;
+	if (!(flags & (MDEVVIRTIO_DBUS_MODIFY_LIVE | MDEVVIRTIO_DBUS_MODIFY_DEFINED)))
+		flags |= MDEVVIRTIO_DBUS_MODIFY_DEFINED;
 	d = manager_find_device(m, id);
 	if (!d)
 		return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT, "No device %s", id);
@@ -560,7 +568,8 @@ int manager_modify_on(struct manager *m, const char *parent, const char *uuid,
 			return r;
 	}
 	if (flags & MDEVVIRTIO_DBUS_MODIFY_DEFINED)
-		return modify_defined(m, def_parent, id, changes, e);
+		return modify_defined(m, def_parent, id, changes, flags & MDEVVIRTIO_DBUS_FLAG_FORCE,
+				      e);
 	return 0;
 }
 

@@ -67,7 +67,7 @@ static int start_create_kernel(struct manager *m, const char *parent, const char
 /* Create the device between its pre and post callouts (mdevctl's start). */
 static int start_create(struct manager *m, const char *parent, const char *type, const char *uuid,
 			bool autostart, const struct definition_attr *attrs, size_t n_attrs,
-			struct manager_error *e)
+			bool force, struct manager_error *e)
 {
 	_cleanup_(manager_error_done) struct manager_error refused = {};
 	struct device_callout c;
@@ -75,7 +75,7 @@ static int start_create(struct manager *m, const char *parent, const char *type,
 	int r;
 
 	r = device_callout_begin(m, &c, CALLOUT_ACTION_START, parent, type, uuid, autostart, attrs,
-				 n_attrs, e ? e : &refused);
+				 n_attrs, force, e ? e : &refused);
 	if (r < 0) {
 		device_callout_end(&c, r);
 		d = device_get(m, uuid);
@@ -119,7 +119,7 @@ static int start_create_kernel(struct manager *m, const char *parent, const char
 	return 0;
 }
 
-int device_start_definition(struct manager *m, const struct definition *def,
+int device_start_definition(struct manager *m, const struct definition *def, bool force,
 			    struct manager_error *e)
 {
 	_cleanup_(manager_error_done) struct manager_error invalid = {};
@@ -130,7 +130,8 @@ int device_start_definition(struct manager *m, const struct definition *def,
 	r = manager_validate_attrs(def->uuid, def->attrs, def->n_attrs, &invalid);
 	if (r >= 0)
 		return start_create(m, def->parent, def->mdev_type, def->uuid,
-				    def->start == DEFINITION_START_AUTO, def->attrs, def->n_attrs, e);
+				    def->start == DEFINITION_START_AUTO, def->attrs, def->n_attrs, force,
+				    e);
 	d = device_get(m, def->uuid);
 	if (d) {
 		d->failed = true;
@@ -148,7 +149,7 @@ int device_start_definition(struct manager *m, const struct definition *def,
 	return r;
 }
 
-int manager_start_on(struct manager *m, const char *parent, const char *uuid,
+int manager_start_on(struct manager *m, const char *parent, const char *uuid, unsigned flags,
 		     struct manager_error *e)
 {
 	_cleanup_definition_free_ struct definition *def = NULL;
@@ -157,7 +158,9 @@ int manager_start_on(struct manager *m, const char *parent, const char *uuid,
 	struct mdevice *d;
 	int r;
 
-	r = manager_validate_uuid(uuid, false, id, e);
+	r = manager_validate_flags("start", flags, 0, e);
+	if (r >= 0)
+		r = manager_validate_uuid(uuid, false, id, e);
 	if (r >= 0 && !isempty(parent))
 		r = manager_validate_parent(parent, e);
 	if (r < 0)
@@ -174,19 +177,21 @@ int manager_start_on(struct manager *m, const char *parent, const char *uuid,
 	r = definition_dup(found, &def);
 	if (r < 0)
 		return manager_error_set(e, MANAGER_ERROR_KERNEL, r, "Out of memory");
-	return device_start_definition(m, def, e);
+	return device_start_definition(m, def, flags & MDEVVIRTIO_DBUS_FLAG_FORCE, e);
 }
 
-int manager_start_transient(struct manager *m, const char *parent, const char *type,
-			    const char *uuid, const struct definition_attr *attrs, size_t n_attrs,
-			    char **ret_uuid, struct manager_error *e)
+int manager_start_transient_flags(struct manager *m, const char *parent, const char *type,
+				  const char *uuid, const struct definition_attr *attrs,
+				  size_t n_attrs, unsigned flags, char **ret_uuid,
+				  struct manager_error *e)
 {
 	char id[UUID_STRING_LEN + 1];
 	_cleanup_free_ char *copy = NULL;
 	struct mdevice *d;
 	int r;
 
-	if ((r = manager_validate_parent(parent, e)) < 0 ||
+	if ((r = manager_validate_flags("start", flags, 0, e)) < 0 ||
+	    (r = manager_validate_parent(parent, e)) < 0 ||
 	    (r = manager_validate_type(type, e)) < 0 ||
 	    (r = manager_validate_uuid(uuid, true, id, e)) < 0 ||
 	    (r = manager_validate_attrs(id, attrs, n_attrs, e)) < 0)
@@ -198,7 +203,8 @@ int manager_start_transient(struct manager *m, const char *parent, const char *t
 					 d->run.parent);
 	if (ret_uuid && !(copy = strdup(id)))
 		return manager_error_set(e, MANAGER_ERROR_KERNEL, ENOMEM, "Out of memory");
-	r = start_create(m, parent, type, id, false, attrs, n_attrs, e);
+	r = start_create(m, parent, type, id, false, attrs, n_attrs,
+			 flags & MDEVVIRTIO_DBUS_FLAG_FORCE, e);
 	if (r < 0)
 		return r;
 	if (ret_uuid)
@@ -206,7 +212,8 @@ int manager_start_transient(struct manager *m, const char *parent, const char *t
 	return 0;
 }
 
-int manager_stop(struct manager *m, const char *uuid, struct manager_error *e)
+int manager_stop_flags(struct manager *m, const char *uuid, unsigned flags,
+		       struct manager_error *e)
 {
 	_cleanup_free_ char *msg = NULL, *parent = NULL;
 	char id[UUID_STRING_LEN + 1];
@@ -214,7 +221,9 @@ int manager_stop(struct manager *m, const char *uuid, struct manager_error *e)
 	struct mdevice *d;
 	int r;
 
-	r = manager_validate_uuid(uuid, false, id, e);
+	r = manager_validate_flags("stop", flags, 0, e);
+	if (r >= 0)
+		r = manager_validate_uuid(uuid, false, id, e);
 	if (r < 0)
 		return r;
 	d = manager_find_device(m, id);
@@ -228,7 +237,7 @@ int manager_stop(struct manager *m, const char *uuid, struct manager_error *e)
 		return manager_error_set(e, MANAGER_ERROR_KERNEL, ENOMEM, "Out of memory");
 	/* mdevctl tells the scripts what sysfs says: type and parent, no attributes. */
 	r = device_callout_begin(m, &c, CALLOUT_ACTION_STOP, parent, d->run.type, id, false, NULL,
-				 0, e);
+				 0, flags & MDEVVIRTIO_DBUS_FLAG_FORCE, e);
 	if (r < 0) {
 		device_callout_end(&c, r);
 		return r;
@@ -331,7 +340,7 @@ static void autostart(struct manager *m, const char *parent, bool out_of_instanc
 	if (e && definition_dup(e->def, &def) >= 0) {
 		log_device_info(def->uuid, "Starting auto device %s on parent %s", def->uuid,
 				def->parent);
-		(void)device_start_definition(m, def, NULL); /* logs and records its failure */
+		(void)device_start_definition(m, def, false, NULL); /* logs and records its failure */
 	}
 	d = manager_find_device(m, v[0].uuid);
 	if (d)

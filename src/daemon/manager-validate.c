@@ -75,6 +75,18 @@ int manager_validate_type(const char *type, struct manager_error *e)
 	return name_check("type", type, NAME_MAX_TYPE, e);
 }
 
+int manager_validate_flags(const char *op, unsigned flags, unsigned also,
+			   struct manager_error *e)
+{
+	unsigned known = MDEVVIRTIO_DBUS_FLAG_FORCE | also;
+
+	if (flags & ~known)
+		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
+					 "Invalid flags 0x%x for %s: only 0x%x are known", flags,
+					 op, known);
+	return 0;
+}
+
 int manager_validate_attrs(const char *uuid, const struct definition_attr *a, size_t n,
 			   struct manager_error *e)
 {

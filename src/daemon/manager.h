@@ -68,9 +68,13 @@ enum manager_error_kind {
 struct manager_error {
 	enum manager_error_kind kind;
 	char *message; /* owned; human, names the object; NULL when kind is NONE */
+	/* Owned; NULL if none. Set on success too: what the caller must be told
+	 * although the operation went ahead (a pre callout's refusal overridden by
+	 * MDEVVIRTIO_DBUS_FLAG_FORCE). */
+	char *warning;
 };
 
-/* Free the message and reset to NONE. */
+/* Free the message and warning and reset to NONE. */
 void manager_error_done(struct manager_error *e);
 
 /* A node a bound device shows the host: ("net", "eth1"), ("block", "vda"),
@@ -271,33 +275,69 @@ const struct definition_bad_file *manager_bad_files(const struct manager *m, siz
  * a UUID defined on several parents is then AMBIGUOUS (mdevctl's "Multiple
  * definitions found"), except for undefine, which removes every one.
  */
-int manager_define(struct manager *m, const char *parent, const char *uuid, const char *type,
-		   const char *start, const struct definition_attr *attrs, size_t n_attrs,
-		   char **ret_uuid, struct manager_error *error);
+/*
+ * @flags of the operations below: 0, or MDEVVIRTIO_DBUS_FLAG_FORCE (mdevctl's
+ * --force): a pre callout that refuses (or does not answer) is logged and
+ * reported in @error->warning, and the operation goes ahead. Other bits are
+ * INVALID_ARGUMENT.
+ */
+int manager_define_flags(struct manager *m, const char *parent, const char *uuid,
+			 const char *type, const char *start, const struct definition_attr *attrs,
+			 size_t n_attrs, unsigned flags, char **ret_uuid,
+			 struct manager_error *error);
+static inline int manager_define(struct manager *m, const char *parent, const char *uuid,
+				 const char *type, const char *start,
+				 const struct definition_attr *attrs, size_t n_attrs,
+				 char **ret_uuid, struct manager_error *error)
+{
+	return manager_define_flags(m, parent, uuid, type, start, attrs, n_attrs, 0, ret_uuid,
+				    error);
+}
 /* The same from one mdevctl JSON object (keys mdev_type, start, attrs). */
-int manager_define_json(struct manager *m, const char *parent, const char *uuid, const char *json,
-			char **ret_uuid, struct manager_error *error);
+int manager_define_json_flags(struct manager *m, const char *parent, const char *uuid,
+			      const char *json, unsigned flags, char **ret_uuid,
+			      struct manager_error *error);
+static inline int manager_define_json(struct manager *m, const char *parent, const char *uuid,
+				      const char *json, char **ret_uuid,
+				      struct manager_error *error)
+{
+	return manager_define_json_flags(m, parent, uuid, json, 0, ret_uuid, error);
+}
 /* Delete the definition; a running device keeps running (and stays known, transient). */
-int manager_undefine_on(struct manager *m, const char *parent, const char *uuid,
+int manager_undefine_on(struct manager *m, const char *parent, const char *uuid, unsigned flags,
 			struct manager_error *error);
 static inline int manager_undefine(struct manager *m, const char *uuid, struct manager_error *error)
 {
-	return manager_undefine_on(m, NULL, uuid, error);
+	return manager_undefine_on(m, NULL, uuid, 0, error);
 }
 /* Start a defined device: create it with its attributes. AlreadyExists if running. */
-int manager_start_on(struct manager *m, const char *parent, const char *uuid,
+int manager_start_on(struct manager *m, const char *parent, const char *uuid, unsigned flags,
 		     struct manager_error *error);
 static inline int manager_start(struct manager *m, const char *uuid, struct manager_error *error)
 {
-	return manager_start_on(m, NULL, uuid, error);
+	return manager_start_on(m, NULL, uuid, 0, error);
 }
 /* Start a device without defining it. @uuid NULL or "" generates one. */
-int manager_start_transient(struct manager *m, const char *parent, const char *type,
-			    const char *uuid, const struct definition_attr *attrs, size_t n_attrs,
-			    char **ret_uuid, struct manager_error *error);
+int manager_start_transient_flags(struct manager *m, const char *parent, const char *type,
+				  const char *uuid, const struct definition_attr *attrs,
+				  size_t n_attrs, unsigned flags, char **ret_uuid,
+				  struct manager_error *error);
+static inline int manager_start_transient(struct manager *m, const char *parent,
+					  const char *type, const char *uuid,
+					  const struct definition_attr *attrs, size_t n_attrs,
+					  char **ret_uuid, struct manager_error *error)
+{
+	return manager_start_transient_flags(m, parent, type, uuid, attrs, n_attrs, 0, ret_uuid,
+					     error);
+}
 /* Remove the running device. NotFound if the UUID is unknown, or if it is
  * defined but not running (the message says "not running"). */
-int manager_stop(struct manager *m, const char *uuid, struct manager_error *error);
+int manager_stop_flags(struct manager *m, const char *uuid, unsigned flags,
+		       struct manager_error *error);
+static inline int manager_stop(struct manager *m, const char *uuid, struct manager_error *error)
+{
+	return manager_stop_flags(m, uuid, 0, error);
+}
 
 /*
  * What Modify changes; NULL / -1 / false leave a field as it is. At most one
@@ -321,10 +361,11 @@ struct manager_changes {
 };
 
 /*
- * Modify the definition (flag DEFINED, the default when @flags is 0) and/or
- * the running device (flag LIVE: attributes written to sysfs; the type cannot
- * change live; our bus answers Busy while a driver is bound). With LIVE, a
- * @parent other than the one the device runs on is NotFound.
+ * Modify the definition (flag DEFINED, the default when neither is given)
+ * and/or the running device (flag LIVE: attributes written to sysfs; the type
+ * cannot change live; our bus answers Busy while a driver is bound), FORCE as
+ * above (it overrides the modify pre callout, not a live callout). With LIVE,
+ * a @parent other than the one the device runs on is NotFound.
  */
 int manager_modify_on(struct manager *m, const char *parent, const char *uuid,
 		      const struct manager_changes *changes, unsigned flags,

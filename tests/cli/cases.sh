@@ -126,6 +126,27 @@ t start-undefined-parent basic.json - start -u $UN -p mvsim
 t start-no-instances  errors.json - start -u $U2
 t start-bad-type      errors.json - start -p mvsim -t bogus
 
+# --- --force: every changing call carries flag 4 (start/undefine -u: the OnParent form)
+t force-define        basic.json - define -p mvsim -t mvsim-virtio_net -f
+t force-define-jsonfile basic.json - define -p mvsim --jsonfile input/net.json --force
+t force-undefine      basic.json - undefine -u $U2 --force
+t force-undefine-parent basic.json - undefine -u $U2 -p mvsim -f
+t force-modify        basic.json - modify -u $U2 --auto -f
+t force-start         basic.json - start -u $U2 -f
+t force-start-transient basic.json - start -p mvsim -t mvsim-virtio_net -f
+t force-list          basic.json - list -f
+
+# --- --ensure (ours, for mdevvirtio@.service): already in that state is success.
+# ensure.json is basic.json whose daemon answers Start with AlreadyExists (it
+# started the device meanwhile) and Stop with NotFound (not running).
+t ensure-start-running basic.json - start -u $U1 --ensure
+t ensure-start        basic.json - start -u $U2 --ensure
+t ensure-start-race   ensure.json - start -u $U2 --ensure
+t start-race          ensure.json - start -u $U2
+t ensure-stop-stopped ensure.json - stop -u $U2 --ensure
+t stop-not-running    ensure.json - stop -u $U2
+t ensure-list         basic.json - list --ensure
+
 # --- stop (libvirt: stop --uuid=U)
 t stop                basic.json - stop --uuid=$U1
 t stop-short          basic.json - stop -u $U1 -f

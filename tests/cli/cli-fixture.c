@@ -236,65 +236,80 @@ static int fx_load(void *userdata, enum cli_load_scope scope, const char *uuid,
 	return r < 0 ? r : fixture_load_model(f->root, ret);
 }
 
+/* A call's flags, recorded only when there are any (", flags 4"). */
+static void print_flags(FILE *f, unsigned flags)
+{
+	if (flags)
+		fprintf(f, ", flags %u", flags);
+}
+
 static int fx_define(void *userdata, const char *parent, const char *uuid, const char *type,
-		     const char *start, const struct cli_attr *attrs, size_t n_attrs, char **ret,
-		     sd_bus_error *error)
+		     const char *start, const struct cli_attr *attrs, size_t n_attrs,
+		     unsigned flags, char **ret, sd_bus_error *error)
 {
 	struct fixture *f = userdata;
 	int r;
 
 	fprintf(f->calls, "> Define(\"%s\", \"%s\", \"%s\", \"%s\", ", parent, uuid, type, start);
 	print_attrs(f->calls, attrs, n_attrs);
+	print_flags(f->calls, flags);
 	fputs(")\n", f->calls);
 	r = canned_error(f, "Define", error);
 	return r < 0 ? r : ret_uuid(uuid, ret);
 }
 
 static int fx_define_json(void *userdata, const char *parent, const char *uuid, const char *json,
-			  char **ret, sd_bus_error *error)
+			  unsigned flags, char **ret, sd_bus_error *error)
 {
 	struct fixture *f = userdata;
 	int r;
 
-	fprintf(f->calls, "> DefineJSON(\"%s\", \"%s\", <<%s>>)\n", parent, uuid, json);
+	fprintf(f->calls, "> DefineJSON(\"%s\", \"%s\", <<%s>>", parent, uuid, json);
+	print_flags(f->calls, flags);
+	fputs(")\n", f->calls);
 	r = canned_error(f, "DefineJSON", error);
 	return r < 0 ? r : ret_uuid(uuid, ret);
 }
 
 static int fx_uuid_call(struct fixture *f, const char *method, const char *parent,
-			const char *uuid, sd_bus_error *error)
+			const char *uuid, unsigned flags, sd_bus_error *error)
 {
 	if (parent)
-		fprintf(f->calls, "> %sOnParent(\"%s\", \"%s\")\n", method, parent, uuid);
+		fprintf(f->calls, "> %sOnParent(\"%s\", \"%s\"", method, parent, uuid);
 	else
-		fprintf(f->calls, "> %s(\"%s\")\n", method, uuid);
+		fprintf(f->calls, "> %s(\"%s\"", method, uuid);
+	print_flags(f->calls, flags);
+	fputs(")\n", f->calls);
 	return canned_error(f, method, error);
 }
 
-static int fx_undefine(void *userdata, const char *parent, const char *uuid, sd_bus_error *error)
+static int fx_undefine(void *userdata, const char *parent, const char *uuid, unsigned flags,
+		       sd_bus_error *error)
 {
-	return fx_uuid_call(userdata, "Undefine", parent, uuid, error);
+	return fx_uuid_call(userdata, "Undefine", parent, uuid, flags, error);
 }
 
-static int fx_start(void *userdata, const char *parent, const char *uuid, sd_bus_error *error)
+static int fx_start(void *userdata, const char *parent, const char *uuid, unsigned flags,
+		    sd_bus_error *error)
 {
-	return fx_uuid_call(userdata, "Start", parent, uuid, error);
+	return fx_uuid_call(userdata, "Start", parent, uuid, flags, error);
 }
 
-static int fx_stop(void *userdata, const char *uuid, sd_bus_error *error)
+static int fx_stop(void *userdata, const char *uuid, unsigned flags, sd_bus_error *error)
 {
-	return fx_uuid_call(userdata, "Stop", NULL, uuid, error);
+	return fx_uuid_call(userdata, "Stop", NULL, uuid, flags, error);
 }
 
 static int fx_start_transient(void *userdata, const char *parent, const char *type,
 			      const char *uuid, const struct cli_attr *attrs, size_t n_attrs,
-			      char **ret, sd_bus_error *error)
+			      unsigned flags, char **ret, sd_bus_error *error)
 {
 	struct fixture *f = userdata;
 	int r;
 
 	fprintf(f->calls, "> StartTransient(\"%s\", \"%s\", \"%s\", ", parent, type, uuid);
 	print_attrs(f->calls, attrs, n_attrs);
+	print_flags(f->calls, flags);
 	fputs(")\n", f->calls);
 	r = canned_error(f, "StartTransient", error);
 	return r < 0 ? r : ret_uuid(uuid, ret);

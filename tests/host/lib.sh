@@ -342,13 +342,20 @@ for_each_changing_call() {
 	"$cb" Define "${m[@]}" Define 'ssssa(ss)' mvsim "$u2" mvsim-virtio_net manual 0
 	"$cb" DefineJSON "${m[@]}" DefineJSON sss mvsim "$u2" \
 		'{"mdev_type":"mvsim-virtio_net","start":"manual","attrs":[]}'
+	"$cb" DefineWithFlags "${m[@]}" DefineWithFlags 'ssssa(ss)u' mvsim "$u2" \
+		mvsim-virtio_net manual 0 4
+	"$cb" DefineJSONWithFlags "${m[@]}" DefineJSONWithFlags sssu mvsim "$u2" \
+		'{"mdev_type":"mvsim-virtio_net","start":"manual","attrs":[]}' 4
 	"$cb" Undefine "${m[@]}" Undefine s "$u"
 	"$cb" Start "${m[@]}" Start s "$u"
 	"$cb" StartTransient "${m[@]}" StartTransient 'sssa(ss)' mvsim mvsim-virtio_net "$u2" 0
+	"$cb" StartTransientWithFlags "${m[@]}" StartTransientWithFlags 'sssa(ss)u' mvsim \
+		mvsim-virtio_net "$u2" 0 4
 	"$cb" Stop "${m[@]}" Stop s "$u"
+	"$cb" StopWithFlags "${m[@]}" StopWithFlags su "$u" 4
 	"$cb" Modify "${m[@]}" Modify 'sa{sv}u' "$u" 1 start s auto 2
-	"$cb" UndefineOnParent "${m[@]}" UndefineOnParent ss mvsim "$u"
-	"$cb" StartOnParent "${m[@]}" StartOnParent ss mvsim "$u"
+	"$cb" UndefineOnParent "${m[@]}" UndefineOnParent ssu mvsim "$u" 4
+	"$cb" StartOnParent "${m[@]}" StartOnParent ssu mvsim "$u" 4
 	"$cb" ModifyOnParent "${m[@]}" ModifyOnParent 'ssa{sv}u' mvsim "$u" 1 start s auto 2
 	"$cb" Reload "${m[@]}" Reload
 	"$cb" Start "$API_NAME" "$path" "$DEVICE_IFACE" Start

@@ -156,7 +156,7 @@ START_TEST(bad_changes_refused)
 	expect_changes_refused(1, "attrs", "s", "x", 2, "'attrs' must be of type 'a(ss)'");
 	expect_changes_refused(1, "start", "s", "sometimes", 2, "sometimes");
 	expect_changes_refused(2, "type", "s", "t", 2, "more than once");
-	expect_changes_refused(1, "type", "s", "t", 4, "flags");
+	expect_changes_refused(1, "type", "s", "t", 8, "flags 0x8");
 	expect_changes_refused(0, NULL, NULL, NULL, 1, "Nothing to modify");
 }
 END_TEST

@@ -38,7 +38,8 @@ END_TEST
 
 START_TEST(manager_errors_become_named_replies)
 {
-	struct manager_error me = {MANAGER_ERROR_PARENT_NOT_FOUND, (char *)"parent 'x' not found"};
+	struct manager_error me = {.kind = MANAGER_ERROR_PARENT_NOT_FOUND,
+				   .message = (char *)"parent 'x' not found"};
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 
 	ck_assert_int_eq(bus_error_register(), 0);

@@ -795,13 +795,13 @@ START_TEST(one_uuid_on_two_parents)
 	ck_assert_ptr_nonnull(strstr(e.message, "mvsim, mvsim2"));
 	assert_error(manager_modify(m, U1, &(struct manager_changes){.start = 1}, 0, &e), &e,
 		     MANAGER_ERROR_AMBIGUOUS, U1);
-	assert_error(manager_start_on(m, "nosuch", U1, &e), &e, MANAGER_ERROR_NOT_FOUND,
+	assert_error(manager_start_on(m, "nosuch", U1, 0, &e), &e, MANAGER_ERROR_NOT_FOUND,
 		     "not defined on parent nosuch");
-	assert_error(manager_start_on(m, "../x", U1, &e), &e, MANAGER_ERROR_INVALID_ARGUMENT,
+	assert_error(manager_start_on(m, "../x", U1, 0, &e), &e, MANAGER_ERROR_INVALID_ARGUMENT,
 		     "../x");
 	assert_error(manager_modify_on(m, "../x", U1, &(struct manager_changes){.start = 1}, 0, &e),
 		     &e, MANAGER_ERROR_INVALID_ARGUMENT, "../x");
-	assert_error(manager_undefine_on(m, "../x", U1, &e), &e, MANAGER_ERROR_INVALID_ARGUMENT,
+	assert_error(manager_undefine_on(m, "../x", U1, 0, &e), &e, MANAGER_ERROR_INVALID_ARGUMENT,
 		     "../x");
 	ck_assert_int_eq(fake_kernel.create_calls, 0);
 
@@ -819,14 +819,14 @@ START_TEST(one_uuid_on_two_parents)
 	ck_assert_uint_eq(d->definitions[0].n_attrs, 1);
 
 	/* Start on one parent: the device shows what runs; the other cannot start. */
-	ck_assert_int_eq(manager_start_on(m, "mvsim2", U1, &e), 0);
+	ck_assert_int_eq(manager_start_on(m, "mvsim2", U1, 0, &e), 0);
 	ck_assert_int_eq(fake_kernel.create_calls, 1);
 	d = dev(U1);
 	ck_assert(d->active);
 	ck_assert_str_eq(d->parent, "mvsim2");
 	ck_assert_str_eq(d->type, "mvsim-vhost_net");
 	ck_assert_int_eq(d->start, DEFINITION_START_AUTO);
-	assert_error(manager_start_on(m, "mvsim", U1, &e), &e, MANAGER_ERROR_ALREADY_EXISTS,
+	assert_error(manager_start_on(m, "mvsim", U1, 0, &e), &e, MANAGER_ERROR_ALREADY_EXISTS,
 		     "already running on parent mvsim2");
 	/* A live modify names the parent it runs on, or none. */
 	assert_error(manager_modify_on(m, "mvsim", U1, &(struct manager_changes){.start = 1},
@@ -835,9 +835,9 @@ START_TEST(one_uuid_on_two_parents)
 	ck_assert_int_eq(manager_stop(m, U1, &e), 0);
 
 	/* Undefine on one parent keeps the other; without a parent, every one goes. */
-	assert_error(manager_undefine_on(m, "nosuch", U1, &e), &e, MANAGER_ERROR_NOT_FOUND,
+	assert_error(manager_undefine_on(m, "nosuch", U1, 0, &e), &e, MANAGER_ERROR_NOT_FOUND,
 		     "not defined on parent nosuch");
-	ck_assert_int_eq(manager_undefine_on(m, "mvsim", U1, &e), 0);
+	ck_assert_int_eq(manager_undefine_on(m, "mvsim", U1, 0, &e), 0);
 	d = dev(U1);
 	ck_assert_uint_eq(d->n_definitions, 1);
 	ck_assert_str_eq(d->parent, "mvsim2");
