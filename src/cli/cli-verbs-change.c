@@ -6,6 +6,7 @@
  * device). A UUID the daemon generated is printed on stdout, as mdevctl does.
  */
 #include "cli-json.h"
+#include "cli-progress.h"
 #include "cli-verbs-internal.h"
 #include "log.h"
 
@@ -388,24 +389,34 @@ int cli_verb_stop(const struct cli_context *c)
 	return CLI_EXIT_OK;
 }
 
+static bool start_parent_wants(const struct cli_device *d, const char *parent)
+{
+	return d->defined && !d->active && streq(d->start, "auto") && streq(d->parent, parent);
+}
+
 /*
  * What mdevctl's udev rule runs. The daemon starts auto devices itself; this
  * stays for scripts that call it. Failures are warnings and the exit status
  * stays 0, as with mdevctl; devices already running are skipped, not errors.
+ * On a terminal a progress line counts the devices (cli-progress.h).
  */
 int cli_verb_start_parent_mdevs(const struct cli_context *c)
 {
 	_cleanup_cli_model_free_ struct cli_model *m = NULL;
+	_cleanup_(cli_progress_end) struct cli_progress progress = {};
+	unsigned total = 0, done = 0;
 
 	if (cli_load(c, CLI_LOAD_ALL, NULL, &m) < 0)
 		return CLI_EXIT_FAILURE;
+	for (size_t i = 0; i < m->n_devices; i++)
+		total += start_parent_wants(&m->devices[i], c->cmd->parent);
+	cli_progress_begin(&progress, c->out, total, "Starting devices of %s", c->cmd->parent);
 	for (size_t i = 0; i < m->n_devices; i++) {
 		_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
 		const struct cli_device *d = &m->devices[i];
 		int r;
 
-		if (!d->defined || d->active || !streq(d->start, "auto") ||
-		    !streq(d->parent, c->cmd->parent))
+		if (!start_parent_wants(d, c->cmd->parent))
 			continue;
 		r = c->backend->start(c->backend->userdata, d->parent, d->uuid, 0, &error);
 		if (sd_bus_error_has_name(&error, MDEVVIRTIO_DBUS_ERROR_ALREADY_EXISTS))
@@ -416,6 +427,7 @@ int cli_verb_start_parent_mdevs(const struct cli_context *c)
 				    sd_bus_error_is_set(&error) ? error.message : strerror(-r));
 		else
 			log_info("Started device %s on parent %s", d->uuid, d->parent);
+		cli_progress_update(&progress, ++done);
 	}
 	return CLI_EXIT_OK;
 }

@@ -14,6 +14,8 @@
 static int max_level = LOG_INFO;
 static enum log_target target = LOG_TARGET_CONSOLE;
 static const char *prefix;
+static void (*console_hook)(void *userdata);
+static void *console_hook_userdata;
 
 /* JOURNAL_STREAM is "dev:ino" of the stream systemd connected to our stderr. */
 static bool stderr_is_journal(void)
@@ -49,6 +51,12 @@ int log_get_max_level(void)
 void log_set_prefix(const char *p)
 {
 	prefix = p;
+}
+
+void log_set_console_hook(void (*hook)(void *userdata), void *userdata)
+{
+	console_hook = hook;
+	console_hook_userdata = userdata;
 }
 
 int log_level_from_string(const char *s)
@@ -107,9 +115,13 @@ int log_internalv(int level, int error, const char *const *fields, const char *f
 	if (vasprintf(&msg, format, ap) < 0)
 		goto out;
 
-	if (target == LOG_TARGET_JOURNAL)
+	if (target == LOG_TARGET_JOURNAL) {
 		log_to_journal(level, error, fields, msg);
-	else if (prefix)
+		goto out;
+	}
+	if (console_hook)
+		console_hook(console_hook_userdata);
+	if (prefix)
 		fprintf(stderr, "%s: %s\n", prefix, msg);
 	else
 		fprintf(stderr, "%s\n", msg);

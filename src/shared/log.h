@@ -28,6 +28,12 @@ int log_get_max_level(void);
 int log_level_from_string(const char *s);
 /* Prefix for console messages, usually program_invocation_short_name. */
 void log_set_prefix(const char *prefix);
+/*
+ * Called just before a message is written to stderr (not to the journal), so
+ * a program that keeps a status line on the terminal can clear it first (the
+ * CLI's progress line, cli-progress.h). One hook per process; NULL removes it.
+ */
+void log_set_console_hook(void (*hook)(void *userdata), void *userdata);
 
 /*
  * Log at @level with @error as errno (0: none) and optional structured journal
