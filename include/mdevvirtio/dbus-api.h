@@ -65,3 +65,12 @@
  * Attrs, Driver, Nodes, Generation, Definitions. flags must be 0.
  */
 #define MDEVVIRTIO_DBUS_DEVICE_RECORD "(sssssbbssa(ss)sa(ss)ta" MDEVVIRTIO_DBUS_DEFINITION ")"
+
+/*
+ * Manager.ListJSON(u flags) -> (ay json, a(ss) bad_definitions): the bytes
+ * `mdevctl list --dumpjson` prints for every running device, or with
+ * LIST_DEFINED those of `mdevctl list --defined --dumpjson` for every
+ * definition (UTF-8, no NUL, no newline at the end), and the BadDefinitions
+ * property. Any other flag bit is refused (InvalidArgument).
+ */
+#define MDEVVIRTIO_DBUS_LIST_DEFINED 1u

@@ -112,6 +112,23 @@ static const char *force_note(unsigned flags)
 	return flags & MDEVVIRTIO_DBUS_FLAG_FORCE ? ", force" : "";
 }
 
+static int log_list_json(void *userdata, bool defined, char **ret_json, size_t *ret_size,
+			 struct cli_model **ret_bad, sd_bus_error *error)
+{
+	struct cli_backend *b = INNER(userdata);
+	int r;
+
+	log_debug("Listing %s as JSON", defined ? "every definition" : "every running device");
+	r = b->list_json(b->userdata, defined, ret_json, ret_size, ret_bad, error);
+	if (r == -EOPNOTSUPP)
+		log_debug("ListJSON: not available, loading every device instead");
+	if (r < 0)
+		return r == -EOPNOTSUPP ? r : log_result("ListJSON", r, error, NULL);
+	log_debug("ListJSON: %zu bytes, %zu bad definition%s", *ret_size,
+		  (*ret_bad)->n_bad_definitions, (*ret_bad)->n_bad_definitions == 1 ? "" : "s");
+	return r;
+}
+
 static int log_define(void *userdata, const char *parent, const char *uuid, const char *type,
 		      const char *start, const struct cli_attr *attrs, size_t n_attrs,
 		      unsigned flags, char **ret_uuid, sd_bus_error *error)
@@ -247,6 +264,7 @@ int cli_backend_log_wrap(struct cli_backend *b)
 	*b = (struct cli_backend){
 	    .userdata = l,
 	    .load = log_load,
+	    .list_json = l->inner.list_json ? log_list_json : NULL,
 	    .define = log_define,
 	    .define_json = log_define_json,
 	    .undefine = log_undefine,

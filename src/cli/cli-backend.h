@@ -42,6 +42,20 @@ struct cli_backend {
 	/* @uuid: normalised, for CLI_LOAD_DEVICE. A device that does not exist is no error. */
 	int (*load)(void *userdata, enum cli_load_scope scope, const char *uuid,
 		    struct cli_model **ret, sd_bus_error *error);
+	/*
+	 * What `list [--defined] --dumpjson` prints for everything, rendered by
+	 * the daemon (*@ret_json, *@ret_size bytes, NUL-terminated), and a model
+	 * holding only the bad definitions. -EOPNOTSUPP when the daemon cannot
+	 * (an older one): the verb loads the model instead. NULL where not
+	 * supported (tests).
+	 */
+	int (*list_json)(void *userdata, bool defined, char **ret_json, size_t *ret_size,
+			 struct cli_model **ret_bad, sd_bus_error *error);
+	/*
+	 * @flags of the changing calls: 0 or MDEVVIRTIO_DBUS_FLAG_FORCE (--force:
+	 * a refusing pre callout only warns; the warning the daemon returns is
+	 * printed as a warning). modify's @flags also carry MODIFY_LIVE/DEFINED.
+	 */
 	int (*define)(void *userdata, const char *parent, const char *uuid, const char *type,
 		      const char *start, const struct cli_attr *attrs, size_t n_attrs,
 		      unsigned flags, char **ret_uuid, sd_bus_error *error);

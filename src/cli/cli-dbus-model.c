@@ -500,6 +500,36 @@ static int read_device_record(sd_bus_message *m, struct cli_device *d)
 	return r < 0 ? r : 1;
 }
 
+int cli_dbus_read_list_json(sd_bus_message *reply, char **ret_json, size_t *ret_size,
+			    struct cli_model **ret_bad)
+{
+	_cleanup_cli_model_free_ struct cli_model *m = cli_model_new();
+	_cleanup_free_ char *json = NULL;
+	const void *bytes;
+	size_t size;
+	int r;
+
+	if (!m)
+		return -ENOMEM;
+	r = sd_bus_message_read_array(reply, 'y', &bytes, &size);
+	if (r < 0)
+		return r;
+	if (memchr(bytes, '\0', size))
+		return -EBADMSG;
+	json = malloc(size + 1);
+	if (!json)
+		return -ENOMEM;
+	memcpy(json, bytes, size);
+	json[size] = '\0';
+	r = read_pairs(reply, &m->bad_definitions, &m->n_bad_definitions);
+	if (r < 0)
+		return r;
+	*ret_json = TAKE_PTR(json);
+	*ret_size = size;
+	*ret_bad = TAKE_PTR(m);
+	return 0;
+}
+
 int cli_dbus_read_device_list(sd_bus_message *reply, struct cli_model *model)
 {
 	int r;

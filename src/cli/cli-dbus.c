@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * struct cli_backend over D-Bus: each operation is one method call on
- * org.mdevvirtio1.Manager, "list" is one ListDevices. The bus
+ * org.mdevvirtio1.Manager, "list" is one ListDevices (the unfiltered
+ * --dumpjson listings one ListJSON, the daemon's pre-rendered bytes). The bus
  * connection is the backend's userdata and is closed by free().
  */
 #include "cli-dbus.h"
@@ -229,6 +230,26 @@ static int dbus_load(void *userdata, enum cli_load_scope scope, const char *uuid
 	return 0;
 }
 
+/* Manager.ListJSON; -EOPNOTSUPP from a daemon without it. */
+static int dbus_list_json(void *userdata, bool defined, char **ret_json, size_t *ret_size,
+			  struct cli_model **ret_bad, sd_bus_error *error)
+{
+	_cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	int r;
+
+	r = sd_bus_call_method(userdata, MDEVVIRTIO_DBUS_NAME, MDEVVIRTIO_DBUS_ROOT_PATH,
+			       MDEVVIRTIO_DBUS_MANAGER_INTERFACE, "ListJSON", &e, &reply, "u",
+			       defined ? MDEVVIRTIO_DBUS_LIST_DEFINED : UINT32_C(0));
+	if (r < 0 && sd_bus_error_has_name(&e, SD_BUS_ERROR_UNKNOWN_METHOD))
+		return -EOPNOTSUPP;
+	if (r < 0) {
+		sd_bus_error_move(error, &e);
+		return r;
+	}
+	return cli_dbus_read_list_json(reply, ret_json, ret_size, ret_bad);
+}
+
 /* Without flags the short forms (Define, ...), with them the WithFlags forms. */
 static int dbus_define(void *userdata, const char *parent, const char *uuid, const char *type,
 		       const char *start, const struct cli_attr *attrs, size_t n_attrs,
@@ -427,6 +448,7 @@ int cli_dbus_connect(void *userdata, struct cli_backend *ret)
 	*ret = (struct cli_backend){
 	    .userdata = bus,
 	    .load = dbus_load,
+	    .list_json = dbus_list_json,
 	    .define = dbus_define,
 	    .define_json = dbus_define_json,
 	    .undefine = dbus_undefine,

@@ -11,6 +11,7 @@
 
 #include "cli-format.h"
 #include "cli-json.h"
+#include "mdevctl-json.h"
 
 static int emit(FILE *f, struct json_object *o)
 {
@@ -71,14 +72,26 @@ static int emit_hierarchy(FILE *f, struct json_object *top)
 	return emit(f, list);
 }
 
+/* @d's config object at @depth, as mdevctl writes it. */
+static void write_config(FILE *f, const struct cli_device *d, unsigned depth)
+{
+	mdevctl_json_config_begin(f, d->type, d->start, depth);
+	for (size_t i = 0; i < d->n_attrs; i++)
+		mdevctl_json_config_attr(f, i, d->attrs[i].name, d->attrs[i].value, depth);
+	mdevctl_json_config_end(f, d->n_attrs, depth);
+}
+
 /*
  * Streamed (a list may hold tens of thousands of devices): the same bytes as
  * building [ { parent: [ { uuid: config } ] } ] and writing it, since the
- * model is sorted by parent, so each parent's devices come together.
+ * model is sorted by parent, so each parent's devices come together. The
+ * daemon renders the unfiltered listings with the same writer
+ * (Manager.ListJSON).
  */
 int cli_format_list_json(FILE *f, const struct cli_model *m, const struct cli_list_filter *flt)
 {
-	const struct cli_device *only = NULL, *prev = NULL;
+	struct mdevctl_json_list list = MDEVCTL_JSON_LIST_INIT(f);
+	const struct cli_device *only = NULL;
 	size_t n = 0;
 
 	for (size_t i = 0; i < m->n_devices; i++)
@@ -87,40 +100,19 @@ int cli_format_list_json(FILE *f, const struct cli_model *m, const struct cli_li
 			n++;
 		}
 	if (flt->uuid && n == 1) {
-		cli_json_write_config(f, only->type, only->start, only->attrs, only->n_attrs, 0);
+		write_config(f, only, 0);
 		return 0;
 	}
-	if (n == 0) {
-		fputs("[]", f);
-		return 0;
-	}
-	fputc('[', f);
-	cli_json_newline_indent(f, 1);
-	fputc('{', f);
 	for (size_t i = 0; i < m->n_devices; i++) {
 		const struct cli_device *d = &m->devices[i];
-		bool new_parent;
 
 		if (!cli_list_selects(flt, d))
 			continue;
-		new_parent = !prev || !streq(prev->parent, d->parent);
-		if (prev)
-			fputs(new_parent ? "\n    ]," : ",", f);
-		if (new_parent) {
-			cli_json_newline_indent(f, 2);
-			cli_json_write_key(f, d->parent);
-			fputc('[', f);
-		}
-		cli_json_newline_indent(f, 3);
-		fputc('{', f);
-		cli_json_newline_indent(f, 4);
-		cli_json_write_key(f, d->uuid);
-		cli_json_write_config(f, d->type, d->start, d->attrs, d->n_attrs, 4);
-		cli_json_newline_indent(f, 3);
-		fputc('}', f);
-		prev = d;
+		mdevctl_json_list_entry_begin(&list, d->parent, d->uuid);
+		write_config(f, d, MDEVCTL_JSON_LIST_CONFIG_DEPTH);
+		mdevctl_json_list_entry_end(&list);
 	}
-	fputs("\n    ]\n  }\n]", f);
+	mdevctl_json_list_end(&list);
 	return 0;
 }
 

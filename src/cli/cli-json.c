@@ -3,66 +3,12 @@
 #include <stdarg.h>
 
 #include "cli-json.h"
-
-static void write_string(FILE *f, const char *s)
-{
-	const unsigned char *run = (const unsigned char *)s;
-
-	fputc('"', f);
-	for (const unsigned char *p = run; *p; p++) {
-		const char *esc;
-
-		if (*p >= 0x20 && *p != '"' && *p != '\\')
-			continue;
-		/* Everything up to here needs no escape: one write. */
-		fwrite(run, 1, (size_t)(p - run), f);
-		run = p + 1;
-		switch (*p) {
-		case '"':
-			esc = "\\\"";
-			break;
-		case '\\':
-			esc = "\\\\";
-			break;
-		case '\n':
-			esc = "\\n";
-			break;
-		case '\r':
-			esc = "\\r";
-			break;
-		case '\t':
-			esc = "\\t";
-			break;
-		case '\b':
-			esc = "\\b";
-			break;
-		case '\f':
-			esc = "\\f";
-			break;
-		default:
-			fprintf(f, "\\u%04x", *p);
-			continue;
-		}
-		fputs(esc, f);
-	}
-	fputs((const char *)run, f);
-	fputc('"', f);
-}
+#include "mdevctl-json.h"
 
 static void newline_indent(FILE *f, bool pretty, unsigned depth)
 {
-	/* A newline and 16 levels of indentation: one write for the usual depths. */
-	static const char spaces[] = "\n                                ";
-
-	if (!pretty)
-		return;
-	if (2 * (size_t)depth + 1 < sizeof(spaces)) {
-		fwrite(spaces, 1, 2 * (size_t)depth + 1, f);
-		return;
-	}
-	fputc('\n', f);
-	for (unsigned i = 0; i < depth; i++)
-		fputs("  ", f);
+	if (pretty)
+		mdevctl_json_newline_indent(f, depth);
 }
 
 static void write_value(FILE *f, struct json_object *o, bool pretty, unsigned depth);
@@ -93,7 +39,7 @@ static void write_object(FILE *f, struct json_object *o, bool pretty, unsigned d
 			fputc(',', f);
 		first = false;
 		newline_indent(f, pretty, depth + 1);
-		write_string(f, key);
+		mdevctl_json_write_string(f, key);
 		fputs(pretty ? ": " : ":", f);
 		write_value(f, val, pretty, depth + 1);
 	}
@@ -118,7 +64,7 @@ static void write_value(FILE *f, struct json_object *o, bool pretty, unsigned de
 		fputs(json_object_to_json_string(o), f);
 		break;
 	case json_type_string:
-		write_string(f, json_object_get_string(o));
+		mdevctl_json_write_string(f, json_object_get_string(o));
 		break;
 	case json_type_array:
 		write_array(f, o, pretty, depth);
@@ -132,50 +78,6 @@ static void write_value(FILE *f, struct json_object *o, bool pretty, unsigned de
 void cli_json_write(FILE *f, struct json_object *o, bool pretty)
 {
 	write_value(f, o, pretty, 0);
-}
-
-void cli_json_write_config(FILE *f, const char *type, const char *start,
-			   const struct cli_attr *attrs, size_t n_attrs, unsigned depth)
-{
-	fputc('{', f);
-	newline_indent(f, true, depth + 1);
-	fputs("\"mdev_type\": ", f);
-	write_string(f, strempty(type));
-	fputc(',', f);
-	newline_indent(f, true, depth + 1);
-	fputs("\"start\": ", f);
-	write_string(f, strempty(start));
-	fputc(',', f);
-	newline_indent(f, true, depth + 1);
-	fputs("\"attrs\": [", f);
-	for (size_t i = 0; i < n_attrs; i++) {
-		if (i > 0)
-			fputc(',', f);
-		newline_indent(f, true, depth + 2);
-		fputc('{', f);
-		newline_indent(f, true, depth + 3);
-		write_string(f, attrs[i].name);
-		fputs(": ", f);
-		write_string(f, attrs[i].value);
-		newline_indent(f, true, depth + 2);
-		fputc('}', f);
-	}
-	if (n_attrs > 0)
-		newline_indent(f, true, depth + 1);
-	fputc(']', f);
-	newline_indent(f, true, depth);
-	fputc('}', f);
-}
-
-void cli_json_write_key(FILE *f, const char *key)
-{
-	write_string(f, key);
-	fputs(": ", f);
-}
-
-void cli_json_newline_indent(FILE *f, unsigned depth)
-{
-	newline_indent(f, true, depth);
 }
 
 int cli_json_to_string(struct json_object *o, bool pretty, char **ret)

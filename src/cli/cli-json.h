@@ -2,7 +2,8 @@
 /*
  * JSON the way mdevctl (serde_json) writes it, over json-c objects: pretty
  * (2-space indent, "key": value, [] and {} for empty containers, keys in
- * insertion order, only '"', '\\' and control characters escaped) or compact.
+ * insertion order, only '"', '\\' and control characters escaped) or compact;
+ * the bytes themselves come from the shared writer (mdevctl-json.h).
  * Plus mdevctl's per-device config object {mdev_type, start, attrs} in both
  * directions, with mdevctl's rules and explicit size limits.
  */
@@ -23,17 +24,8 @@ void cli_json_write(FILE *f, struct json_object *o, bool pretty);
 /* Same into a new string. */
 int cli_json_to_string(struct json_object *o, bool pretty, char **ret);
 
-/* {"mdev_type": type, "start": start, "attrs": [{name: value}, ...]}; NULL on OOM. */
-/*
- * Streaming pieces of the same output, for long lists: the object of
- * cli_json_config_new() as cli_json_write(pretty) writes it at nesting
- * @depth; a key and its ": "; a newline and @depth levels of indentation.
- */
-void cli_json_write_config(FILE *f, const char *type, const char *start,
-			   const struct cli_attr *attrs, size_t n_attrs, unsigned depth);
-void cli_json_write_key(FILE *f, const char *key);
-void cli_json_newline_indent(FILE *f, unsigned depth);
-
+/* {"mdev_type": type, "start": start, "attrs": [{name: value}, ...]}; NULL on OOM.
+ * (Streamed, without json-c, by mdevctl-json.h: the same bytes.) */
 struct json_object *cli_json_config_new(const char *type, const char *start,
 					const struct cli_attr *attrs, size_t n_attrs);
 

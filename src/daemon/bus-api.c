@@ -101,6 +101,9 @@ int bus_api_new(sd_event *event, struct manager *m, const char *address, struct 
 	r = manager_add_listener(m, bus_api_on_change, api);
 	if (r < 0)
 		return log_debug_errno(r, "Failed to listen to the manager: %m");
+	r = listing_cache_new(m, &api->listing);
+	if (r < 0)
+		return log_debug_errno(r, "Failed to set up the listing cache: %m");
 
 	r = sd_bus_request_name(api->bus, MDEVVIRTIO_DBUS_NAME, 0);
 	if (r < 0)
@@ -122,6 +125,7 @@ struct bus_api *bus_api_free(struct bus_api *api)
 		(void)sd_bus_release_name(api->bus, MDEVVIRTIO_DBUS_NAME);
 		sd_bus_flush_close_unref(api->bus);
 	}
+	listing_cache_free(api->listing);
 	sd_event_unref(api->event);
 	free(api);
 	return NULL;

@@ -17,6 +17,7 @@
 
 #include "bus-api.h"
 #include "definition.h"
+#include "listing-cache.h"
 #include "manager.h"
 
 
@@ -24,6 +25,7 @@ struct bus_api {
 	sd_bus *bus;
 	sd_event *event;
 	struct manager *manager;
+	struct listing_cache *listing; /* Manager.ListJSON's answers */
 };
 
 /* bus-manager.c: the Manager object. */

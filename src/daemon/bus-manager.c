@@ -370,6 +370,43 @@ static int property_get_bad_definitions(sd_bus *bus, const char *path, const cha
 	return sd_bus_message_close_container(reply);
 }
 
+/*
+ * A listing pre-rendered as mdevctl prints it (listing-cache.h), with the bad
+ * files a listing warns about: one copy of cached bytes, whatever the number
+ * of devices.
+ */
+static int method_list_json(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct bus_api *api = userdata;
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	const char *json;
+	uint32_t flags;
+	size_t size;
+	int r;
+
+	r = sd_bus_message_read(m, "u", &flags);
+	if (r < 0)
+		return r;
+	if (flags & ~MDEVVIRTIO_DBUS_LIST_DEFINED)
+		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT,
+					 "Unknown ListJSON flags 0x%" PRIx32 " (known: 0x%x)",
+					 flags & ~MDEVVIRTIO_DBUS_LIST_DEFINED,
+					 MDEVVIRTIO_DBUS_LIST_DEFINED);
+	r = listing_cache_get(api->listing,
+			      flags & MDEVVIRTIO_DBUS_LIST_DEFINED ? LISTING_DEFINED : LISTING_RUNNING,
+			      &json, &size);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_new_method_return(m, &reply);
+	if (r >= 0)
+		r = sd_bus_message_append_array(reply, 'y', json, size);
+	if (r >= 0)
+		r = property_get_bad_definitions(NULL, NULL, NULL, NULL, reply, api, error);
+	if (r < 0)
+		return r;
+	return sd_bus_send(NULL, reply, NULL);
+}
+
 /* One entry per line group, as systemd lays out vtables. */
 /* clang-format off */
 static const sd_bus_vtable manager_vtable[] = {
@@ -440,6 +477,10 @@ static const sd_bus_vtable manager_vtable[] = {
 				SD_BUS_ARGS("u", flags),
 				SD_BUS_RESULT("a" MDEVVIRTIO_DBUS_DEVICE_RECORD, devices),
 				method_list_devices, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("ListJSON",
+				SD_BUS_ARGS("u", flags),
+				SD_BUS_RESULT("ay", json, "a(ss)", bad_definitions),
+				method_list_json, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Reload",
 				SD_BUS_NO_ARGS,
 				SD_BUS_NO_RESULT,

@@ -6,10 +6,13 @@
  * fails only when the daemon does not do the work asked (an error reply, a
  * device that never appears, a daemon that exits).
  *
- *   bus-client list [--uuids]
- *       One call listing every device, fully parsed into a model (every
- *       string copied): Manager.ListDevices(0), or GetManagedObjects when the
- *       daemon answers UnknownMethod. Prints "<method> <devices>", or with
+ *   bus-client list [--records] [--uuids]
+ *       One call listing every definition, fully parsed into a model (every
+ *       string copied): Manager.ListJSON(DEFINED), the daemon's pre-rendered
+ *       `mdevctl list --defined --dumpjson`, parsed into the model; with
+ *       --records (or when the daemon answers UnknownMethod)
+ *       Manager.ListDevices(0), every device's record, or GetManagedObjects
+ *       when the daemon lacks that too. Prints "<method> <entries>", or with
  *       --uuids the UUIDs, one a line.
  *   bus-client ready [--list] [--timeout S] -- DAEMON [ARG...]
  *       Starts DAEMON with NOTIFY_SOCKET on a socket of ours and times, from
@@ -102,6 +105,9 @@ struct model {
 	struct device *devices;
 	size_t n, cap;
 	const char *method;
+	/* ListJSON: one copy of the document, every string of the model decoded
+	 * in place in it (the devices own none of their strings, only arrays). */
+	char *text;
 };
 
 static void pairs_free(struct pair *p, size_t n)
@@ -118,6 +124,10 @@ static void model_clear(struct model *m)
 	for (size_t i = 0; i < m->n; i++) {
 		struct device *d = &m->devices[i];
 
+		if (m->text) {
+			free(d->attrs);
+			continue;
+		}
 		free(d->uuid);
 		free(d->parent);
 		free(d->type);
@@ -130,6 +140,7 @@ static void model_clear(struct model *m)
 		pairs_free(d->nodes, d->n_nodes);
 	}
 	free(m->devices);
+	free(m->text);
 	*m = (struct model){0};
 }
 
@@ -321,13 +332,292 @@ static int parse_managed_objects(sd_bus_message *msg, struct model *m)
 	return sd_bus_message_exit_container(msg);
 }
 
-/* list_all: ListDevices(0), or GetManagedObjects if the daemon lacks it. */
-static int list_all(sd_bus *bus, struct model *m)
+/*
+ * ListJSON's document, read strictly (what the daemon documents, nothing
+ * else: [ { parent: [ { uuid: {mdev_type, start, attrs: [{name: value}]} } ] } ],
+ * JSON whitespace anywhere, escapes decoded) into the model: the document is
+ * copied once and every string decoded in place in the copy (a decoded
+ * string is never longer than its JSON), so the model holds every string
+ * without one allocation each. A parser for this one shape instead of a tree
+ * of json-c objects, as a C client that wants the data would write it.
+ */
+struct reader {
+	char *p, *end;
+	struct model *m;
+	char *parent; /* of the entries being read */
+	struct device *d; /* the entry being read */
+};
+
+/* The copy is NUL-terminated (and holds no NUL, else it fails to parse at it). */
+static void skip_ws(struct reader *r)
+{
+	r->p += strspn(r->p, " \n\t\r");
+}
+
+static bool eat(struct reader *r, char c)
+{
+	skip_ws(r);
+	if (r->p < r->end && *r->p == c) {
+		r->p++;
+		return true;
+	}
+	return false;
+}
+
+static int hex4(const char *p, unsigned *ret)
+{
+	unsigned v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned)(c - '0');
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			v |= (unsigned)((c | 0x20) - 'a' + 10);
+		else
+			return -EBADMSG;
+	}
+	*ret = v;
+	return 0;
+}
+
+static char *put_utf8(char *o, unsigned c)
+{
+	if (c < 0x80) {
+		*o++ = (char)c;
+	} else if (c < 0x800) {
+		*o++ = (char)(0xc0 | c >> 6);
+		*o++ = (char)(0x80 | (c & 0x3f));
+	} else if (c < 0x10000) {
+		*o++ = (char)(0xe0 | c >> 12);
+		*o++ = (char)(0x80 | ((c >> 6) & 0x3f));
+		*o++ = (char)(0x80 | (c & 0x3f));
+	} else {
+		*o++ = (char)(0xf0 | c >> 18);
+		*o++ = (char)(0x80 | ((c >> 12) & 0x3f));
+		*o++ = (char)(0x80 | ((c >> 6) & 0x3f));
+		*o++ = (char)(0x80 | (c & 0x3f));
+	}
+	return o;
+}
+
+/* The escape at @p (after its backslash) into @o; @p and @o moved past it. */
+static int unescape(char **p, const char *end, char **o)
+{
+	static const char plain[] = "\"\\/bfnrt", as[] = "\"\\/\b\f\n\r\t";
+	const char *e = strchr(plain, **p);
+	unsigned c, lo;
+
+	if (**p && e) {
+		*(*o)++ = as[e - plain];
+		(*p)++;
+		return 0;
+	}
+	if (**p != 'u' || end - *p < 5 || hex4(*p + 1, &c) < 0)
+		return -EBADMSG;
+	*p += 5;
+	if (c >= 0xd800 && c < 0xdc00) {
+		if (end - *p < 6 || (*p)[0] != '\\' || (*p)[1] != 'u' || hex4(*p + 2, &lo) < 0 ||
+		    lo < 0xdc00 || lo >= 0xe000)
+			return -EBADMSG;
+		*p += 6;
+		c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+	} else if (c >= 0xdc00 && c < 0xe000) {
+		return -EBADMSG;
+	}
+	*o = put_utf8(*o, c);
+	return 0;
+}
+
+/* The bytes a string's plain run stops at: its end, an escape, a control character or NUL. */
+static const bool string_stop[256] = {[0 ... 0x1f] = true, ['"'] = true, ['\\'] = true};
+
+/* A JSON string, decoded in place: *@ret points into the document. */
+static int read_string(struct reader *r, char **ret)
+{
+	char *s, *q, *o;
+
+	skip_ws(r);
+	if (r->p >= r->end || *r->p != '"')
+		return -EBADMSG;
+	s = ++r->p;
+	/* Where it ends: the next '"' that no backslash escapes; no raw control
+	 * character (nor NUL) before it. */
+	for (q = s;; q += 2) {
+		while (!string_stop[(unsigned char)*q])
+			q++;
+		if (*q == '"')
+			break;
+		if (*q != '\\' || q[1] == '\0' || (unsigned char)q[1] < 0x20)
+			return -EBADMSG;
+	}
+	*ret = s;
+	for (o = s; s < q;) {
+		char *run = memchr(s, '\\', (size_t)(q - s));
+		size_t n = (size_t)((run ? run : q) - s);
+
+		memmove(o, s, n);
+		o += n;
+		s += n;
+		if (!run)
+			break;
+		s++;
+		if (unescape(&s, q, &o) < 0)
+			return -EBADMSG;
+	}
+	*o = '\0'; /* at the closing quote at the latest */
+	r->p = q + 1;
+	return 0;
+}
+
+/* The items of a container opened by @open and closed by @close, one @item call each. */
+static int read_items(struct reader *r, char open, char close, int (*item)(struct reader *))
+{
+	int e;
+
+	if (!eat(r, open))
+		return -EBADMSG;
+	if (eat(r, close))
+		return 0;
+	do {
+		e = item(r);
+		if (e < 0)
+			return e;
+	} while (eat(r, ','));
+	return eat(r, close) ? 0 : -EBADMSG;
+}
+
+/* "key": — the key, and the colon after it. */
+static int read_key(struct reader *r, char **ret)
+{
+	int e = read_string(r, ret);
+
+	if (e < 0)
+		return e;
+	return eat(r, ':') ? 0 : -EBADMSG;
+}
+
+static int attr_member(struct reader *r)
+{
+	struct device *d = r->d;
+	struct pair *v;
+	char *k, *val;
+	int e;
+
+	if ((e = read_key(r, &k)) < 0 || (e = read_string(r, &val)) < 0)
+		return e;
+	v = realloc(d->attrs, (d->n_attrs + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	d->attrs = v;
+	d->attrs[d->n_attrs++] = (struct pair){k, val};
+	return 0;
+}
+
+static int attr_item(struct reader *r)
+{
+	return read_items(r, '{', '}', attr_member);
+}
+
+static int config_member(struct reader *r)
+{
+	char *key;
+	int e;
+
+	if ((e = read_key(r, &key)) < 0)
+		return e;
+	if (strcmp(key, "mdev_type") == 0 && !r->d->type)
+		e = read_string(r, &r->d->type);
+	else if (strcmp(key, "start") == 0 && !r->d->start)
+		e = read_string(r, &r->d->start);
+	else if (strcmp(key, "attrs") == 0)
+		e = read_items(r, '[', ']', attr_item);
+	else
+		e = -EBADMSG;
+	return e;
+}
+
+static int entry_member(struct reader *r)
+{
+	char *uuid;
+	int e;
+
+	if ((e = read_key(r, &uuid)) < 0)
+		return e;
+	r->d = model_add(r->m);
+	if (!r->d)
+		return -ENOMEM;
+	r->d->uuid = uuid;
+	r->d->defined = 1;
+	r->d->parent = r->parent;
+	e = read_items(r, '{', '}', config_member);
+	return e < 0 ? e : r->d->type && r->d->start ? 0 : -EBADMSG;
+}
+
+static int entry_item(struct reader *r)
+{
+	return read_items(r, '{', '}', entry_member);
+}
+
+static int parent_member(struct reader *r)
+{
+	int e = read_key(r, &r->parent);
+
+	return e < 0 ? e : read_items(r, '[', ']', entry_item);
+}
+
+static int parent_item(struct reader *r)
+{
+	return read_items(r, '{', '}', parent_member);
+}
+
+/* ListJSON(1) -> (ay json, a(ss) bad) into the model. */
+static int parse_list_json(sd_bus_message *msg, struct model *m)
+{
+	struct reader r = {.m = m};
+	const void *bytes;
+	size_t size;
+	int e;
+
+	e = sd_bus_message_read_array(msg, 'y', &bytes, &size);
+	if (e < 0)
+		return e;
+	m->text = malloc(size + 1);
+	if (!m->text)
+		return -ENOMEM;
+	memcpy(m->text, bytes, size);
+	m->text[size] = '\0';
+	r.p = m->text;
+	r.end = r.p + size;
+	e = read_items(&r, '[', ']', parent_item);
+	skip_ws(&r);
+	return e < 0 ? e : r.p == r.end ? 0 : -EBADMSG;
+}
+
+/*
+ * list_all: ListJSON(DEFINED) unless @records; ListDevices(0) then, or when
+ * the daemon lacks ListJSON; GetManagedObjects if it lacks that too.
+ */
+static int list_all(sd_bus *bus, bool records, struct model *m)
 {
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 	sd_bus_message *reply = NULL;
 	int r;
 
+	if (!records) {
+		r = sd_bus_call_method(bus, BUS_NAME, BUS_ROOT, MANAGER_IFACE, "ListJSON", &e,
+				       &reply, "u", 1u);
+		if (r >= 0) {
+			m->method = "ListJSON";
+			r = parse_list_json(reply, m);
+			goto done;
+		}
+		if (!sd_bus_error_has_name(&e, SD_BUS_ERROR_UNKNOWN_METHOD))
+			goto done;
+		sd_bus_error_free(&e);
+	}
 	r = sd_bus_call_method(bus, BUS_NAME, BUS_ROOT, MANAGER_IFACE, "ListDevices", &e, &reply,
 			       "u", 0u);
 	if (r >= 0) {
@@ -342,6 +632,7 @@ static int list_all(sd_bus *bus, struct model *m)
 			r = parse_managed_objects(reply, m);
 		}
 	}
+done:
 	if (r < 0)
 		fail_call("listing the devices", &e, r);
 	sd_bus_error_free(&e);
@@ -352,15 +643,21 @@ static int list_all(sd_bus *bus, struct model *m)
 static int cmd_list(sd_bus *bus, int argc, char **argv)
 {
 	struct model m = {0};
-	bool uuids = argc == 2 && strcmp(argv[1], "--uuids") == 0;
+	bool uuids = false, records = false;
 
-	if (argc > 2 || (argc == 2 && !uuids)) {
-		fprintf(stderr, "usage: bus-client list [--uuids]\n");
-		return 2;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--uuids") == 0)
+			uuids = true;
+		else if (strcmp(argv[i], "--records") == 0)
+			records = true;
+		else {
+			fprintf(stderr, "usage: bus-client list [--records] [--uuids]\n");
+			return 2;
+		}
 	}
 	if (!bus)
 		return 0;
-	if (list_all(bus, &m) < 0)
+	if (list_all(bus, records, &m) < 0)
 		return 1;
 	if (uuids)
 		for (size_t i = 0; i < m.n; i++)
@@ -556,7 +853,7 @@ static int cmd_ready(sd_bus *bus, int argc, char **argv)
 	}
 	hwm_ready = proc_kb(pid, "VmHWM");
 	if (list) {
-		if (list_all(bus, &m) < 0) {
+		if (list_all(bus, false, &m) < 0) {
 			stop_daemon(pid);
 			rc = 1;
 			goto out;

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The pre-rendered listings (listing-cache.h) over the daemon's model on a
+ * fake root: the exact bytes mdevctl prints, rendered once and kept while
+ * nothing they show changes, rendered again after define, modify, start,
+ * undefine and a definition file edited on disk (real inotify).
+ */
+#include "check-main.h"
+#include "event-log.h"
+#include "fake-kernel.h"
+#include "fake-sysfs.h"
+#include "listing-cache.h"
+#include "manager-internal.h"
+
+#define MVSIM "/sys/devices/virtual/mvsim/mvsim"
+#define ETC "/etc/mdevvirtio.d"
+#define U1 "11111111-1111-4111-8111-111111111111"
+#define U2 "22222222-2222-4222-8222-222222222222"
+
+static char *root;
+static sd_event *event;
+static struct manager *m;
+static struct listing_cache *cache;
+static struct event_log seen;
+
+static void record(struct manager *mgr, const struct manager_change_event *ev, void *userdata)
+{
+	static const char *const changes[] = {"added", "changed", "removed"};
+
+	if (ev->object == MANAGER_OBJECT_DEVICE)
+		event_log_add(&seen, "device %s %s", changes[ev->change], ev->id);
+}
+
+static void setup(void)
+{
+	static const struct fake_type net = {
+	    "mvsim-virtio_net", "virtio_net", "loopback net", "virtio", 4, 1};
+
+	root = fake_sysfs_new();
+	fake_bus_add("mdev_virtio");
+	fake_bus_add("mdev");
+	fake_parent_add("mdev_virtio", MVSIM, true);
+	fake_type_add("mdev_virtio", "mvsim", &net);
+	fake_mkdir("/etc");
+	fake_mkdir(ETC);
+	fake_kernel = (struct fake_kernel){};
+	ck_assert_int_ge(sd_event_new(&event), 0);
+	ck_assert_int_eq(manager_new(event, &m), 0);
+	manager_set_kernel_ops(m, &(struct manager_kernel_ops){.create = fake_kernel_create,
+							       .remove = fake_kernel_remove});
+	ck_assert_int_eq(listing_cache_new(m, &cache), 0);
+	ck_assert_int_eq(manager_add_listener(m, record, NULL), 0);
+	ck_assert_int_eq(manager_startup(m), 0);
+	manager_flush(m);
+}
+
+static void teardown(void)
+{
+	cache = listing_cache_free(cache);
+	m = manager_free(m);
+	event = sd_event_unref(event);
+	event_log_clear(&seen);
+	fake_sysfs_free(TAKE_PTR(root));
+}
+
+/* The listing of @kind, which must be @want byte for byte. */
+static void assert_listing(enum listing_kind kind, const char *want)
+{
+	const char *text;
+	size_t size;
+
+	ck_assert_int_eq(listing_cache_get(cache, kind, &text, &size), 0);
+	ck_assert_uint_eq(size, strlen(text));
+	ck_assert_msg(streq(text, want), "listing:\n%s\nwant:\n%s", text, want);
+}
+
+/* Deliver what the model did, then the listing must have been rendered again (or not). */
+static void assert_renders(unsigned long want)
+{
+	ck_assert_uint_eq(listing_cache_renders(cache), want);
+}
+
+#define ENTRY_HEAD(uuid) "      {\n        \"" uuid "\": {\n"
+#define ENTRY_TAIL "        }\n      }"
+#define NET(start) \
+	"          \"mdev_type\": \"mvsim-virtio_net\",\n          \"start\": \"" start "\",\n"
+#define NO_ATTRS "          \"attrs\": []\n"
+#define ONE_ATTR(name, value)                                                       \
+	"          \"attrs\": [\n            {\n              \"" name "\": " value \
+	"\n            }\n          ]\n"
+#define LIST(parent, entries) "[\n  {\n    \"" parent "\": [\n" entries "\n    ]\n  }\n]"
+
+static const struct definition_attr mac_attr[] = {{(char *)"mac", (char *)"02:00:00:00:00:01"}};
+
+START_TEST(empty_listings)
+{
+	assert_listing(LISTING_DEFINED, "[]");
+	assert_listing(LISTING_RUNNING, "[]");
+	assert_renders(2);
+}
+END_TEST
+
+START_TEST(bytes_and_invalidation_on_define_modify_start_undefine)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	const char *both =
+	    LIST("mvsim", ENTRY_HEAD(U1) NET("manual") ONE_ATTR("mac", "\"02:00:00:00:00:01\"")
+			      ENTRY_TAIL ",\n" ENTRY_HEAD(U2) NET("manual") NO_ATTRS ENTRY_TAIL);
+
+	ck_assert_int_eq(
+	    manager_define(m, "mvsim", U2, "mvsim-virtio_net", "manual", NULL, 0, NULL, &e), 0);
+	ck_assert_int_eq(
+	    manager_define(m, "mvsim", U1, "mvsim-virtio_net", "manual", mac_attr, 1, NULL, &e), 0);
+	manager_flush(m);
+	assert_listing(LISTING_DEFINED, both);
+	assert_renders(1);
+	/* Asked again with nothing changed: the same bytes, not rendered again. */
+	assert_listing(LISTING_DEFINED, both);
+	assert_renders(1);
+
+	ck_assert_int_eq(
+	    manager_modify(m, U2, &(struct manager_changes){.start = DEFINITION_START_AUTO}, 0, &e),
+	    0);
+	manager_flush(m);
+	assert_listing(LISTING_DEFINED, LIST("mvsim", ENTRY_HEAD(U1) NET("manual") ONE_ATTR(
+							  "mac", "\"02:00:00:00:00:01\"") ENTRY_TAIL
+					     ",\n" ENTRY_HEAD(U2) NET("auto") NO_ATTRS ENTRY_TAIL));
+	assert_renders(2);
+
+	/* Started: the running listing shows it; the defined one is the same bytes again. */
+	assert_listing(LISTING_RUNNING, "[]");
+	ck_assert_int_eq(manager_start(m, U1, &e), 0);
+	manager_flush(m);
+	assert_listing(LISTING_RUNNING,
+		       LIST("mvsim", ENTRY_HEAD(U1) NET("manual")
+					 ONE_ATTR("mac", "\"02:00:00:00:00:01\"") ENTRY_TAIL));
+	assert_renders(4);
+
+	/* Undefined while running: gone from the defined listing, still running. */
+	ck_assert_int_eq(manager_undefine(m, U1, &e), 0);
+	manager_flush(m);
+	assert_listing(LISTING_DEFINED,
+		       LIST("mvsim", ENTRY_HEAD(U2) NET("auto") NO_ATTRS ENTRY_TAIL));
+	assert_listing(LISTING_RUNNING,
+		       LIST("mvsim", ENTRY_HEAD(U1) NET("manual")
+					 ONE_ATTR("mac", "\"02:00:00:00:00:01\"") ENTRY_TAIL));
+	ck_assert_int_eq(manager_stop(m, U1, &e), 0);
+	ck_assert_int_eq(manager_undefine(m, U2, &e), 0);
+	manager_flush(m);
+	assert_listing(LISTING_DEFINED, "[]");
+	assert_listing(LISTING_RUNNING, "[]");
+}
+END_TEST
+
+/* Edited by hand, on disk: the watcher's change reaches the cache. */
+START_TEST(file_changed_on_disk)
+{
+	const char *path = ETC "/mvsim/" U1;
+
+	fake_mkdir(ETC "/mvsim");
+	fake_file_write(path, "{\"mdev_type\": \"mvsim-virtio_net\", \"start\": \"manual\"}");
+	event_log_wait(&seen, event, "device added " U1);
+	assert_listing(LISTING_DEFINED,
+		       LIST("mvsim", ENTRY_HEAD(U1) NET("manual") NO_ATTRS ENTRY_TAIL));
+	event_log_clear(&seen);
+	/* What mdevctl escapes in a value: '"', '\\' (and nothing else printable). */
+	fake_file_write(path, "{\"mdev_type\": \"mvsim-virtio_net\", \"start\": \"auto\", "
+			      "\"attrs\": [{\"x\": \"a\\\"b\\\\c \xc3\xa9/\"}]}");
+	event_log_wait(&seen, event, "device changed " U1);
+	assert_listing(LISTING_DEFINED,
+		       LIST("mvsim", ENTRY_HEAD(U1) NET("auto")
+					 ONE_ATTR("x", "\"a\\\"b\\\\c \xc3\xa9/\"") ENTRY_TAIL));
+	event_log_clear(&seen);
+	fake_unlink(path);
+	event_log_wait(&seen, event, "device removed " U1);
+	assert_listing(LISTING_DEFINED, "[]");
+	assert_renders(3);
+}
+END_TEST
+
+/* One UUID on two parents: two entries, parents in byte order, each its own definition. */
+START_TEST(one_uuid_on_two_parents)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+
+	ck_assert_int_eq(
+	    manager_define(m, "mvsim", U1, "mvsim-virtio_net", "manual", mac_attr, 1, NULL, &e), 0);
+	ck_assert_int_eq(
+	    manager_define(m, "0000:00:02.0", U1, "i915-GVTg_V5_4", "auto", NULL, 0, NULL, &e), 0);
+	ck_assert_int_eq(
+	    manager_define(m, "0000:00:02.0", U2, "i915-GVTg_V5_4", "manual", NULL, 0, NULL, &e),
+	    0);
+	manager_flush(m);
+	assert_listing(
+	    LISTING_DEFINED,
+	    "[\n  {\n    \"0000:00:02.0\": [\n" ENTRY_HEAD(
+		U1) "          \"mdev_type\": \"i915-GVTg_V5_4\",\n          \"start\": "
+		    "\"auto\",\n" NO_ATTRS ENTRY_TAIL
+		    ",\n" ENTRY_HEAD(U2) "          \"mdev_type\": \"i915-GVTg_V5_4\",\n          "
+					 "\"start\": \"manual\",\n" NO_ATTRS ENTRY_TAIL
+					 "\n    ],\n    \"mvsim\": [\n" ENTRY_HEAD(U1) NET("manual")
+					     ONE_ATTR("mac", "\"02:00:00:00:00:01\"") ENTRY_TAIL
+	    "\n    ]\n  }\n]");
+}
+END_TEST
+
+static Suite *listing_cache_suite(void)
+{
+	Suite *s = suite_create("listing-cache");
+	TCase *tc = tcase_create("listing-cache");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, empty_listings);
+	tcase_add_test(tc, bytes_and_invalidation_on_define_modify_start_undefine);
+	tcase_add_test(tc, file_changed_on_disk);
+	tcase_add_test(tc, one_uuid_on_two_parents);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN(listing_cache_suite)
