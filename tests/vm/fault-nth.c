@@ -12,7 +12,10 @@
  * before reaching its N-th point, so it ran free of injected faults), and
  * exits 0; exits 2 on a usage or setup error, naming it. Everything that
  * can allocate in the kernel (opening the files) happens before fail-nth is
- * set, so the count covers the call alone.
+ * set, so the count covers the call alone. With FAULT_NTH_MARK=1 it writes
+ * "fault-nth: begin" to the trace marker (/sys/kernel/tracing/trace_marker)
+ * right before setting fail-nth and "fault-nth: end" after the call, so
+ * that a trace of the fault points can be cut to what fail-nth counts.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,7 +47,7 @@ int main(int argc, char **argv)
 {
 	char num[32], *end;
 	const char *data = "", *params = "";
-	int load, fd, nth = -1, res, err;
+	int load, fd, nth = -1, mark = -1, res, err;
 	unsigned long n;
 	ssize_t len;
 
@@ -72,6 +75,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fault-nth: cannot open '%s': %s\n", argv[3], strerror(errno));
 		return 2;
 	}
+	if (getenv("FAULT_NTH_MARK") && !strcmp(getenv("FAULT_NTH_MARK"), "1")) {
+		mark = open("/sys/kernel/tracing/trace_marker", O_WRONLY | O_CLOEXEC);
+		if (mark < 0) {
+			fprintf(stderr, "fault-nth: cannot open the trace marker: %s\n", strerror(errno));
+			return 2;
+		}
+	}
 	if (n) {
 		nth = open("/proc/thread-self/fail-nth", O_RDWR);
 		if (nth < 0) {
@@ -80,6 +90,10 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		len = snprintf(num, sizeof(num), "%lu", n);
+		if (mark >= 0 && write(mark, "fault-nth: begin", 16) != 16) {
+			fprintf(stderr, "fault-nth: cannot write the trace marker: %s\n", strerror(errno));
+			return 2;
+		}
 		if (write(nth, num, len) != len) {
 			fprintf(stderr, "fault-nth: cannot set fail-nth to %lu: %s\n", n, strerror(errno));
 			return 2;
@@ -91,6 +105,10 @@ int main(int argc, char **argv)
 	else
 		res = write(fd, data, strlen(data)) < 0 ? -1 : 0;
 	err = errno;
+	if (mark >= 0 && write(mark, "fault-nth: end", 14) != 14) {
+		fprintf(stderr, "fault-nth: cannot write the trace marker: %s\n", strerror(errno));
+		return 2;
+	}
 
 	/* "0": the N-th point was reached and failed; N > 0: it was not reached. */
 	len = 0;

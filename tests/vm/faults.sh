@@ -34,14 +34,22 @@ fault_setup() {
 	echo 0 >"$FAULT_DEBUGFS/fail_page_alloc/min-order"
 }
 
-# fault_every <k>: true on every k-th step (for checks too slow for each).
+# fault_every <k>: true on every k-th step of a walk (for checks too slow
+# for each).
 fault_every() {
-	[ $((FAULT_N % $1)) = 0 ]
+	[ $((FAULT_K % $1)) = 0 ]
 }
 
-# fault_restore: back to the kernel's defaults (nothing counts GFP_KERNEL).
+# fault_restore: back to the kernel's defaults (nothing counts GFP_KERNEL,
+# no kprobe of ours).
 fault_restore() {
-	local t
+	local t ev=$FAULT_TRACEFS/events/kprobes/$FAULT_KPROBE
+	if [ -d "$ev" ]; then
+		echo 0 >"$ev/enable" 2>/dev/null || true
+		echo '!stacktrace' >"$ev/trigger" 2>/dev/null || true
+		echo "-:$FAULT_KPROBE" >>"$FAULT_TRACEFS/kprobe_events" 2>/dev/null || true
+		echo 1 >/proc/sys/debug/kprobes-optimization 2>/dev/null || true
+	fi
 	for t in failslab fail_page_alloc; do
 		[ -d "$FAULT_DEBUGFS/$t" ] || continue
 		echo Y >"$FAULT_DEBUGFS/$t/ignore-gfp-wait" 2>/dev/null || true
@@ -49,40 +57,201 @@ fault_restore() {
 	[ ! -d "$FAULT_DEBUGFS/fail_page_alloc" ] || echo 1 >"$FAULT_DEBUGFS/fail_page_alloc/min-order" 2>/dev/null || true
 }
 
-# fault_walk <name> <max> <prepare> <op> <check>: for N = 1, 2, ...: run
-# <prepare> (no faults), then "<op> N" (prints the helper's line), then
-# "<check> <injected y|n> <result ok|E...>", which fails the test if the
-# system is not consistent and cleans up for the next step. Ends when a step
-# ran without reaching its N-th point (that run must have succeeded), or
-# fails after <max> steps. Prints how many points were failed and with what.
-# FAULT_N is the step's N while <prepare>, <op> and <check> run.
+# --- which points to fail ----------------------------------------------------
+# A fault-free run of the operation is traced first: a kprobe on
+# should_fail_ex(), where failslab, fail_page_alloc and fail-nth count every
+# point, records each point's stack, in the order fail-nth numbers them
+# (points hit in interrupt context, which fail-nth does not count, are left
+# out). fault_select then picks the points to fail:
+#  - only points under a frame matching <scope> (e.g. do_init_module for a
+#    load: the module loader's own allocations before it are the kernel's);
+#  - every point allocated directly by a function of ours (the first frame
+#    past the allocator is in one of our modules);
+#  - of a call from a site of ours into the kernel (the innermost frame of
+#    ours, with its offset, is the site), its first point and then every
+#    FAULT_STRIDE-th: they all fail that same call of ours;
+#  - every point of code with no frame of ours inside the scope (e.g. what
+#    the module loader does after our init), 1 in FAULT_STRIDE likewise.
+# FAULT_STRIDE=1 fails every point in scope.
+FAULT_TRACEFS=/sys/kernel/tracing
+FAULT_KPROBE=mdevvirtio_fault_point
+FAULT_STRIDE=${FAULT_STRIDE:-8}
+FAULT_OURS='mdev_virtio|mvsim|virtio_mdev|vhost_mdev'
+
+# fault_trace <op> <undo> <file>: runs "<op> 0" traced, then <undo>; writes
+# one line per fault point to <file>: "<frame>,<frame>,..." (innermost
+# first; the point's number is its line number).
+fault_trace() {
+	local op=$1 undo=$2 out=$3 tr=$FAULT_TRACEFS ev line
+	[ -d "$tr/events" ] || mount -t tracefs tracefs "$tr" || fail "no tracefs at $tr"
+	ev=$tr/events/kprobes/$FAULT_KPROBE
+	echo 0 >"$tr/tracing_on"
+	if [ ! -d "$ev" ]; then
+		echo "p:$FAULT_KPROBE should_fail_ex" >>"$tr/kprobe_events" ||
+			fail "cannot put a kprobe on should_fail_ex (CONFIG_KPROBE_EVENTS)"
+	fi
+	echo 16384 >"$tr/buffer_size_kb"
+	echo 1 >"$tr/options/sym-offset"
+	# The trigger's own condition too: an unconditional trigger fires
+	# before the event's filter, for every caller.
+	echo 'comm == "fault-nth"' >"$ev/filter"
+	grep -q '^stacktrace' "$ev/trigger" || echo 'stacktrace if comm == "fault-nth"' >"$ev/trigger" ||
+		fail "cannot set a stacktrace trigger on $ev"
+	echo >"$tr/trace"
+	# Optimised (jump) kprobes leave a trampoline the unwinder cannot pass.
+	echo 0 >/proc/sys/debug/kprobes-optimization
+	echo 1 >"$ev/enable"
+	echo 1 >"$tr/tracing_on"
+	# fail-nth set beyond the path: counting, never injecting; the helper
+	# marks where fail-nth counts (not its own exec and set-up).
+	line=$(FAULT_NTH_MARK=1 "$op" 1000000)
+	echo 0 >"$tr/tracing_on"
+	echo 0 >"$ev/enable"
+	[[ $line == "injected=n result=ok"* ]] || fail "the traced fault-free run failed: $line"
+	"$undo"
+	# "# entries-in-buffer/entries-written: 812/812": nothing was lost.
+	line=$(grep -m1 'entries-in-buffer/entries-written' "$tr/trace")
+	[[ $line =~ ([0-9]+)/([0-9]+) ]] && [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] ||
+		fail "the trace of the fault points lost events: $line"
+	awk '
+	function flush() {
+		# The kprobe machinery up to the probed should_fail_ex() goes.
+		sub(/^.*(^|,)should_fail_ex\+[^,]*,?/, "", frames)
+		if (frames != "" && frames !~ /(^|,)(asm_common_interrupt|asm_sysvec_[a-z_]+|__do_softirq|irq_exit_rcu|__irq_exit_rcu)\+/)
+			print frames
+		frames = ""
+	}
+	/tracing_mark_write: fault-nth: begin/ { flush(); counting = 1; instack = 0; next }
+	/tracing_mark_write: fault-nth: end/ { flush(); counting = 0; instack = 0; next }
+	/<stack trace>/ { flush(); instack = counting; next }
+	/^ => / { if (instack) { f = substr($0, 5); gsub(/ /, "", f); frames = frames (frames == "" ? "" : ",") f }; next }
+	{ flush(); instack = 0 }
+	END { flush() }' "$tr/trace" >"$out"
+	echo >"$tr/trace"
+	[ -s "$out" ] || fail "the trace of $op recorded no fault point"
+}
+
+# fault_select <trace> <scope-regex>: prints the points to fail (see above),
+# one a line, "<N> [<site of ours>] <first frame past the allocator>", then
+# a last line "total=<points in the run>
+# scope=<in scope> direct=<ours directly> sites=<sites of ours>
+# selected=<to fail>".
+fault_select() {
+	awk -F, -v stride="$FAULT_STRIDE" -v scope="$2" -v ours="[[]($FAULT_OURS)[]]\$" '
+	BEGIN {
+		alloc = "^(should_fail|__should_fail|fail_dump|slab_pre_alloc_hook|slab_alloc|__slab_alloc|___slab_alloc|" \
+			"kmem_cache_alloc|__kmem_cache_alloc|kmalloc|__kmalloc|kvmalloc|kvzalloc|kzalloc|kcalloc|" \
+			"krealloc|__krealloc|kmemdup|kstrdup|kstrndup|kvasprintf|kasprintf|new_slab|allocate_slab|" \
+			"alloc_slab_page|__alloc_pages|alloc_pages|prepare_alloc_pages|__get_free_pages|" \
+			"get_zeroed_page|alloc_pages_exact|__folio_alloc|folio_alloc|__vmalloc|vmalloc|vzalloc|" \
+			"__get_vm_area|alloc_vmap_area|" \
+			"kprobe|__kprobe|ftrace|trace|__trace|event_|stack_trace|arch_stack_walk|" \
+			"asm_exc_int3|exc_int3|do_int3|poke_int3)"
+	}
+	{
+		n = NR
+		if (scope != "" && $0 !~ ("(^|,)(" scope ")(\\+|,|$)"))
+			next
+		inscope++
+		first = ""; site = ""
+		for (i = 1; i <= NF; i++) {
+			fn = $i; sub(/\+.*/, "", fn)
+			if (first == "" && fn !~ alloc)
+				first = $i
+			if ($i ~ ours) { site = $i; break }
+		}
+		if (site == "")
+			site = "kernel:" first
+		pick = 0
+		if (first ~ ours) { pick = 1; direct++ }
+		if (site != last) { run = 0; last = site; if (site !~ /^kernel:/) sites++ }
+		if (run % stride == 0) pick = 1
+		run++
+		if (pick) { print n, (site ~ /^kernel:/ || site == first ? "" : site " ") first; selected++ }
+	}
+	END { printf "total=%d scope=%d direct=%d sites=%d selected=%d\n", NR, inscope, direct, sites, selected }' "$1"
+}
+
+# fault_walk <name> <max> <prepare> <op> <check> [<scope>]: fails
+# the selected fault points of "<op> N" one at a time: for each, <prepare>
+# (no faults), then "<op> N" (prints the helper's line), then "<check>
+# <injected y|n> <result ok|E...>", which fails the test if the system is
+# not consistent and cleans up for the next step. Every selected point must
+# be reached, the last point of the path too (the trace and fail-nth
+# agree); a last step past it must reach none and succeed. Without a kprobe (or with FAULT_STRIDE=1
+# and no scope) every point is failed, 1, 2, ..., until a run reaches none,
+# at most <max>. The traced run is a step too: "<check> n ok" follows it.
+# Prints how many points were failed, what they were, and with what.
+# FAULT_N is the step's N while <prepare>, <op> and <check> run, FAULT_K
+# the step's number in the walk (1, 2, ...).
 FAULT_STEPS=0
 FAULT_N=0
+FAULT_K=0
 fault_walk() {
-	local name=$1 max=$2 prepare=$3 op=$4 check=$5 n line injected result
+	local name=$1 max=$2 prepare=$3 op=$4 check=$5 scope=${6:-} n line injected result
 	local -A seen=()
+	local t0=$SECONDS points=() where=() stats="" total=0 k=0 summary="" r
+	local -A at=()
 	step "$name: fail its allocations one by one"
-	for ((n = 1; n <= max; n++)); do
+	if [ -d "$FAULT_TRACEFS" ] && { [ "$FAULT_STRIDE" != 1 ] || [ -n "$scope" ]; }; then
+		FAULT_N=0
+		FAULT_K=0
+		"$prepare"
+		_fault_check=$check
+		fault_trace "$op" _fault_trace_check "$PWD/fault-trace"
+		mapfile -t where < <(fault_select "$PWD/fault-trace" "$scope")
+		stats=${where[-1]}
+		unset 'where[-1]'
+		for line in "${where[@]}"; do
+			points+=("${line%% *}")
+			at[${line%% *}]=${line#* }
+		done
+		total=${stats#total=}
+		total=${total%% *}
+		echo "$name: $stats (stride $FAULT_STRIDE${scope:+, scope $scope})"
+		[ "${#points[@]}" -gt 0 ] || fail "$name: no point to fail in the trace; its first points:
+$(head -n 3 "$PWD/fault-trace")
+and the last:
+$(tail -n 1 "$PWD/fault-trace")"
+		# The last point must be reached and the one after it not: fail-nth
+		# counts what the trace counted.
+		[ "${points[-1]:-0}" = "$total" ] || points+=("$total")
+		points+=($((total + 1)))
+	else
+		for ((n = 1; n <= max + 1; n++)); do points+=("$n"); done
+	fi
+	for n in "${points[@]}"; do
 		FAULT_N=$n
+		FAULT_K=$((k + 1))
+		# Where the point is (the trace's frames), so that a failure names it.
+		[ -z "${at[$n]:-}" ] || echo "$name: point $n: ${at[$n]}"
 		"$prepare"
 		line=$("$op" "$n") || fail "$name, fault $n: the helper failed: $line"
-		[[ $line =~ ^injected=([yn])\ result=([A-Za-z0-9]+)$ ]] ||
+		[[ $line =~ ^injected=([yn])\ result=([A-Za-z0-9]+)(\ stack=.*)?$ ]] ||
 			fail "$name, fault $n: unexpected helper output '$line'"
 		injected=${BASH_REMATCH[1]}
 		result=${BASH_REMATCH[2]}
 		"$check" "$injected" "$result" || fail "$name, fault $n: check failed (injected=$injected result=$result)"
 		if [ "$injected" = n ]; then
 			[ "$result" = ok ] || fail "$name: without an injected fault (N=$n) it failed with $result"
-			local summary="" r
+			[ -z "$stats" ] || [ "$n" = $((total + 1)) ] ||
+				fail "$name: point $n was not reached, but the trace counted $total points"
 			for r in "${!seen[@]}"; do summary+=" $r x${seen[$r]}"; done
-			echo "$name: $((n - 1)) fault points failed one by one; outcomes:${summary:- none}"
-			FAULT_STEPS=$((FAULT_STEPS + n - 1))
+			echo "$name: $k fault points failed one by one, up to $((n - 1)); outcomes:${summary:- none}; $((SECONDS - t0))s"
+			FAULT_STEPS=$((FAULT_STEPS + k))
 			return 0
 		fi
+		[ -z "$stats" ] || [ "$n" -le "$total" ] ||
+			fail "$name: point $n was reached, but the trace counted $total points"
+		k=$((k + 1))
 		seen[$result]=$((${seen[$result]:-0} + 1))
 		# A walk of the debug kernel takes many minutes: say how far it is,
 		# so that a timed-out test names the walk and the step it was at.
-		[ $((n % 50)) != 0 ] || echo "$name: $n fault points failed so far ($(date +%T))"
+		[ $((k % 50)) != 0 ] || echo "$name: $k fault points failed so far, at $n ($(date +%T))"
 	done
 	fail "$name: still reaching injected faults after $max steps"
 }
+
+# The default undo of a traced run: the step's own check, on success.
+_fault_check=
+_fault_trace_check() { "$_fault_check" n ok; }
