@@ -32,9 +32,10 @@ deps_libvirt=(libvirt-daemon linux-source-6.1 xz-utils)
 # without arguments): Debian's kernel source and what building it needs.
 deps_kernel_debug=(linux-source-6.1 make gcc flex bison bc libssl-dev libelf-dev xz-utils cpio kmod)
 
-# Building the Debian packages (debian/, tests/packaging/debian-build; not
-# installed by deps_ensure without arguments).
-deps_deb=(debhelper dh-dkms dpkg-dev)
+# Building the Debian packages (debian/, tests/packaging/debian-build, which
+# tools/test runs so that the VM can install them): dpkg-checkbuilddeps also
+# wants build-essential.
+deps_deb=(debhelper dh-dkms dpkg-dev build-essential)
 
 # deps_as_root <script> [arg...]: return if root; else re-run the script
 # under sudo, which a user who is not root needs (a fresh Debian machine
@@ -61,7 +62,7 @@ deps_missing() {
 deps_ensure() {
 	local want=("$@") missing
 	[ ${#want[@]} -gt 0 ] || want=("${deps_build[@]}" "${deps_vm[@]}" "${deps_tools[@]}" "${deps_vhost[@]}"
-		"${deps_libvirt[@]}")
+		"${deps_libvirt[@]}" "${deps_deb[@]}")
 	mapfile -t missing < <(deps_missing "${want[@]}")
 	[ ${#missing[@]} -gt 0 ] || return 0
 	if [ "$(id -u)" != 0 ]; then
