@@ -6,14 +6,17 @@
  * fails only when the daemon does not do the work asked (an error reply, a
  * device that never appears, a daemon that exits).
  *
- *   bus-client list [--records] [--uuids]
+ *   bus-client list [--records] [--uuids | --timed REPEATS]
  *       One call listing every definition, fully parsed into a model (every
  *       string copied): Manager.ListJSON(DEFINED), the daemon's pre-rendered
  *       `mdevctl list --defined --dumpjson`, parsed into the model; with
  *       --records (or when the daemon answers UnknownMethod)
  *       Manager.ListDevices(0), every device's record, or GetManagedObjects
  *       when the daemon lacks that too. Prints "<method> <entries>", or with
- *       --uuids the UUIDs, one a line.
+ *       --uuids the UUIDs, one a line. With --timed, what a long-lived
+ *       client pays per listing: REPEATS calls, each parsed into a fresh
+ *       model, on one connection set up (Hello answered) before the first;
+ *       prints "<method> <entries> <median us>".
  *   bus-client ready [--list] [--timeout S] -- DAEMON [ARG...]
  *       Starts DAEMON with NOTIFY_SOCKET on a socket of ours and times, from
  *       just before fork(), READY=1 and the bus name being owned; VmHWM then;
@@ -640,23 +643,78 @@ done:
 	return r;
 }
 
+static long positive(const char *s, const char *what);
+
+/*
+ * timed_lists: what a long-lived manager pays per listing: @reps calls of
+ * list_all, each parsed into a fresh model, on a connection already set up
+ * (the Hello answered); prints "<method> <devices> <median us>".
+ */
+static int timed_lists(sd_bus *bus, bool records, long reps)
+{
+	int64_t *t = calloc((size_t)reps, sizeof(*t));
+	struct model m = {0};
+	const char *method = "?";
+	size_t n = 0;
+	int r;
+
+	if (!t)
+		return fail(-ENOMEM, "timing the listings");
+	r = sd_bus_call_method(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+			       "org.freedesktop.DBus.Peer", "Ping", NULL, NULL, NULL);
+	if (r < 0) {
+		free(t);
+		return fail(r, "waiting for the connection");
+	}
+	for (long i = 0; i < reps; i++) {
+		int64_t t0 = now_us();
+
+		r = list_all(bus, records, &m);
+		t[i] = now_us() - t0;
+		method = m.method;
+		n = m.n;
+		model_clear(&m);
+		if (r < 0) {
+			free(t);
+			return 1;
+		}
+	}
+	for (long i = 1; i < reps; i++)
+		for (long j = i; j > 0 && t[j - 1] > t[j]; j--) {
+			int64_t x = t[j];
+
+			t[j] = t[j - 1];
+			t[j - 1] = x;
+		}
+	printf("%s %zu %lld\n", method, n, (long long)t[(reps - 1) / 2]);
+	free(t);
+	return 0;
+}
+
 static int cmd_list(sd_bus *bus, int argc, char **argv)
 {
 	struct model m = {0};
 	bool uuids = false, records = false;
+	long reps = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--uuids") == 0)
 			uuids = true;
 		else if (strcmp(argv[i], "--records") == 0)
 			records = true;
-		else {
-			fprintf(stderr, "usage: bus-client list [--records] [--uuids]\n");
+		else if (strcmp(argv[i], "--timed") == 0 && i + 1 < argc) {
+			reps = positive(argv[++i], "--timed");
+			if (reps < 0)
+				return 2;
+		} else {
+			fprintf(stderr, "usage: bus-client list [--records] [--uuids | --timed REPEATS]\n");
 			return 2;
 		}
 	}
 	if (!bus)
 		return 0;
+	if (reps > 0)
+		return timed_lists(bus, records, reps);
 	if (list_all(bus, records, &m) < 0)
 		return 1;
 	if (uuids)
