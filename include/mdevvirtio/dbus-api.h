@@ -62,9 +62,22 @@
  * Manager.ListDevices(u flags) -> a(sssssbbssa(ss)sa(ss)ta(sssa(ss))): every
  * device the daemon knows, sorted by UUID, each the Device properties in this
  * order: Uuid, Parent, Type, Class, Start, Defined, Active, State, LastError,
- * Attrs, Driver, Nodes, Generation, Definitions. flags must be 0.
+ * Attrs, Driver, Nodes, Generation, Definitions. With LIST_ACTIVE only the
+ * running devices (Active true: what `list` without --defined prints); any
+ * other flag bit is refused (InvalidArgument).
  */
+#define MDEVVIRTIO_DBUS_LIST_ACTIVE 2u
 #define MDEVVIRTIO_DBUS_DEVICE_RECORD "(sssssbbssa(ss)sa(ss)ta" MDEVVIRTIO_DBUS_DEFINITION ")"
+
+/* Parent.Types: (id, name, description, available instances, device api) per type. */
+#define MDEVVIRTIO_DBUS_PARENT_TYPE "(sssus)"
+/*
+ * Manager.ListParents(u flags) -> a(ssba(sssus)): every parent the daemon
+ * knows, sorted by name, each the Parent properties in this order: Name,
+ * Bus, Present, Types (what `types` needs, in one call). flags must be 0:
+ * any bit is refused (InvalidArgument).
+ */
+#define MDEVVIRTIO_DBUS_PARENT_RECORD "(ssba" MDEVVIRTIO_DBUS_PARENT_TYPE ")"
 
 /*
  * Manager.ListJSON(u flags) -> (ay json, a(ss) bad_definitions): the bytes

@@ -90,6 +90,7 @@ static int log_load(void *userdata, enum cli_load_scope scope, const char *uuid,
 	    [CLI_LOAD_ALL] = "every device",
 	    [CLI_LOAD_DEVICE] = "device",
 	    [CLI_LOAD_PARENTS] = "the parents",
+	    [CLI_LOAD_ACTIVE] = "the running devices",
 	};
 	struct cli_backend *b = INNER(userdata);
 	int r;

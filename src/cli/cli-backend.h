@@ -35,6 +35,7 @@ enum cli_load_scope {
 	CLI_LOAD_ALL, /* every device and parent, and the bad definitions */
 	CLI_LOAD_DEVICE, /* the one device named by the uuid, and the bad definitions */
 	CLI_LOAD_PARENTS, /* the parents and their types */
+	CLI_LOAD_ACTIVE, /* the running devices, without the bad definitions */
 };
 
 struct cli_backend {

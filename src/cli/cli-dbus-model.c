@@ -555,3 +555,42 @@ int cli_dbus_read_device_list(sd_bus_message *reply, struct cli_model *model)
 	return sd_bus_message_exit_container(reply);
 }
 
+/* One ListParents record (MDEVVIRTIO_DBUS_PARENT_RECORD) into @p. */
+static int read_parent_record(sd_bus_message *m, struct cli_parent *p)
+{
+	int r;
+
+	r = sd_bus_message_enter_container(m, 'r', "ssba" MDEVVIRTIO_DBUS_PARENT_TYPE);
+	if (r <= 0)
+		return r;
+	if ((r = read_string(m, &p->name)) < 0 || (r = read_string(m, &p->bus)) < 0 ||
+	    (r = read_bool(m, &p->present)) < 0 || (r = read_types(m, p)) < 0)
+		return r;
+	r = sd_bus_message_exit_container(m);
+	return r < 0 ? r : 1;
+}
+
+int cli_dbus_read_parent_list(sd_bus_message *reply, struct cli_model *model)
+{
+	int r;
+
+	r = sd_bus_message_enter_container(reply, 'a', MDEVVIRTIO_DBUS_PARENT_RECORD);
+	if (r < 0)
+		return r;
+	for (;;) {
+		struct cli_parent *p;
+
+		r = sd_bus_message_at_end(reply, false);
+		if (r != 0)
+			break;
+		p = cli_model_add_parent(model);
+		if (!p)
+			return -ENOMEM;
+		r = read_parent_record(reply, p);
+		if (r <= 0)
+			return r < 0 ? r : -EBADMSG;
+	}
+	if (r < 0)
+		return r;
+	return sd_bus_message_exit_container(reply);
+}

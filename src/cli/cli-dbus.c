@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * struct cli_backend over D-Bus: each operation is one method call on
- * org.mdevvirtio1.Manager, "list" is one ListDevices (the unfiltered
- * --dumpjson listings one ListJSON, the daemon's pre-rendered bytes). The bus
+ * org.mdevvirtio1.Manager, "list" is one ListDevices (of the running
+ * devices only without --defined; the unfiltered --dumpjson listings one
+ * ListJSON, the daemon's pre-rendered bytes), "types" one ListParents. The bus
  * connection is the backend's userdata and is closed by free().
  */
 #include "cli-dbus.h"
@@ -95,10 +96,13 @@ static int dbus_load_manager(sd_bus *bus, struct cli_model *m, sd_bus_error *err
 }
 
 /*
- * Every device: one ListDevices call (a daemon without it: GetManagedObjects,
- * which also brings the parents; nothing that loads everything needs them).
+ * Every device, or with MDEVVIRTIO_DBUS_LIST_ACTIVE in @flags the running
+ * ones: one ListDevices call. A daemon that refuses the flag gets the call
+ * without it, one without ListDevices GetManagedObjects (which also brings
+ * the parents; nothing that loads everything needs them): the verbs select
+ * the running devices themselves.
  */
-static int load_all(sd_bus *bus, struct cli_model **ret, sd_bus_error *error)
+static int load_all(sd_bus *bus, uint32_t flags, struct cli_model **ret, sd_bus_error *error)
 {
 	_cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
@@ -107,7 +111,9 @@ static int load_all(sd_bus *bus, struct cli_model **ret, sd_bus_error *error)
 
 	r = sd_bus_call_method(bus, MDEVVIRTIO_DBUS_NAME, MDEVVIRTIO_DBUS_ROOT_PATH,
 			       MDEVVIRTIO_DBUS_MANAGER_INTERFACE, "ListDevices", &e, &reply, "u",
-			       UINT32_C(0));
+			       flags);
+	if (r < 0 && flags && sd_bus_error_has_name(&e, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT))
+		return load_all(bus, 0, ret, error);
 	if (r < 0 && sd_bus_error_has_name(&e, SD_BUS_ERROR_UNKNOWN_METHOD)) {
 		r = sd_bus_call_method(bus, MDEVVIRTIO_DBUS_NAME, MDEVVIRTIO_DBUS_ROOT_PATH,
 				       "org.freedesktop.DBus.ObjectManager", "GetManagedObjects",
@@ -163,11 +169,12 @@ static int load_object(sd_bus *bus, const char *path, enum cli_dbus_iface iface,
 }
 
 /*
- * The parents without every device: their object paths from introspecting
- * /org/mdevvirtio1/parents (sd_bus_path_encode'd names are [A-Za-z0-9_] only,
- * so the <node name="..."/> elements need no XML parser), then one GetAll each.
+ * The parents without every device, from a daemon without ListParents: their
+ * object paths from introspecting /org/mdevvirtio1/parents
+ * (sd_bus_path_encode'd names are [A-Za-z0-9_] only, so the <node name="..."/>
+ * elements need no XML parser), then one GetAll each.
  */
-static int load_parents(sd_bus *bus, struct cli_model *m, sd_bus_error *error)
+static int load_parent_objects(sd_bus *bus, struct cli_model *m, sd_bus_error *error)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
 	static const char tag[] = "<node name=\"";
@@ -199,6 +206,25 @@ static int load_parents(sd_bus *bus, struct cli_model *m, sd_bus_error *error)
 	return 0;
 }
 
+/* The parents and their types: one ListParents call. */
+static int load_parents(sd_bus *bus, struct cli_model *m, sd_bus_error *error)
+{
+	_cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	int r;
+
+	r = sd_bus_call_method(bus, MDEVVIRTIO_DBUS_NAME, MDEVVIRTIO_DBUS_ROOT_PATH,
+			       MDEVVIRTIO_DBUS_MANAGER_INTERFACE, "ListParents", &e, &reply, "u",
+			       UINT32_C(0));
+	if (r < 0 && sd_bus_error_has_name(&e, SD_BUS_ERROR_UNKNOWN_METHOD))
+		return load_parent_objects(bus, m, error);
+	if (r < 0) {
+		sd_bus_error_move(error, &e);
+		return r;
+	}
+	return cli_dbus_read_parent_list(reply, m);
+}
+
 static int dbus_load(void *userdata, enum cli_load_scope scope, const char *uuid,
 		     struct cli_model **ret, sd_bus_error *error)
 {
@@ -208,10 +234,12 @@ static int dbus_load(void *userdata, enum cli_load_scope scope, const char *uuid
 	int r;
 
 	if (scope == CLI_LOAD_ALL) {
-		r = load_all(bus, &m, error);
+		r = load_all(bus, 0, &m, error);
 		if (r < 0)
 			return r;
 		r = dbus_load_manager(bus, m, error);
+	} else if (scope == CLI_LOAD_ACTIVE) {
+		r = load_all(bus, MDEVVIRTIO_DBUS_LIST_ACTIVE, &m, error);
 	} else {
 		m = cli_model_new();
 		if (!m)

@@ -26,6 +26,8 @@ int cli_dbus_read_properties(sd_bus_message *m, enum cli_dbus_iface iface, void 
 int cli_dbus_read_statistics(sd_bus_message *m, struct cli_stats **ret);
 /* Append the devices of a Manager.ListDevices reply to @model (not finished). */
 int cli_dbus_read_device_list(sd_bus_message *reply, struct cli_model *model);
+/* Append the parents of a Manager.ListParents reply to @model (not finished). */
+int cli_dbus_read_parent_list(sd_bus_message *reply, struct cli_model *model);
 /* A Manager.ListJSON reply: the JSON (NUL added; -EBADMSG if it holds a NUL)
  * and a new model holding only the bad definitions. */
 int cli_dbus_read_list_json(sd_bus_message *reply, char **ret_json, size_t *ret_size,

@@ -52,6 +52,7 @@ static int verb_list(const struct cli_context *c)
 	    .uuid = cmd->has_uuid ? cmd->uuid : NULL,
 	    .parent = cmd->parent,
 	};
+	enum cli_load_scope scope;
 	int r;
 
 	if (cmd->dumpjson && !flt.uuid && !flt.parent) {
@@ -59,7 +60,9 @@ static int verb_list(const struct cli_context *c)
 		if (r != -EOPNOTSUPP)
 			return r;
 	}
-	if (cli_load(c, flt.uuid ? CLI_LOAD_DEVICE : CLI_LOAD_ALL, flt.uuid, &m) < 0)
+	/* Running devices only: the daemon sends those, not every definition. */
+	scope = flt.uuid ? CLI_LOAD_DEVICE : cmd->defined ? CLI_LOAD_ALL : CLI_LOAD_ACTIVE;
+	if (cli_load(c, scope, flt.uuid, &m) < 0)
 		return CLI_EXIT_FAILURE;
 	if (cmd->defined)
 		warn_bad_definitions(m);

@@ -48,6 +48,8 @@ int bus_device_add(struct bus_api *api);
 void bus_device_emit(struct bus_api *api, const struct manager_change_event *ev);
 int bus_parent_add(struct bus_api *api);
 int bus_parent_path(const char *name, char **ret);
+/* One Manager.ListParents record (MDEVVIRTIO_DBUS_PARENT_RECORD): the Parent properties. */
+int bus_parent_append_record(sd_bus_message *reply, const struct managed_parent *p);
 void bus_parent_emit(struct bus_api *api, const struct manager_change_event *ev);
 /*
  * Emit @ev for the object at @path: InterfacesAdded/Removed, or

@@ -298,7 +298,10 @@ static int append_device_record(sd_bus_message *reply, const struct managed_devi
 	return sd_bus_message_close_container(reply);
 }
 
-/* Every device in one reply: what a listing needs, without one object per device. */
+/*
+ * Every device in one reply (with LIST_ACTIVE the running ones): what a
+ * listing needs, without one object per device.
+ */
 static int method_list_devices(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
 	struct bus_api *api = userdata;
@@ -310,15 +313,50 @@ static int method_list_devices(sd_bus_message *m, void *userdata, sd_bus_error *
 	r = sd_bus_message_read(m, "u", &flags);
 	if (r < 0)
 		return r;
-	if (flags != 0)
+	if (flags & ~MDEVVIRTIO_DBUS_LIST_ACTIVE)
 		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT,
-					 "Unknown ListDevices flags 0x%" PRIx32 " (must be 0)", flags);
+					 "Unknown ListDevices flags 0x%" PRIx32 " (known: 0x%x)",
+					 flags & ~MDEVVIRTIO_DBUS_LIST_ACTIVE,
+					 MDEVVIRTIO_DBUS_LIST_ACTIVE);
 	r = sd_bus_message_new_method_return(m, &reply);
 	if (r < 0)
 		return r;
 	r = sd_bus_message_open_container(reply, 'a', MDEVVIRTIO_DBUS_DEVICE_RECORD);
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		const struct managed_device *d = manager_device_at(api->manager, i);
+
+		if (!(flags & MDEVVIRTIO_DBUS_LIST_ACTIVE) || d->active)
+			r = append_device_record(reply, d);
+	}
+	if (r >= 0)
+		r = sd_bus_message_close_container(reply);
+	if (r < 0)
+		return r;
+	return sd_bus_send(NULL, reply, NULL);
+}
+
+/* Every parent with its types in one reply: what `types` needs, without an object each. */
+static int method_list_parents(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct bus_api *api = userdata;
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	size_t n = manager_n_parents(api->manager);
+	uint32_t flags;
+	int r;
+
+	r = sd_bus_message_read(m, "u", &flags);
+	if (r < 0)
+		return r;
+	if (flags != 0)
+		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT,
+					 "Unknown ListParents flags 0x%" PRIx32 " (known: none)",
+					 flags);
+	r = sd_bus_message_new_method_return(m, &reply);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_open_container(reply, 'a', MDEVVIRTIO_DBUS_PARENT_RECORD);
 	for (size_t i = 0; r >= 0 && i < n; i++)
-		r = append_device_record(reply, manager_device_at(api->manager, i));
+		r = bus_parent_append_record(reply, manager_parent_at(api->manager, i));
 	if (r >= 0)
 		r = sd_bus_message_close_container(reply);
 	if (r < 0)
@@ -477,6 +515,10 @@ static const sd_bus_vtable manager_vtable[] = {
 				SD_BUS_ARGS("u", flags),
 				SD_BUS_RESULT("a" MDEVVIRTIO_DBUS_DEVICE_RECORD, devices),
 				method_list_devices, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("ListParents",
+				SD_BUS_ARGS("u", flags),
+				SD_BUS_RESULT("a" MDEVVIRTIO_DBUS_PARENT_RECORD, parents),
+				method_list_parents, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("ListJSON",
 				SD_BUS_ARGS("u", flags),
 				SD_BUS_RESULT("ay", json, "a(ss)", bad_definitions),

@@ -85,6 +85,27 @@ static int property_get_scalar(sd_bus *bus, const char *path, const char *interf
 }
 
 /* (id, name, description, available instances, device api); unreadable: "" and 0. */
+static int append_types(sd_bus_message *reply, const struct managed_parent *p)
+{
+	int r;
+
+	r = sd_bus_message_open_container(reply, 'a', MDEVVIRTIO_DBUS_PARENT_TYPE);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < p->n_types; i++) {
+		const struct mdev_type *t = &p->types[i];
+
+		r = sd_bus_message_append(
+		    reply, MDEVVIRTIO_DBUS_PARENT_TYPE, t->id, strempty(t->name),
+		    strempty(t->description),
+		    (uint32_t)(t->available_instances > 0 ? t->available_instances : 0),
+		    strempty(t->device_api));
+		if (r < 0)
+			return r;
+	}
+	return sd_bus_message_close_container(reply);
+}
+
 static int property_get_types(sd_bus *bus, const char *path, const char *interface,
 			      const char *property, sd_bus_message *reply, void *userdata,
 			      sd_bus_error *error)
@@ -95,20 +116,20 @@ static int property_get_types(sd_bus *bus, const char *path, const char *interfa
 	r = parent_get(userdata, path, &p, error);
 	if (r < 0)
 		return r;
-	r = sd_bus_message_open_container(reply, 'a', "(sssus)");
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < p->n_types; i++) {
-		const struct mdev_type *t = &p->types[i];
+	return append_types(reply, p);
+}
 
-		r = sd_bus_message_append(
-		    reply, "(sssus)", t->id, strempty(t->name), strempty(t->description),
-		    (uint32_t)(t->available_instances > 0 ? t->available_instances : 0),
-		    strempty(t->device_api));
-		if (r < 0)
-			return r;
-	}
-	return sd_bus_message_close_container(reply);
+int bus_parent_append_record(sd_bus_message *reply, const struct managed_parent *p)
+{
+	int r;
+
+	r = sd_bus_message_open_container(reply, 'r', "ssba" MDEVVIRTIO_DBUS_PARENT_TYPE);
+	if (r >= 0)
+		r = sd_bus_message_append(reply, "ssb", p->name, p->bus ? p->bus->name : "",
+					  (int)p->present);
+	if (r >= 0)
+		r = append_types(reply, p);
+	return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
 /* One entry per line group, as systemd lays out vtables. */

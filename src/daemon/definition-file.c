@@ -278,25 +278,49 @@ static int tmp_commit(const char *tmp, const char *dir, const char *name, int r)
 	return fsync_dir(dir);
 }
 
+static int tmp_open(const char *tmp)
+{
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * @make(@tmp), and only when that finds @dir missing (ENOENT) the mkdir -p
+ * of @dir and @make again: a define into a parent's directory that exists
+ * (every one but its first) costs no mkdir and stat per path component.
+ */
+static int tmp_make(const char *dir, const char *tmp, int (*make)(const char *tmp))
+{
+	int r = make(tmp);
+
+	if (r != -ENOENT)
+		return r;
+	r = definition_dir_create(dir);
+	return r < 0 ? r : make(tmp);
+}
+
 int definition_file_write(const char *dir, const char *name, const char *data, size_t size)
 {
 	_cleanup_free_ char *tmp = NULL;
 	_cleanup_close_ int fd = -1;
 	int r;
 
-	r = definition_dir_create(dir);
-	if (r < 0)
-		return r;
 	r = tmp_path(dir, name, &tmp);
 	if (r < 0)
 		return r;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+	fd = tmp_make(dir, tmp, tmp_open);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	r = write_synced(fd, data, size);
 	if (r >= 0 && close(TAKE_FD(fd)) < 0)
 		r = -errno;
 	return tmp_commit(tmp, dir, name, r);
+}
+
+static int tmp_symlink(const char *tmp)
+{
+	return symlink(DEFINITION_MASK_TARGET, tmp) < 0 ? -errno : 0;
 }
 
 int definition_file_mask(const char *dir, const char *name)
@@ -304,14 +328,12 @@ int definition_file_mask(const char *dir, const char *name)
 	_cleanup_free_ char *tmp = NULL;
 	int r;
 
-	r = definition_dir_create(dir);
-	if (r < 0)
-		return r;
 	r = tmp_path(dir, name, &tmp);
 	if (r < 0)
 		return r;
-	if (symlink(DEFINITION_MASK_TARGET, tmp) < 0)
-		return -errno;
+	r = tmp_make(dir, tmp, tmp_symlink);
+	if (r < 0)
+		return r;
 	return tmp_commit(tmp, dir, name, 0);
 }
 

@@ -30,9 +30,12 @@ int definition_file_exists(const char *path);
 
 /* mkdir -p with mode 0755; each directory created is made durable in its parent. */
 int definition_dir_create(const char *path);
-/* Replace @dir/@name by a 0644 file holding @data: temp file, fsync, rename, fsync @dir. */
+/*
+ * Replace @dir/@name by a 0644 file holding @data: temp file, fsync, rename,
+ * fsync @dir; @dir is made (definition_dir_create) only when it is missing.
+ */
 int definition_file_write(const char *dir, const char *name, const char *data, size_t size);
-/* Replace @dir/@name by a symlink to /dev/null, atomically and durably. */
+/* Replace @dir/@name by a symlink to /dev/null, atomically and durably (@dir made if missing). */
 int definition_file_mask(const char *dir, const char *name);
 /* Unlink @dir/@name and fsync @dir; -ENOENT if it was not there. */
 int definition_file_unlink(const char *dir, const char *name);

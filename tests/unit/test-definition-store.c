@@ -5,8 +5,10 @@
  * vendor definitions, and the change reports of every operation.
  */
 #include <dirent.h>
+#include <fcntl.h>
 
 #include "check-main.h"
+#include "definition-file.h"
 #include "definition-test.h"
 
 static char *root;
@@ -393,6 +395,51 @@ START_TEST(remove_unlinks_and_masks_vendor)
 }
 END_TEST
 
+/*
+ * Writing a file or a mask makes the parent's directory, and the layer's
+ * above it, when missing (0755 whatever the umask); a non-directory where the
+ * parent's directory should be is refused and left alone.
+ */
+START_TEST(save_and_mask_make_missing_directories)
+{
+	_cleanup_definition_store_free_ struct definition_store *s = store_loaded(NULL);
+	_cleanup_definition_free_ struct definition *d = NULL, *blocked = NULL;
+	_cleanup_free_ char *content = NULL, *link = NULL, *target = calloc(1, 64);
+
+	ck_assert(!test_exists(ADMIN));
+	umask(077);
+	ck_assert_int_eq(
+	    definition_new("mvsim", U1, "mvsim-virtio_net", DEFINITION_START_AUTO, &d, NULL), 0);
+	ck_assert_int_eq(definition_attr_append(d, "mac", "02:00:00:00:00:01", NULL), 0);
+	ck_assert_int_eq(definition_store_save(s, d, DEFINITION_LAYER_ADMIN, NULL, NULL), 0);
+	assert_mode(ADMIN, 0755);
+	assert_mode(ADMIN "/mvsim", 0755);
+	assert_mode(ADMIN "/mvsim/" U1, 0644);
+	content = test_read(ADMIN "/mvsim/" U1);
+	ck_assert_str_eq(content, GOLDEN_NET);
+
+	/* A vendor file on a parent without an admin directory: masked there. */
+	test_write(VENDOR "/other/" U2, GOLDEN_BLK);
+	ck_assert_int_eq(definition_store_load(s, NULL, NULL), 0);
+	ck_assert_int_eq(definition_store_remove(s, "other", U2, NULL, NULL), 0);
+	umask(022);
+	assert_mode(ADMIN "/other", 0755);
+	link = test_path(ADMIN "/other/" U2);
+	ck_assert_int_eq(readlink(link, target, 63), 9);
+	ck_assert_str_eq(target, "/dev/null");
+
+	test_write(ADMIN "/blocked", "not a directory");
+	ck_assert_int_eq(definition_new("blocked", U3, "mvsim-virtio_blk", DEFINITION_START_MANUAL,
+					&blocked, NULL),
+			 0);
+	ck_assert_int_eq(definition_store_save(s, blocked, DEFINITION_LAYER_ADMIN, NULL, NULL),
+			 -ENOTDIR);
+	free(content);
+	content = test_read(ADMIN "/blocked");
+	ck_assert_str_eq(content, "not a directory");
+}
+END_TEST
+
 /* The store's own strings and definitions may be handed back to it. */
 START_TEST(store_strings_may_be_passed_back)
 {
@@ -616,6 +663,7 @@ static Suite *store_suite(void)
 	tcase_add_test(write, save_to_admin_stays_under_runtime);
 	tcase_add_test(write, remove_unlinks_and_masks_vendor);
 	tcase_add_test(write, remove_works_on_bad_files);
+	tcase_add_test(write, save_and_mask_make_missing_directories);
 	tcase_add_test(write, store_strings_may_be_passed_back);
 	tcase_add_test(write, remove_temp_takes_only_stale_temp_files);
 	suite_add_tcase(s, load);
