@@ -158,6 +158,61 @@ int definition_file_read(const char *path, const char *parent, const char *uuid,
 	return DEFINITION_FILE_DEFINED;
 }
 
+/*
+ * The bytes of the regular file @fd (a short read past the size fstat() saw
+ * is the end: the watcher re-reads a file that is still being written).
+ */
+static int read_known(int fd, const struct stat *st, char *buf, size_t max, size_t *ret_size)
+{
+	size_t n = 0;
+
+	while (n < max) {
+		ssize_t k = read(fd, buf + n, max - n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -errno;
+		if (k == 0)
+			break;
+		n += (size_t)k;
+		if (n >= (size_t)st->st_size && n < max)
+			break;
+	}
+	*ret_size = n;
+	return 0;
+}
+
+int definition_file_read_at(int dir_fd, const char *name, const char *parent, const char *uuid,
+			    struct definition **ret, char **ret_error)
+{
+	char buf[DEFINITION_JSON_SIZE_MAX + 1];
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	size_t size = 0;
+	int r;
+
+	/* O_NOFOLLOW: a symlink now (ELOOP) is for the full read to judge. */
+	fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+	if (fd < 0)
+		return -ESTALE;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return -ESTALE;
+	r = check_kind(&st, ret_error);
+	if (r != 0)
+		return r;
+	r = read_known(fd, &st, buf, sizeof(buf), &size);
+	if (r < 0)
+		return fail(ret_error, r, "Cannot read: %m");
+	if (size > DEFINITION_JSON_SIZE_MAX)
+		return fail(ret_error, -EFBIG, "File is too large (more than %d bytes)",
+			    DEFINITION_JSON_SIZE_MAX);
+	r = definition_from_json(parent, uuid, buf, size, ret, ret_error);
+	if (r < 0)
+		return r;
+	return DEFINITION_FILE_DEFINED;
+}
+
 int definition_file_exists(const char *path)
 {
 	struct stat st;

@@ -25,6 +25,14 @@ enum definition_file_state {
  */
 int definition_file_read(const char *path, const char *parent, const char *uuid,
 			 struct definition **ret, char **ret_error);
+/*
+ * The same for an entry a directory listing (@dir_fd open on it) showed as a
+ * regular file, read relative to the directory in four system calls. Only a
+ * regular file is read: if @name is anything else by now (gone, a symlink,
+ * a FIFO), -ESTALE without a reason tells the caller to read it by path.
+ */
+int definition_file_read_at(int dir_fd, const char *name, const char *parent, const char *uuid,
+			    struct definition **ret, char **ret_error);
 /* 1 if something (of any type) is at @path, 0 if not, negative errno otherwise. */
 int definition_file_exists(const char *path);
 

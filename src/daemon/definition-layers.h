@@ -8,6 +8,9 @@
  */
 #pragma once
 
+#include <dirent.h>
+#include <stdint.h>
+
 #include "definition-store.h"
 
 /* A growable list of bad files; the store keeps one, resolving fills others. */
@@ -47,3 +50,39 @@ int definition_layers_list_names(const char *parent, struct definition_names *ns
  */
 int definition_layers_resolve(const char *parent, const char *name, struct definition_bad_list *bad,
 			      struct definition **ret_def, enum definition_layer *ret_layer);
+
+/*
+ * One parent's file names over all layers as a full load reads them: each
+ * visible name once, sorted, with the layers whose listing had it and what
+ * the listing said it was there (d_type); the layer directories stay open so
+ * that resolving reads the files relative to them. What a listing cannot
+ * see (a file created after it) the watch reports, as with any change.
+ */
+struct definition_seen {
+	uint32_t name; /* offset in the listing's pool */
+	uint8_t layers; /* bit 1 << layer: listed in that layer */
+	uint8_t types[_DEFINITION_LAYER_MAX]; /* d_type in each listed layer */
+};
+
+struct definition_listing {
+	DIR *dirs[_DEFINITION_LAYER_MAX]; /* NULL: missing or unusable */
+	struct definition_seen *v;
+	size_t n, v_size;
+	char *pool; /* the names, NUL-terminated */
+	size_t pool_size, pool_used;
+};
+
+static inline const char *definition_listing_name(const struct definition_listing *l,
+						  const struct definition_seen *e)
+{
+	return l->pool + e->name;
+}
+
+void definition_listing_done(struct definition_listing *l);
+/* List @parent in every layer into @l (problems with its directories go to @bad). */
+int definition_layers_list(const char *parent, struct definition_listing *l,
+			   struct definition_bad_list *bad);
+/* definition_layers_resolve() for a name of @l: only the layers that listed it are read. */
+int definition_layers_resolve_seen(const char *parent, const struct definition_listing *l,
+				   const struct definition_seen *e, struct definition_bad_list *bad,
+				   struct definition **ret_def, enum definition_layer *ret_layer);

@@ -11,12 +11,13 @@
  */
 #include "definition-file.h"
 #include "definition-layers.h"
+#include "definition-load.h"
 #include "definition-watch.h"
 #include "name-check.h"
 
 struct index {
 	struct definition_entry *v;
-	size_t n;
+	size_t n, size; /* used, allocated */
 };
 
 struct definition_store {
@@ -49,6 +50,15 @@ static int entry_qsort_cmp(const void *a, const void *b)
 	return entry_cmp(da->uuid, da->parent, ((const struct definition_entry *)b)->def);
 }
 
+/* Parents are read in turn, each in UUID order: with one parent, the index comes sorted. */
+static bool index_is_sorted(const struct index *idx)
+{
+	for (size_t i = 1; i < idx->n; i++)
+		if (entry_qsort_cmp(&idx->v[i - 1], &idx->v[i]) > 0)
+			return false;
+	return true;
+}
+
 /* First position whose key is >= (@uuid, @parent); @parent "" finds the first of @uuid. */
 static size_t index_lower_bound(const struct index *idx, const char *uuid, const char *parent)
 {
@@ -65,14 +75,30 @@ static size_t index_lower_bound(const struct index *idx, const char *uuid, const
 	return lo;
 }
 
-static int index_append(struct index *idx, struct definition *d, enum definition_layer layer)
+/* Room for @n entries; grown geometrically, so that a load appends in linear time. */
+static int index_reserve(struct index *idx, size_t n)
 {
-	struct definition_entry *v = reallocarray(idx->v, idx->n + 1, sizeof(*v));
+	struct definition_entry *v;
+	size_t size;
 
+	if (n <= idx->size)
+		return 0;
+	size = n > 2 * idx->size + 64 ? n : 2 * idx->size + 64;
+	v = reallocarray(idx->v, size, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	idx->v = v;
-	v[idx->n++] = (struct definition_entry){d, layer};
+	idx->size = size;
+	return 0;
+}
+
+static int index_append(struct index *idx, struct definition *d, enum definition_layer layer)
+{
+	int r = index_reserve(idx, idx->n + 1);
+
+	if (r < 0)
+		return r;
+	idx->v[idx->n++] = (struct definition_entry){d, layer};
 	return 0;
 }
 
@@ -219,16 +245,14 @@ static int reload_key(struct definition_store *s, const char *parent, const char
 	/* Copies: the caller's strings may belong to an entry this replaces. */
 	_cleanup_free_ char *p = strdup(parent), *n = strdup(name);
 	enum definition_layer layer = 0;
-	struct definition_entry *v;
 	int r;
 
 	if (!p || !n)
 		return -ENOMEM;
 	/* Room for one more entry, so index_update() cannot fail. */
-	v = reallocarray(s->index.v, s->index.n + 1, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	s->index.v = v;
+	r = index_reserve(&s->index, s->index.n + 1);
+	if (r < 0)
+		return r;
 	r = definition_layers_resolve(p, n, &new, &d, &layer);
 	if (r < 0)
 		return r;
@@ -311,28 +335,45 @@ int definition_store_reload_parent(struct definition_store *s, const char *paren
 	return 0;
 }
 
+/* Move the bad files of @from to the end of @to. */
+static int bad_list_take(struct definition_bad_list *to, struct definition_bad_list *from)
+{
+	struct definition_bad_file *v;
+
+	if (from->n == 0)
+		return 0;
+	v = reallocarray(to->v, to->n + from->n, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	to->v = v;
+	memcpy(v + to->n, from->v, from->n * sizeof(*v));
+	to->n += from->n;
+	from->n = 0;
+	return 0;
+}
+
 static int load_parent(const char *parent, struct index *idx, struct definition_bad_list *bad)
 {
-	_cleanup_(definition_names_clear) struct definition_names ns = {};
+	_cleanup_(definition_listing_done) struct definition_listing ls = {};
+	struct definition_load_slot *slots = NULL;
 	int r;
 
-	r = definition_layers_list_names(parent, &ns, bad);
+	r = definition_layers_list(parent, &ls, bad);
+	if (r >= 0)
+		r = definition_load_resolve(parent, &ls, &slots);
 	if (r < 0)
 		return r;
-	definition_names_sort_uniq(&ns);
-	for (size_t i = 0; i < ns.n; i++) {
-		enum definition_layer layer = 0;
-		struct definition *d;
-
-		r = definition_layers_resolve(parent, ns.v[i], bad, &d, &layer);
-		if (r >= 0 && d)
-			r = index_append(idx, d, layer);
-		if (r < 0) {
-			definition_free(d);
-			return r;
+	/* In listing order, as if resolved one after the other. */
+	for (size_t i = 0; r >= 0 && i < ls.n; i++) {
+		r = bad_list_take(bad, &slots[i].bad);
+		if (r >= 0 && slots[i].def) {
+			r = index_append(idx, slots[i].def, slots[i].layer);
+			if (r >= 0)
+				slots[i].def = NULL;
 		}
 	}
-	return 0;
+	definition_load_slots_free(slots, ls.n);
+	return r;
 }
 
 static void index_emit_diff(struct definition_store *s, const struct index *old,
@@ -370,7 +411,7 @@ int definition_store_load(struct definition_store *s, definition_change_fn fn, v
 		r = load_parent(parents.v[i], &idx, &bad);
 	if (r < 0)
 		return r;
-	if (idx.n > 0)
+	if (!index_is_sorted(&idx))
 		qsort(idx.v, idx.n, sizeof(*idx.v), entry_qsort_cmp);
 
 	/* Swap: the old lists live on in idx/bad until the cleanup, for the handler's strings. */

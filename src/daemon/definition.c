@@ -357,6 +357,13 @@ static int json_check_keys(struct json_object *root, char **ret_error)
 	return 0;
 }
 
+/* A string without NUL characters in it. */
+static bool json_is_plain_string(struct json_object *v)
+{
+	return json_object_is_type(v, json_type_string) &&
+	       (size_t)json_object_get_string_len(v) == strlen(json_object_get_string(v));
+}
+
 /* The string in @v; @what names it in messages ("mdev_type", "attrs[2].mac"). */
 static int json_get_string(struct json_object *v, const char *what, const char **ret,
 			   char **ret_error)
@@ -388,7 +395,6 @@ static int json_parse_attr(struct definition *d, size_t i, struct json_object *e
 {
 	char what[32 + NAME_MAX_ATTR];
 	const char *value;
-	int r;
 
 	if (!json_object_is_type(e, json_type_object))
 		return error_set(ret_error, -EINVAL, "\"attrs[%zu]\" must be an object, not %s", i,
@@ -398,11 +404,12 @@ static int json_parse_attr(struct definition *d, size_t i, struct json_object *e
 				 "\"attrs[%zu]\" must have exactly one key, it has %d", i,
 				 json_object_object_length(e));
 	json_object_object_foreach (e, key, val) {
-		snprintf(what, sizeof(what), "attrs[%zu].%s", i, key);
-		r = json_get_string(val, what, &value, ret_error);
-		if (r < 0)
-			return r;
-		return definition_attr_append(d, key, value, ret_error);
+		/* The name for the message is written only when there is one. */
+		if (!json_is_plain_string(val)) {
+			snprintf(what, sizeof(what), "attrs[%zu].%s", i, key);
+			return json_get_string(val, what, &value, ret_error);
+		}
+		return definition_attr_append(d, key, json_object_get_string(val), ret_error);
 	}
 	return -EINVAL; /* not reached: exactly one key */
 }

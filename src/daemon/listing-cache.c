@@ -150,57 +150,98 @@ static int entry_cmp(const void *a, const void *b)
 	return r ? r : strcmp(x->uuid, y->uuid);
 }
 
-/* Devices come sorted by UUID: with one parent (the usual case) so do the entries. */
-static void entries_sort(struct entry *v, size_t n)
+static void write_entry(struct mdevctl_json_list *list, const struct entry *e)
 {
-	for (size_t i = 1; i < n; i++)
-		if (entry_cmp(&v[i - 1], &v[i]) > 0) {
-			qsort(v, n, sizeof(*v), entry_cmp);
-			return;
-		}
-}
-
-static void write_entries(FILE *f, const struct entry *v, size_t n)
-{
-	struct mdevctl_json_list list = MDEVCTL_JSON_LIST_INIT(f);
 	const unsigned depth = MDEVCTL_JSON_LIST_CONFIG_DEPTH;
 
-	for (size_t i = 0; i < n; i++) {
-		mdevctl_json_list_entry_begin(&list, v[i].parent, v[i].uuid);
-		mdevctl_json_config_begin(f, v[i].type, v[i].start, depth);
-		for (size_t a = 0; a < v[i].n_attrs; a++)
-			mdevctl_json_config_attr(f, a, v[i].attrs[a].name, v[i].attrs[a].value,
-						 depth);
-		mdevctl_json_config_end(f, v[i].n_attrs, depth);
-		mdevctl_json_list_entry_end(&list);
-	}
-	mdevctl_json_list_end(&list);
+	mdevctl_json_list_entry_begin(list, e->parent, e->uuid);
+	mdevctl_json_config_begin(list->f, e->type, e->start, depth);
+	for (size_t a = 0; a < e->n_attrs; a++)
+		mdevctl_json_config_attr(list->f, a, e->attrs[a].name, e->attrs[a].value, depth);
+	mdevctl_json_config_end(list->f, e->n_attrs, depth);
+	mdevctl_json_list_entry_end(list);
 }
 
-static int render(const struct manager *m, enum listing_kind kind, struct listing *ret)
+/* Whether the entries come sorted in device order (@buf: room for one device's). */
+static bool entries_in_order(const struct manager *m, enum listing_kind kind, struct entry *buf)
 {
-	size_t n_devices = manager_n_devices(m), n = 0, room = 0, size = 0;
-	_cleanup_free_ struct entry *v = NULL;
-	_cleanup_free_ char *text = NULL;
-	FILE *f;
+	size_t n_devices = manager_n_devices(m);
+	struct entry prev = {};
+	bool have = false, sorted = true;
 
-	for (size_t i = 0; i < n_devices; i++)
-		room += kind == LISTING_RUNNING ? 1 : manager_device_at(m, i)->n_definitions;
+	for (size_t i = 0; i < n_devices; i++) {
+		size_t k = device_entries(manager_device_at(m, i), kind, buf);
+
+		for (size_t j = 0; j < k; j++) {
+			if (have && entry_cmp(&prev, &buf[j]) > 0)
+				sorted = false;
+			prev = buf[j];
+			have = true;
+		}
+	}
+	return sorted;
+}
+
+/*
+ * Write the listing of @kind to @f. Devices come sorted by UUID, and with
+ * one parent (the usual case) so do the entries: then they are written as
+ * they come, without an array of them all.
+ */
+static int write_listing(const struct manager *m, enum listing_kind kind, FILE *f)
+{
+	struct mdevctl_json_list list = MDEVCTL_JSON_LIST_INIT(f);
+	size_t n_devices = manager_n_devices(m), n = 0, room = 0, most = 1;
+	_cleanup_free_ struct entry *v = NULL;
+
+	for (size_t i = 0; i < n_devices; i++) {
+		size_t k = kind == LISTING_RUNNING ? 1 : manager_device_at(m, i)->n_definitions;
+
+		room += k;
+		most = k > most ? k : most;
+	}
+	v = reallocarray(NULL, most, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (entries_in_order(m, kind, v)) {
+		for (size_t i = 0; i < n_devices; i++) {
+			size_t k = device_entries(manager_device_at(m, i), kind, v);
+
+			for (size_t j = 0; j < k; j++)
+				write_entry(&list, &v[j]);
+		}
+		mdevctl_json_list_end(&list);
+		return 0;
+	}
+	free(v);
 	v = reallocarray(NULL, room ?: 1, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	for (size_t i = 0; i < n_devices; i++)
 		n += device_entries(manager_device_at(m, i), kind, v + n);
-	entries_sort(v, n);
+	qsort(v, n, sizeof(*v), entry_cmp);
+	for (size_t i = 0; i < n; i++)
+		write_entry(&list, &v[i]);
+	mdevctl_json_list_end(&list);
+	return 0;
+}
+
+static int render(const struct manager *m, enum listing_kind kind, struct listing *ret)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t size = 0;
+	FILE *f;
+	int r;
 
 	f = open_memstream(&text, &size);
 	if (!f)
 		return -ENOMEM;
 	/* Ours alone: no lock per character written. */
 	(void)__fsetlocking(f, FSETLOCKING_BYCALLER);
-	write_entries(f, v, n);
-	if (fclose(f) != 0)
-		return -ENOMEM;
+	r = write_listing(m, kind, f);
+	if (fclose(f) != 0 && r >= 0)
+		r = -ENOMEM;
+	if (r < 0)
+		return r;
 	*ret = (struct listing){TAKE_PTR(text), size};
 	return 0;
 }

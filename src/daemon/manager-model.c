@@ -161,11 +161,10 @@ struct mdevice *device_get(struct manager *m, const char *uuid)
 	return d;
 }
 
-const struct definition *device_definition(const struct manager *m, const struct mdevice *d)
+/* Which of the @n definitions of @d's UUID from @first is its own (see device_definition()). */
+static const struct definition *definition_select(const struct mdevice *d,
+						  const struct definition_entry *first, size_t n)
 {
-	const struct definition_entry *first;
-	size_t n = definition_store_find_uuid(m->store, d->pub.uuid, &first);
-
 	if (n == 0)
 		return NULL;
 	if (!d->running)
@@ -176,6 +175,14 @@ const struct definition *device_definition(const struct manager *m, const struct
 		    streq_ptr(first[i].def->mdev_type, d->run.type))
 			return first[i].def;
 	return NULL;
+}
+
+const struct definition *device_definition(const struct manager *m, const struct mdevice *d)
+{
+	const struct definition_entry *first;
+	size_t n = definition_store_find_uuid(m->store, d->pub.uuid, &first);
+
+	return definition_select(d, first, n);
 }
 
 size_t device_definitions(const struct manager *m, const struct mdevice *d,
@@ -251,14 +258,13 @@ static int strdup_or_null(const char *s, char **ret)
 	return !s || *ret ? 0 : -ENOMEM;
 }
 
+/* The published view of @d, whose UUID has the @n_defs definitions from @first, @def its own. */
 static int device_pub_build(const struct manager *m, const struct mdevice *d,
-			    struct managed_device *out)
+			    const struct definition *def, const struct definition_entry *first,
+			    size_t n_defs, struct managed_device *out)
 {
-	const struct definition *def = device_definition(m, d);
 	const char *parent = def ? def->parent : d->running ? d->run.parent : NULL;
 	const char *type = def ? def->mdev_type : d->running ? d->run.type : NULL;
-	const struct definition_entry *first;
-	size_t n_defs = device_definitions(m, d, &first);
 	int r;
 
 	*out = (struct managed_device){};
@@ -361,15 +367,18 @@ void device_sync(struct manager *m, struct mdevice *d)
 {
 	struct managed_device pub;
 	_cleanup_free_ char *old_parent = NULL;
+	const struct definition_entry *first;
+	size_t n_defs = device_definitions(m, d, &first);
+	const struct definition *def = definition_select(d, first, n_defs);
 	bool added = !d->published;
 	unsigned diff;
 	int r;
 
-	if (!d->running && !device_definition(m, d)) {
+	if (!d->running && !def) {
 		device_unpublish(m, d);
 		return;
 	}
-	r = device_pub_build(m, d, &pub);
+	r = device_pub_build(m, d, def, first, n_defs, &pub);
 	if (r < 0) {
 		log_oom();
 		if (!d->published)

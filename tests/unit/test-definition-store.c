@@ -641,6 +641,131 @@ START_TEST(remove_temp_takes_only_stale_temp_files)
 }
 END_TEST
 
+/* The UUID of file @i of a large tree. */
+static void many_uuid(unsigned i, char buf[static UUID_STRING_LEN + 1])
+{
+	snprintf(buf, UUID_STRING_LEN + 1, "%08x-2222-3333-4444-555555555555", i);
+}
+
+static char *many_path(const char *layer, unsigned i)
+{
+	char u[UUID_STRING_LEN + 1];
+	char *p;
+
+	many_uuid(i, u);
+	ck_assert_int_ge(asprintf(&p, "%s/mvsim/%s", layer, u), 0);
+	return p;
+}
+
+/*
+ * Enough files for the load to resolve them on several threads, every kind
+ * of outcome mixed in: the entries and the bad files (their order included)
+ * are what resolving the names one by one by path gives (reload_parent).
+ */
+START_TEST(large_load_matches_one_by_one)
+{
+	_cleanup_definition_store_free_ struct definition_store *a = NULL, *b = NULL;
+	const struct definition_entry *ea, *eb;
+	const struct definition_bad_file *ba, *bb;
+	size_t na, nb, n_bad = 0;
+
+	for (unsigned i = 0; i < 1200; i++) {
+		_cleanup_free_ char *admin = many_path(ADMIN, i), *run = many_path(RUNTIME, i);
+		_cleanup_free_ char *vendor = many_path(VENDOR, i), *p = NULL;
+
+		if (i % 7 == 3) {
+			test_write(admin, "{ broken");
+			n_bad++;
+		} else if (i % 11 == 5) {
+			test_write(vendor, GOLDEN_NET);
+			test_symlink(admin, "/dev/null");
+		} else if (i % 13 == 6) {
+			test_write(vendor, GOLDEN_BLK);
+		} else if (i % 101 == 7) {
+			test_mkdir_parents(admin);
+			p = test_path(admin);
+			ck_assert_int_eq(mkfifo(p, 0644), 0);
+			n_bad++;
+		} else if (i % 103 == 8) {
+			test_write(admin, GOLDEN_NET);
+			test_symlink(run, "/nonexistent");
+			n_bad++;
+		} else {
+			test_write(admin, i % 2 ? GOLDEN_NET : GOLDEN_BLK);
+			if (i % 17 == 9)
+				test_write(run, GOLDEN_BLK);
+		}
+	}
+	test_write(ADMIN "/mvsim/NOT-A-UUID", GOLDEN_NET);
+	test_write(RUNTIME "/mvsim/NOT-A-UUID", GOLDEN_NET);
+	n_bad += 2;
+	a = store_loaded(NULL);
+	ck_assert_int_eq(definition_store_new(&b), 0);
+	ck_assert_int_eq(definition_store_reload_parent(b, "mvsim", NULL, NULL), 0);
+
+	ea = definition_store_entries(a, &na);
+	eb = definition_store_entries(b, &nb);
+	ck_assert_uint_eq(na, nb);
+	ck_assert_uint_gt(na, 900);
+	for (size_t i = 0; i < na; i++) {
+		ck_assert_int_eq(ea[i].layer, eb[i].layer);
+		ck_assert(definition_equal(ea[i].def, eb[i].def));
+	}
+	ba = definition_store_bad_files(a, &na);
+	bb = definition_store_bad_files(b, &nb);
+	ck_assert_uint_eq(na, n_bad);
+	ck_assert_uint_eq(nb, n_bad);
+	for (size_t i = 0; i < na; i++) {
+		ck_assert_str_eq(ba[i].path, bb[i].path);
+		ck_assert_str_eq(ba[i].reason, bb[i].reason);
+		ck_assert_int_eq(ba[i].error, bb[i].error);
+		ck_assert_int_eq(ba[i].layer, bb[i].layer);
+	}
+	/* The runtime file of NOT-A-UUID is reported before the admin one, as always. */
+	ck_assert_ptr_nonnull(strstr(ba[na - 2].path, RUNTIME "/mvsim/NOT-A-UUID"));
+}
+END_TEST
+
+/* Reading relative to a directory reads regular files only; anything else is for the path read. */
+START_TEST(read_at_takes_regular_files_only)
+{
+	_cleanup_free_ char *dir = NULL, *fifo = NULL, *big = calloc(1, DEFINITION_JSON_SIZE_MAX + 2);
+	_cleanup_close_ int fd = -1;
+	struct definition *d = NULL;
+	char *reason = NULL;
+
+	memset(big, ' ', DEFINITION_JSON_SIZE_MAX + 1);
+	test_write(ADMIN "/mvsim/" U1, GOLDEN_NET);
+	test_write(ADMIN "/mvsim/" U2, big);
+	test_symlink(ADMIN "/mvsim/" U3, ADMIN "/mvsim/" U1);
+	fifo = test_path(ADMIN "/mvsim/44444444-2222-3333-4444-555555555555");
+	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+	dir = test_path(ADMIN "/mvsim");
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+
+	ck_assert_int_eq(definition_file_read_at(fd, U1, "mvsim", U1, &d, &reason),
+			 DEFINITION_FILE_DEFINED);
+	ck_assert_str_eq(d->mdev_type, "mvsim-virtio_net");
+	d = definition_free(d);
+	ck_assert_int_eq(definition_file_read_at(fd, U2, "mvsim", U2, &d, &reason), -EFBIG);
+	ck_assert_ptr_nonnull(strstr(reason, "too large"));
+	free(reason);
+	reason = NULL;
+	ck_assert_int_eq(definition_file_read_at(fd, U3, "mvsim", U3, &d, &reason), -ESTALE);
+	ck_assert_int_eq(definition_file_read_at(fd, "44444444-2222-3333-4444-555555555555",
+						 "mvsim", "44444444-2222-3333-4444-555555555555",
+						 &d, &reason),
+			 -ESTALE);
+	ck_assert_int_eq(definition_file_read_at(fd, "55555555-2222-3333-4444-555555555555",
+						 "mvsim", "55555555-2222-3333-4444-555555555555",
+						 &d, &reason),
+			 -ESTALE);
+	ck_assert_ptr_null(reason);
+	ck_assert_ptr_null(d);
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
 	Suite *s = suite_create("definition-store");
@@ -658,6 +783,8 @@ static Suite *store_suite(void)
 	tcase_add_test(load, reload_one_reports_each_transition);
 	tcase_add_test(load, reload_parent_follows_directories);
 	tcase_add_test(load, load_reports_differences);
+	tcase_add_test(load, large_load_matches_one_by_one);
+	tcase_add_test(load, read_at_takes_regular_files_only);
 	tcase_add_test(write, save_is_atomic_and_mdevctl_compatible);
 	tcase_add_test(write, golden_mdevctl_file_rewritten_identically);
 	tcase_add_test(write, save_to_admin_stays_under_runtime);
