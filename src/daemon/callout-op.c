@@ -59,52 +59,39 @@ struct callout_cache *callout_cache_free(struct callout_cache *c)
 	return NULL;
 }
 
-/* Every callout script's name and identity, one line each. */
-static int scripts_fingerprint(char **ret)
+/* Every callout script's name and identity (@scripts), one line each. */
+static int scripts_fingerprint(char **scripts, char **ret)
 {
-	_cleanup_strv_free_ char **dirs = NULL;
 	_cleanup_free_ char *buf = NULL;
 	size_t size = 0;
 	FILE *f;
-	int r;
 
-	r = callout_dirs(CALLOUT_KIND_CALLOUT, &dirs);
-	if (r < 0)
-		return r;
 	f = open_memstream(&buf, &size);
 	if (!f)
 		return -ENOMEM;
-	for (char **d = dirs; *d && r >= 0; d++) {
-		_cleanup_strv_free_ char **scripts = NULL;
+	for (char **s = scripts; *s; s++) {
+		struct stat st;
 
-		r = callout_dir_scripts(*d, &scripts, NULL);
-		for (char **s = scripts; r >= 0 && *s; s++) {
-			struct stat st;
-
-			if (stat(*s, &st) < 0)
-				st = (struct stat){};
-			fprintf(f, "%s %ju:%ju %jo %jd %jd.%09ld %jd.%09ld\n", *s,
-				(uintmax_t)st.st_dev, (uintmax_t)st.st_ino, (uintmax_t)st.st_mode,
-				(intmax_t)st.st_size, (intmax_t)st.st_mtim.tv_sec,
-				st.st_mtim.tv_nsec, (intmax_t)st.st_ctim.tv_sec,
-				st.st_ctim.tv_nsec);
-		}
+		if (stat(*s, &st) < 0)
+			st = (struct stat){};
+		fprintf(f, "%s %ju:%ju %jo %jd %jd.%09ld %jd.%09ld\n", *s, (uintmax_t)st.st_dev,
+			(uintmax_t)st.st_ino, (uintmax_t)st.st_mode, (intmax_t)st.st_size,
+			(intmax_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+			(intmax_t)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
 	}
-	if (fclose(f) != 0 && r >= 0)
-		r = -ENOMEM;
-	if (r < 0)
-		return r;
+	if (fclose(f) != 0)
+		return -ENOMEM;
 	*ret = TAKE_PTR(buf);
 	return 0;
 }
 
 /* Forget every entry if the scripts are not the ones they were made from. */
-static int cache_validate(struct callout_cache *c)
+static int cache_validate(struct callout_cache *c, char **scripts)
 {
 	char *now = NULL;
 	int r;
 
-	r = scripts_fingerprint(&now);
+	r = scripts_fingerprint(scripts, &now);
 	if (r < 0)
 		return r;
 	if (c->fingerprint && streq(c->fingerprint, now)) {
@@ -181,6 +168,55 @@ void callout_op_done(struct callout_op *op)
 	free(op->owner);
 	free(op->message);
 	op->owner = op->message = NULL;
+	op->callouts = strv_free(op->callouts);
+	op->notifiers = strv_free(op->notifiers);
+}
+
+/*
+ * The scripts of @kind's directories in order (borrowed from @op), listed
+ * once per operation: a directory read is a round trip on a network or 9p
+ * root, and mdevctl too sees one listing per command.
+ */
+static int op_scripts(struct callout_op *op, enum callout_kind kind, char ***ret)
+{
+	char ***slot = kind == CALLOUT_KIND_NOTIFIER ? &op->notifiers : &op->callouts;
+	_cleanup_strv_free_ char **dirs = NULL, **all = NULL;
+	size_t n = 0;
+	int r;
+
+	if (*slot) {
+		*ret = *slot;
+		return 0;
+	}
+	r = callout_dirs(kind, &dirs);
+	if (r < 0)
+		return r;
+	all = calloc(1, sizeof(char *));
+	if (!all)
+		return -ENOMEM;
+	for (char **d = dirs; *d; d++) {
+		_cleanup_strv_free_ char **scripts = NULL;
+		size_t k = 0;
+		char **grown;
+
+		r = callout_dir_scripts(*d, &scripts, NULL);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0)
+			continue; /* unreadable: as if empty, as before */
+		while (scripts[k])
+			k++;
+		grown = realloc(all, (n + k + 1) * sizeof(char *));
+		if (!grown)
+			return -ENOMEM;
+		all = grown;
+		memcpy(all + n, scripts, k * sizeof(char *));
+		n += k;
+		all[n] = NULL;
+		scripts[0] = NULL; /* moved */
+	}
+	*ret = *slot = TAKE_PTR(all);
+	return 0;
 }
 
 static void op_log(struct callout_op *op, int level, const char *script, const char *format, ...)
@@ -289,45 +325,38 @@ static int op_exec(struct callout_op *op, const char *script, enum callout_event
 /* The handshake over every callout script; the first versioned answer owns the pair. */
 static int op_handshake(struct callout_op *op, char **ret_script, struct callout_supports *ret)
 {
-	_cleanup_strv_free_ char **dirs = NULL;
 	bool incomplete = false;
+	char **scripts;
 	int r;
 
-	r = callout_dirs(CALLOUT_KIND_CALLOUT, &dirs);
+	r = op_scripts(op, CALLOUT_KIND_CALLOUT, &scripts);
 	if (r < 0)
 		return r;
-	for (char **d = dirs; *d; d++) {
-		_cleanup_strv_free_ char **scripts = NULL;
+	for (char **s = scripts; *s; s++) {
+		_cleanup_(callout_output_done) struct callout_output o = {};
+		struct callout_supports sup;
 
-		r = callout_dir_scripts(*d, &scripts, NULL);
+		r = op_exec(op, *s, CALLOUT_EVENT_GET, CALLOUT_ACTION_CAPABILITIES,
+			    CALLOUT_STATE_NONE, callout_provides_json(), &o);
 		if (r == -ENOMEM)
 			return r;
-		for (char **s = scripts; scripts && *s; s++) {
-			_cleanup_(callout_output_done) struct callout_output o = {};
-			struct callout_supports sup;
-
-			r = op_exec(op, *s, CALLOUT_EVENT_GET, CALLOUT_ACTION_CAPABILITIES,
-				    CALLOUT_STATE_NONE, callout_provides_json(), &o);
-			if (r == -ENOMEM)
-				return r;
-			/* Out of time: not cached, asked again next time. What cannot be
-			 * executed stays so until the directory changes. */
-			if (r == -ETIME || (r >= 0 && o.timed_out))
-				incomplete = true;
-			if (r < 0 || o.timed_out)
-				continue;
-			if (o.status < 0 || o.status == 2 ||
-			    callout_supports_parse(strempty(o.out), o.n_out, &sup) < 0)
-				continue;
-			if (sup.unknown_actions || sup.unknown_events)
-				op_log(op, LOG_WARNING, base_name(*s),
-				       "Declares %s this daemon does not know, ignored",
-				       sup.unknown_actions ? "actions" : "events");
-			if (!(*ret_script = strdup(*s)))
-				return -ENOMEM;
-			*ret = sup;
-			return 1;
-		}
+		/* Out of time: not cached, asked again next time. What cannot be
+		 * executed stays so until the directory changes. */
+		if (r == -ETIME || (r >= 0 && o.timed_out))
+			incomplete = true;
+		if (r < 0 || o.timed_out)
+			continue;
+		if (o.status < 0 || o.status == 2 ||
+		    callout_supports_parse(strempty(o.out), o.n_out, &sup) < 0)
+			continue;
+		if (sup.unknown_actions || sup.unknown_events)
+			op_log(op, LOG_WARNING, base_name(*s),
+			       "Declares %s this daemon does not know, ignored",
+			       sup.unknown_actions ? "actions" : "events");
+		if (!(*ret_script = strdup(*s)))
+			return -ENOMEM;
+		*ret = sup;
+		return 1;
 	}
 	return incomplete ? -EAGAIN : 0;
 }
@@ -337,10 +366,12 @@ static void op_lookup(struct callout_op *op)
 	struct callout_supports sup = {};
 	struct cache_entry *e;
 	char *script = NULL;
+	char **scripts;
 	int r;
 
 	op->looked_up = true;
-	if (cache_validate(op->cache) < 0)
+	if (op_scripts(op, CALLOUT_KIND_CALLOUT, &scripts) < 0 ||
+	    cache_validate(op->cache, scripts) < 0)
 		return;
 	e = cache_find(op->cache, op->dev.parent, op->dev.type);
 	if (e) {
@@ -472,68 +503,54 @@ static int op_call_owner(struct callout_op *op, enum callout_event event,
 int callout_op_call(struct callout_op *op, enum callout_event event, enum callout_action action,
 		    enum callout_state state, const char *input, struct callout_output *ret)
 {
-	_cleanup_strv_free_ char **dirs = NULL;
+	char **scripts;
 	int r;
 
 	if (!op->looked_up)
 		op_lookup(op);
 	if (op->owner)
 		return op_call_owner(op, event, action, state, input, ret);
-	r = callout_dirs(CALLOUT_KIND_CALLOUT, &dirs);
+	r = op_scripts(op, CALLOUT_KIND_CALLOUT, &scripts);
 	if (r < 0)
 		return op_fail(op, r, "Out of memory");
-	for (char **d = dirs; *d; d++) {
-		_cleanup_strv_free_ char **scripts = NULL;
+	for (char **s = scripts; *s; s++) {
+		_cleanup_(callout_output_done) struct callout_output o = {};
 
-		r = callout_dir_scripts(*d, &scripts, NULL);
+		r = op_exec(op, *s, event, action, state, input, &o);
+		if (r == -ETIME)
+			return op_out_of_time(op, *s, event, action);
 		if (r == -ENOMEM)
 			return op_fail(op, r, "Out of memory");
-		for (char **s = scripts; scripts && *s; s++) {
-			_cleanup_(callout_output_done) struct callout_output o = {};
-
-			r = op_exec(op, *s, event, action, state, input, &o);
-			if (r == -ETIME)
-				return op_out_of_time(op, *s, event, action);
-			if (r == -ENOMEM)
-				return op_fail(op, r, "Out of memory");
-			if (r < 0 || (o.status < 0 && !o.timed_out) || o.status == 2)
-				continue; /* not executable, killed, or not its type: the next */
-			if (o.timed_out)
-				return op_refused(op, *s, event, action, &o);
-			if (!(op->owner = strdup(*s)))
-				return op_fail(op, -ENOMEM, "Out of memory");
-			if (o.status != 0)
-				return op_refused(op, *s, event, action, &o);
-			output_give(&o, ret);
-			return 1;
-		}
+		if (r < 0 || (o.status < 0 && !o.timed_out) || o.status == 2)
+			continue; /* not executable, killed, or not its type: the next */
+		if (o.timed_out)
+			return op_refused(op, *s, event, action, &o);
+		if (!(op->owner = strdup(*s)))
+			return op_fail(op, -ENOMEM, "Out of memory");
+		if (o.status != 0)
+			return op_refused(op, *s, event, action, &o);
+		output_give(&o, ret);
+		return 1;
 	}
 	return 0;
 }
 
 void callout_op_notify(struct callout_op *op, enum callout_action action, enum callout_state state)
 {
-	_cleanup_strv_free_ char **dirs = NULL;
+	char **scripts;
 
-	if (callout_dirs(CALLOUT_KIND_NOTIFIER, &dirs) < 0)
+	if (op_scripts(op, CALLOUT_KIND_NOTIFIER, &scripts) < 0)
 		return;
-	for (char **d = dirs; *d; d++) {
-		_cleanup_strv_free_ char **scripts = NULL;
+	for (char **s = scripts; *s; s++) {
+		_cleanup_(callout_output_done) struct callout_output o = {};
 
-		if (callout_dir_scripts(*d, &scripts, NULL) < 0)
-			continue;
-		for (char **s = scripts; *s; s++) {
-			_cleanup_(callout_output_done) struct callout_output o = {};
-
-			if (op_exec(op, *s, CALLOUT_EVENT_NOTIFY, action, state, NULL, &o) ==
-			    -ETIME) {
-				op_log(op, LOG_WARNING, base_name(*s),
-				       "Not run for %s of device %s: no time left of the "
-				       "operation's %" PRIu64 " s",
-				       callout_action_to_string(action), op->dev.uuid,
-				       CALLOUT_OPERATION_USEC / CALLOUT_USEC_PER_SEC);
-				return;
-			}
+		if (op_exec(op, *s, CALLOUT_EVENT_NOTIFY, action, state, NULL, &o) == -ETIME) {
+			op_log(op, LOG_WARNING, base_name(*s),
+			       "Not run for %s of device %s: no time left of the "
+			       "operation's %" PRIu64 " s",
+			       callout_action_to_string(action), op->dev.uuid,
+			       CALLOUT_OPERATION_USEC / CALLOUT_USEC_PER_SEC);
+			return;
 		}
 	}
 }

@@ -196,6 +196,9 @@ struct callout_op {
 	bool versioned; /* ... found by the handshake: supports applies */
 	struct callout_supports supports;
 	char *message; /* why the last call failed, for the caller */
+	/* The scripts of the callout and notifier directories, in order, listed on
+	 * first use: once per operation, however many calls it makes (NULL: not yet). */
+	char **callouts, **notifiers;
 };
 
 /* Start an operation on @dev (the strings are borrowed for its lifetime). */

@@ -39,7 +39,13 @@ void manager_store_changed(struct definition_store *s, const struct definition_e
 	}
 }
 
-/* A device on one of our buses: re-read it and, for its type counts, its parent. */
+/*
+ * A device on one of our buses: re-read it (a bind or unbind changes its
+ * driver) and, when it appeared or went away behind the model's back, its
+ * parent, whose instance counts moved. What the daemon created or removed
+ * itself is running or gone in the model already, and its parent was read
+ * then: the uevents that follow change neither.
+ */
 static void uevent_device(struct manager *m, const char *uuid)
 {
 	_cleanup_free_ char *parent = NULL;
@@ -58,7 +64,10 @@ static void uevent_device(struct manager *m, const char *uuid)
 	} else if (!d->running && was) {
 		log_device_info(uuid, "Device %s went away", uuid);
 	}
-	parent = d->running ? strdup(d->run.parent) : d->pub.parent ? strdup(d->pub.parent) : NULL;
+	if (d->running && !was)
+		parent = strdup(d->run.parent);
+	else if (!d->running && was && d->pub.parent)
+		parent = strdup(d->pub.parent);
 	device_sync(m, d);
 	if (parent && (parent_follow(m, parent) & PARENT_REFRESH_FREED))
 		react_autostart(m, parent, true); /* an instance came free */
@@ -79,8 +88,11 @@ static void uevent_parent(struct manager *m, const char *name)
 	}
 }
 
-/* The known device a devpath lies below (net/block/virtio children), or NULL. */
-static struct mdevice *device_above(struct manager *m, const char *devpath)
+/*
+ * The known device a devpath lies below (net/block/virtio children), or NULL;
+ * *@ret_below is the part of @devpath below the device's directory.
+ */
+static struct mdevice *device_above(struct manager *m, const char *devpath, const char **ret_below)
 {
 	const char *p = devpath;
 
@@ -96,8 +108,10 @@ static struct mdevice *device_above(struct manager *m, const char *devpath)
 		if (uuid_is_normalized(id)) {
 			struct mdevice *d = manager_find_device(m, id);
 
-			if (d && d->running)
+			if (d && d->running) {
+				*ret_below = p + UUID_STRING_LEN;
 				return d;
+			}
 		}
 	}
 	return NULL;
@@ -111,8 +125,45 @@ static bool is_parent_name(struct manager *m, const char *name)
 static void rescan_parents(struct manager *m, bool autostart_new);
 static void rescan_devices(struct manager *m);
 
+/*
+ * Whether a uevent of a device's child can change its nodes (mdev-nodes.c
+ * finds them at most three levels down: virtio<N>/net/<ifname>): only one
+ * that adds, removes or moves something that shallow. The rest (a driver
+ * binding virtio<N>, a netdev's queues, a disk's "change") leave them alone.
+ */
+static bool uevent_may_move_nodes(const char *action, const char *below)
+{
+	unsigned depth = 0;
+
+	if (!streq(action, "add") && !streq(action, "remove") && !streq(action, "move"))
+		return false;
+	for (const char *p = below; *p; p++)
+		depth += *p == '/';
+	return depth <= 3;
+}
+
+/* Re-read a running device's nodes only (a child came or went), then sync it. */
+static void device_nodes_refresh(struct manager *m, struct mdevice *d)
+{
+	struct managed_node *nodes = NULL;
+	size_t n = 0;
+	int r;
+
+	r = device_nodes_scan(&d->run, &nodes, &n);
+	if (r < 0) {
+		log_device_debug(d->pub.uuid, "Failed to find the nodes of device %s: %s",
+				 d->pub.uuid, strerror(-r));
+		return;
+	}
+	managed_nodes_free(d->nodes, d->n_nodes);
+	d->nodes = nodes;
+	d->n_nodes = n;
+	device_sync(m, d);
+}
+
 void manager_handle_uevent(struct manager *m, const struct uevent *ev)
 {
+	const char *below;
 	struct mdevice *d;
 
 	if (!ev) {
@@ -133,11 +184,11 @@ void manager_handle_uevent(struct manager *m, const struct uevent *ev)
 		uevent_parent(m, ev->sysname);
 		return;
 	}
-	d = device_above(m, ev->devpath);
+	d = device_above(m, ev->devpath, &below);
 	if (d) {
-		/* A netdev, disk or char device of ours came or went (often after bind). */
-		device_refresh(m, d);
-		device_sync(m, d);
+		/* A netdev, disk or char device of ours may have come or gone (after bind). */
+		if (uevent_may_move_nodes(ev->action, below))
+			device_nodes_refresh(m, d);
 		return;
 	}
 	if ((streq(ev->action, "add") || streq(ev->action, "remove")) &&

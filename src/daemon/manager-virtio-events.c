@@ -196,6 +196,9 @@ void manager_virtio_watch(struct manager *m)
 	if (r >= 0)
 		r = sd_event_add_io(m->event, &m->nl_source, mdev_nl_events_fd(m->nl_events),
 				    EPOLLIN, on_io, m);
+	/* Facts from the kernel, as uevents are: after method calls, beside uevents. */
+	if (r >= 0)
+		r = sd_event_source_set_priority(m->nl_source, UEVENT_PRIORITY);
 	if (r < 0) {
 		log_warning_errno(r, "Cannot follow the kernel's netlink events, devices' virtio "
 				     "status is not shown: %m");

@@ -160,7 +160,8 @@ static int run(int argc, char *argv[])
 		goto finish;
 	}
 	status_update(m, NULL, &st);
-	(void)sd_notify(false, "READY=1");
+	/* The last ping was before start-up: restart systemd's watchdog deadline with ready. */
+	(void)sd_notify(false, sd_event_get_watchdog(e) > 0 ? "READY=1\nWATCHDOG=1" : "READY=1");
 	log_info("Ready");
 
 	r = sd_event_loop(e);

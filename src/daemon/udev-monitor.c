@@ -8,6 +8,8 @@
 
 /* Room for a burst (a parent unload removes every device at once). */
 #define UEVENT_RCVBUF (4 * 1024 * 1024)
+/* Events handed on per dispatch, so that the loop's other sources get turns in a burst. */
+#define UEVENT_BATCH 8
 
 struct uevent_monitor {
 	struct udev *udev;
@@ -33,8 +35,12 @@ static int uevent_dispatch(sd_event_source *s, int fd, uint32_t revents, void *u
 	struct uevent_monitor *u = userdata;
 	struct udev_device *d;
 
-	/* Drain what is queued; each receive returns one device or NULL when empty. */
-	for (;;) {
+	/*
+	 * Up to a batch of what is queued; each receive returns one device or
+	 * NULL when empty. The rest waits for the next round of the loop, which
+	 * serves the sources of higher priority (method calls) first.
+	 */
+	for (unsigned i = 0; i < UEVENT_BATCH; i++) {
 		errno = 0;
 		d = udev_monitor_receive_device(u->monitor);
 		if (!d)
@@ -50,6 +56,7 @@ static int uevent_dispatch(sd_event_source *s, int fd, uint32_t revents, void *u
 		if (ev.action && ev.devpath && ev.sysname)
 			u->fn(&ev, u->userdata);
 		udev_device_unref(d);
+		errno = 0;
 	}
 	if (errno == ENOBUFS)
 		u->fn(NULL, u->userdata); /* the kernel dropped some: the consumer must rescan */
@@ -85,6 +92,9 @@ int uevent_monitor_new(sd_event *e, uevent_fn fn, void *userdata, struct uevent_
 	if (r < 0)
 		goto fail;
 	(void)sd_event_source_set_description(u->source, "udev-monitor");
+	r = sd_event_source_set_priority(u->source, UEVENT_PRIORITY);
+	if (r < 0)
+		goto fail;
 	*ret = u;
 	return 0;
 fail:

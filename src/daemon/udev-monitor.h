@@ -7,11 +7,18 @@
  * any subsystem (pci, mvsim, ...) and announce themselves with an
  * MDEV_STATE property; the callback filters cheaply.
  *
+ * Its source runs at UEVENT_PRIORITY, after the loop's normal sources, and
+ * hands on at most a few events per dispatch: a burst of uevents (a dozen
+ * per device created or removed) never keeps a method call waiting behind it.
+ *
  * The monitor owns its udev context and event source; freeing it detaches it.
  */
 #pragma once
 
 #include <systemd/sd-event.h>
+
+/* Below SD_EVENT_PRIORITY_NORMAL (the bus, the manager's deferred reactions). */
+#define UEVENT_PRIORITY (SD_EVENT_PRIORITY_NORMAL + 10)
 
 struct uevent {
 	const char *action; /* "add", "remove", "change", "bind", "unbind", "move" */

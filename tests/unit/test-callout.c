@@ -413,6 +413,36 @@ static char *log_read(void)
 	" -u 11111111-2222-3333-4444-555555555555 -p matrix\n"
 #define HANDSHAKE(name) name " " ARGS("get", "capabilities", "none")
 
+/*
+ * An operation lists the directories once, at its first call: a script that
+ * appears while it runs (here a notifier that adds another) is seen by the
+ * next operation, not by this one's later calls.
+ */
+START_TEST(op_lists_the_directories_once)
+{
+	_cleanup_(callout_cache_freep) struct callout_cache *cache = NULL;
+	_cleanup_free_ char *log = NULL, *log2 = NULL;
+	struct callout_op op;
+
+	script("/etc/mdevctl.d/scripts.d/notifiers/10-adder",
+	       "d=${0%/*}; [ -e \"$d/20-added\" ] || cp \"$0\" \"$d/20-added\"");
+	ck_assert_int_eq(callout_cache_new(&cache), 0);
+	callout_op_init(&op, cache, &dev, NULL, NULL);
+	callout_op_notify(&op, CALLOUT_ACTION_DEFINE, CALLOUT_STATE_NONE);
+	callout_op_notify(&op, CALLOUT_ACTION_DEFINE, CALLOUT_STATE_SUCCESS);
+	callout_op_done(&op);
+	log = log_read();
+	ck_assert_ptr_null(strstr(log, "20-added"));
+	ck_assert_ptr_nonnull(strstr(log, "10-adder " ARGS("notify", "define", "success")));
+
+	callout_op_init(&op, cache, &dev, NULL, NULL);
+	callout_op_notify(&op, CALLOUT_ACTION_DEFINE, CALLOUT_STATE_SUCCESS);
+	callout_op_done(&op);
+	log2 = log_read();
+	ck_assert_ptr_nonnull(strstr(log2, "20-added " ARGS("notify", "define", "success")));
+}
+END_TEST
+
 START_TEST(op_search_order_and_exit_2)
 {
 	_cleanup_(callout_cache_freep) struct callout_cache *cache = NULL;
@@ -540,6 +570,7 @@ static Suite *callout_suite(void)
 	tcase_add_test(tc, exec_timeout_kills_the_group);
 	tcase_add_test(tc, exec_what_cannot_run);
 	tcase_add_test(tc, exec_default_signals);
+	tcase_add_test(tc, op_lists_the_directories_once);
 	tcase_add_test(tc, op_search_order_and_exit_2);
 	tcase_add_test(tc, op_nobody_handles_it);
 	tcase_add_test(tc, op_versioned_and_cached);

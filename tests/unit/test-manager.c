@@ -914,6 +914,72 @@ START_TEST(devices_of_others_are_reflected)
 }
 END_TEST
 
+/*
+ * The uevents that follow the daemon's own create (its add and bind, the
+ * virtio device's, the netdev's queues) re-read no parent: the create read
+ * it. Only an event of a child that can add or remove a node re-reads the
+ * nodes. A device that appears behind the model's back still re-reads its
+ * parent, whose instance count moved.
+ */
+START_TEST(uevents_after_own_create_read_only_what_moved)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	const char *dir = "/devices/virtual/mvsim/mvsim/" U1;
+	const char *avail = MVSIM "/mdev_supported_types/mvsim-virtio_net/available_instances";
+
+	startup();
+	ck_assert_int_eq(manager_start_transient(m, "mvsim", "mvsim-virtio_net", U1, NULL, 0,
+						 NULL, &e),
+			 0);
+	ck_assert_uint_eq(dev(U1)->n_nodes, 1);
+	seen_clear();
+	/* Were the parent re-read, this would show as a change of its types. */
+	fake_file_write(avail, "1\n");
+	uevent("add", "mdev_virtio", dir, NULL);
+	uevent("bind", "mdev_virtio", dir, NULL);
+	ck_assert_uint_eq(seen.n, 0);
+
+	/* A queue of a netdev, a driver binding virtio<N>: no node can have moved. */
+	fake_mkdir(MVSIM "/" U1 "/virtio7");
+	fake_mkdir(MVSIM "/" U1 "/virtio7/net");
+	fake_mkdir(MVSIM "/" U1 "/virtio7/net/ens5");
+	uevent("add", "queues", "/devices/virtual/mvsim/mvsim/" U1 "/virtio7/net/ens5/queues/rx-0",
+	       NULL);
+	uevent("bind", "virtio", "/devices/virtual/mvsim/mvsim/" U1 "/virtio7", NULL);
+	uevent("change", "net", "/devices/virtual/mvsim/mvsim/" U1 "/virtio7/net/ens5", NULL);
+	ck_assert_uint_eq(seen.n, 0);
+	ck_assert_uint_eq(dev(U1)->n_nodes, 1);
+	uevent("add", "net", "/devices/virtual/mvsim/mvsim/" U1 "/virtio7/net/ens5", NULL);
+	assert_seen("device changed " U1);
+	ck_assert_uint_eq(last_device_properties, DEVICE_PROPERTY_NODES);
+	ck_assert_uint_eq(dev(U1)->n_nodes, 2);
+
+	/* Someone else's device: its parent's count is read again. */
+	seen_clear();
+	fake_file_write(avail, "0\n");
+	fake_device_add("mdev_virtio", "mvsim", "mvsim-virtio_net", U3, "virtio", NULL, NULL, true);
+	uevent("add", "mdev_virtio", "/devices/virtual/mvsim/mvsim/" U3, NULL);
+	assert_seen("device added " U3);
+	assert_seen("parent changed mvsim");
+	{
+		const struct managed_parent *p = manager_get_parent(m, "mvsim");
+		int avail_net = -1;
+
+		for (size_t i = 0; i < p->n_types; i++)
+			if (streq(p->types[i].id, "mvsim-virtio_net"))
+				avail_net = p->types[i].available_instances;
+		ck_assert_int_eq(avail_net, 0);
+	}
+	seen_clear();
+	ck_assert_int_eq(manager_stop(m, U1, &e), 0);
+	assert_seen("device removed " U1);
+	seen_clear();
+	uevent("unbind", "mdev_virtio", dir, NULL);
+	uevent("remove", "mdev_virtio", dir, NULL);
+	ck_assert_uint_eq(seen.n, 0);
+}
+END_TEST
+
 START_TEST(defined_device_stopped_by_others_is_not_restarted)
 {
 	_cleanup_(manager_error_done) struct manager_error e = {};
@@ -1432,6 +1498,7 @@ static Suite *manager_suite(void)
 	tcase_add_test(tc, parent_appears_and_leaves);
 	tcase_add_test(tc, one_uuid_on_two_parents);
 	tcase_add_test(tc, devices_of_others_are_reflected);
+	tcase_add_test(tc, uevents_after_own_create_read_only_what_moved);
 	tcase_add_test(tc, defined_device_stopped_by_others_is_not_restarted);
 	tcase_add_test(tc, lost_uevents_rescan_everything);
 	tcase_add_test(tc, undefine_a_bad_file_and_override_a_vendor_one);
