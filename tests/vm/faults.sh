@@ -49,6 +49,7 @@ fault_restore() {
 		echo '!stacktrace' >"$ev/trigger" 2>/dev/null || true
 		echo "-:$FAULT_KPROBE" >>"$FAULT_TRACEFS/kprobe_events" 2>/dev/null || true
 		echo 1 >/proc/sys/debug/kprobes-optimization 2>/dev/null || true
+		echo 0 >"$FAULT_TRACEFS/options/sym-offset" 2>/dev/null || true
 	fi
 	for t in failslab fail_page_alloc; do
 		[ -d "$FAULT_DEBUGFS/$t" ] || continue
@@ -66,7 +67,8 @@ fault_restore() {
 #  - only points under a frame matching <scope> (e.g. do_init_module for a
 #    load: the module loader's own allocations before it are the kernel's);
 #  - every point allocated directly by a function of ours (the first frame
-#    past the allocator is in one of our modules);
+#    past the allocator is in one of our modules, or a bare address: the
+#    trace is read after a load, when the module's init code is freed);
 #  - of a call from a site of ours into the kernel (the innermost frame of
 #    ours, with its offset, is the site), its first point and then every
 #    FAULT_STRIDE-th: they all fail that same call of ours;
@@ -78,37 +80,39 @@ FAULT_KPROBE=mdevvirtio_fault_point
 FAULT_STRIDE=${FAULT_STRIDE:-8}
 FAULT_OURS='mdev_virtio|mvsim|virtio_mdev|vhost_mdev'
 
-# fault_trace <op> <undo> <file>: runs "<op> 0" traced, then <undo>; writes
-# one line per fault point to <file>: "<frame>,<frame>,..." (innermost
-# first; the point's number is its line number).
-fault_trace() {
-	local op=$1 undo=$2 out=$3 tr=$FAULT_TRACEFS ev line
+# fault_trace_on: starts recording every fault point the helper reaches
+# (the kprobe and its stack trace trigger are set up the first time).
+fault_trace_on() {
+	local tr=$FAULT_TRACEFS ev=$FAULT_TRACEFS/events/kprobes/$FAULT_KPROBE
 	[ -d "$tr/events" ] || mount -t tracefs tracefs "$tr" || fail "no tracefs at $tr"
-	ev=$tr/events/kprobes/$FAULT_KPROBE
 	echo 0 >"$tr/tracing_on"
 	if [ ! -d "$ev" ]; then
 		echo "p:$FAULT_KPROBE should_fail_ex" >>"$tr/kprobe_events" ||
 			fail "cannot put a kprobe on should_fail_ex (CONFIG_KPROBE_EVENTS)"
+		echo 16384 >"$tr/buffer_size_kb"
+		# Offsets tell two calls from one function apart. They also
+		# print the marker's line as "tracing_mark_write+0x../0x..:".
+		echo 1 >"$tr/options/sym-offset"
+		# The trigger's own condition too: an unconditional trigger fires
+		# before the event's filter, for every caller.
+		echo 'comm == "fault-nth"' >"$ev/filter"
+		grep -q '^stacktrace' "$ev/trigger" || echo 'stacktrace if comm == "fault-nth"' >"$ev/trigger" ||
+			fail "cannot set a stacktrace trigger on $ev"
+		# Optimised (jump) kprobes leave a trampoline the unwinder cannot pass.
+		echo 0 >/proc/sys/debug/kprobes-optimization
 	fi
-	echo 16384 >"$tr/buffer_size_kb"
-	echo 1 >"$tr/options/sym-offset"
-	# The trigger's own condition too: an unconditional trigger fires
-	# before the event's filter, for every caller.
-	echo 'comm == "fault-nth"' >"$ev/filter"
-	grep -q '^stacktrace' "$ev/trigger" || echo 'stacktrace if comm == "fault-nth"' >"$ev/trigger" ||
-		fail "cannot set a stacktrace trigger on $ev"
 	echo >"$tr/trace"
-	# Optimised (jump) kprobes leave a trampoline the unwinder cannot pass.
-	echo 0 >/proc/sys/debug/kprobes-optimization
 	echo 1 >"$ev/enable"
 	echo 1 >"$tr/tracing_on"
-	# fail-nth set beyond the path: counting, never injecting; the helper
-	# marks where fail-nth counts (not its own exec and set-up).
-	line=$(FAULT_NTH_MARK=1 "$op" 1000000)
+}
+
+# fault_trace_off <file>: stops recording; writes one line per fault point
+# that fail-nth counted to <file>: "<frame>,<frame>,..." (innermost first;
+# the point's number is its line number).
+fault_trace_off() {
+	local out=$1 tr=$FAULT_TRACEFS line
 	echo 0 >"$tr/tracing_on"
-	echo 0 >"$ev/enable"
-	[[ $line == "injected=n result=ok"* ]] || fail "the traced fault-free run failed: $line"
-	"$undo"
+	echo 0 >"$tr/events/kprobes/$FAULT_KPROBE/enable"
 	# "# entries-in-buffer/entries-written: 812/812": nothing was lost.
 	line=$(grep -m1 'entries-in-buffer/entries-written' "$tr/trace")
 	[[ $line =~ ([0-9]+)/([0-9]+) ]] && [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] ||
@@ -121,13 +125,28 @@ fault_trace() {
 			print frames
 		frames = ""
 	}
-	/tracing_mark_write: fault-nth: begin/ { flush(); counting = 1; instack = 0; next }
-	/tracing_mark_write: fault-nth: end/ { flush(); counting = 0; instack = 0; next }
+	/ tracing_mark_write[+\/0-9a-fx]*: fault-nth: begin$/ { flush(); counting = 1; instack = 0; next }
+	/ tracing_mark_write[+\/0-9a-fx]*: fault-nth: end$/ { flush(); counting = 0; instack = 0; next }
 	/<stack trace>/ { flush(); instack = counting; next }
 	/^ => / { if (instack) { f = substr($0, 5); gsub(/ /, "", f); frames = frames (frames == "" ? "" : ",") f }; next }
 	{ flush(); instack = 0 }
 	END { flush() }' "$tr/trace" >"$out"
+	grep -q ' tracing_mark_write[+/0-9a-fx]*: fault-nth: end$' "$tr/trace" ||
+		fail "the trace has no end marker of the helper (FAULT_NTH_MARK): $(grep -c . "$tr/trace") lines"
 	echo >"$tr/trace"
+}
+
+# fault_trace <op> <undo> <file>: runs "<op> 1000000" (fail-nth counting,
+# never reaching its point) traced, then <undo>; writes its points to
+# <file> (fault_trace_off).
+fault_trace() {
+	local op=$1 undo=$2 out=$3 line
+	fault_trace_on
+	# The helper marks where fail-nth counts (not its own exec and set-up).
+	line=$(FAULT_NTH_MARK=1 "$op" 1000000)
+	fault_trace_off "$out"
+	[[ $line == "injected=n result=ok"* ]] || fail "the traced fault-free run failed: $line"
+	"$undo"
 	[ -s "$out" ] || fail "the trace of $op recorded no fault point"
 }
 
@@ -137,7 +156,7 @@ fault_trace() {
 # scope=<in scope> direct=<ours directly> sites=<sites of ours>
 # selected=<to fail>".
 fault_select() {
-	awk -F, -v stride="$FAULT_STRIDE" -v scope="$2" -v ours="[[]($FAULT_OURS)[]]\$" '
+	awk -F, -v stride="$FAULT_STRIDE" -v scope="$2" -v ours="[[]($FAULT_OURS)[]]\$|^0x[0-9a-f]+\$" '
 	BEGIN {
 		alloc = "^(should_fail|__should_fail|fail_dump|slab_pre_alloc_hook|slab_alloc|__slab_alloc|___slab_alloc|" \
 			"kmem_cache_alloc|__kmem_cache_alloc|kmalloc|__kmalloc|kvmalloc|kvzalloc|kzalloc|kcalloc|" \
@@ -176,24 +195,36 @@ fault_select() {
 # the selected fault points of "<op> N" one at a time: for each, <prepare>
 # (no faults), then "<op> N" (prints the helper's line), then "<check>
 # <injected y|n> <result ok|E...>", which fails the test if the system is
-# not consistent and cleans up for the next step. Every selected point must
-# be reached, the last point of the path too (the trace and fail-nth
-# agree); a last step past it must reach none and succeed. Without a kprobe (or with FAULT_STRIDE=1
-# and no scope) every point is failed, 1, 2, ..., until a run reaches none,
-# at most <max>. The traced run is a step too: "<check> n ok" follows it.
-# Prints how many points were failed, what they were, and with what.
+# not consistent and cleans up for the next step. Each step is traced too:
+# the helper must have reached its N-th point (fail-nth consumed: the fault
+# was injected), and the N-th point of the step's own trace, the one that
+# failed, is compared with the point chosen from the fault-free trace. The
+# kernel's debug code allocates now and then on its own (debug objects'
+# pool, KASAN's stack depot, a new slab page), so a run may have a point
+# more or less than the trace: such a step still failed a real point (it
+# is named and counted), and a selected point past the end of a shorter
+# run is counted as missed; more than a quarter of them missed fails.
+# After the selected points N goes on from the trace's last point + 1 until
+# a run reaches no injected point, which must succeed. Without a kprobe (or
+# with FAULT_STRIDE=1 and no scope) every point is failed, 1, 2, ..., until
+# a run reaches none, at most <max>. The traced run is a step too: "<check>
+# n ok" follows it. Prints how many points were failed, where and with what
+# outcome, and the time taken.
 # FAULT_N is the step's N while <prepare>, <op> and <check> run, FAULT_K
 # the step's number in the walk (1, 2, ...).
 FAULT_STEPS=0
 FAULT_N=0
 FAULT_K=0
+FAULT_REPORT=()
 fault_walk() {
 	local name=$1 max=$2 prepare=$3 op=$4 check=$5 scope=${6:-} n line injected result
 	local -A seen=()
-	local t0=$SECONDS points=() where=() stats="" total=0 k=0 summary="" r
+	local t0=$SECONDS points=() where=() stats="" total=0 k=0 summary="" r traced=0
+	local confirmed=0 moved=0 missed=0 selected=0 i=0 got
 	local -A at=()
 	step "$name: fail its allocations one by one"
 	if [ -d "$FAULT_TRACEFS" ] && { [ "$FAULT_STRIDE" != 1 ] || [ -n "$scope" ]; }; then
+		traced=1
 		FAULT_N=0
 		FAULT_K=0
 		"$prepare"
@@ -206,50 +237,87 @@ fault_walk() {
 			points+=("${line%% *}")
 			at[${line%% *}]=${line#* }
 		done
+		selected=${#points[@]}
 		total=${stats#total=}
 		total=${total%% *}
 		echo "$name: $stats (stride $FAULT_STRIDE${scope:+, scope $scope})"
-		[ "${#points[@]}" -gt 0 ] || fail "$name: no point to fail in the trace; its first points:
+		[ "$selected" -gt 0 ] || fail "$name: no point to fail in the trace; its first points:
 $(head -n 3 "$PWD/fault-trace")
 and the last:
 $(tail -n 1 "$PWD/fault-trace")"
-		# The last point must be reached and the one after it not: fail-nth
-		# counts what the trace counted.
-		[ "${points[-1]:-0}" = "$total" ] || points+=("$total")
-		points+=($((total + 1)))
-	else
-		for ((n = 1; n <= max + 1; n++)); do points+=("$n"); done
 	fi
-	for n in "${points[@]}"; do
+	n=0
+	while :; do
+		# The selected points, then every N past them until none is reached.
+		if [ "$i" -lt "${#points[@]}" ]; then
+			n=${points[$i]}
+			i=$((i + 1))
+		elif [ "$traced" = 1 ] && [ "$n" -lt "$total" ]; then
+			n=$((total + 1))
+		else
+			n=$((n + 1))
+		fi
+		[ "$k" -le "$max" ] || fail "$name: still reaching injected faults after $max steps"
 		FAULT_N=$n
 		FAULT_K=$((k + 1))
-		# Where the point is (the trace's frames), so that a failure names it.
-		[ -z "${at[$n]:-}" ] || echo "$name: point $n: ${at[$n]}"
 		"$prepare"
-		line=$("$op" "$n") || fail "$name, fault $n: the helper failed: $line"
-		[[ $line =~ ^injected=([yn])\ result=([A-Za-z0-9]+)(\ stack=.*)?$ ]] ||
+		[ "$traced" = 0 ] || fault_trace_on
+		line=$(FAULT_NTH_MARK=$traced "$op" "$n") || fail "$name, fault $n: the helper failed: $line"
+		[ "$traced" = 0 ] || fault_trace_off "$PWD/fault-step"
+		[[ $line =~ ^injected=([yn])\ result=([A-Za-z0-9]+)$ ]] ||
 			fail "$name, fault $n: unexpected helper output '$line'"
 		injected=${BASH_REMATCH[1]}
 		result=${BASH_REMATCH[2]}
+		if [ "$traced" = 1 ]; then
+			# Where the step's N-th point, the failed one, was.
+			got=$(FAULT_STRIDE=1 fault_select "$PWD/fault-step" "" | awk -v n="$n" '$1 == n { $1 = ""; sub(/^ /, ""); print }')
+			if [ "$injected" = y ]; then
+				[ -n "$got" ] || fail "$name, fault $n: injected, but the step's trace has $(wc -l <"$PWD/fault-step") points"
+				if [ -z "${at[$n]:-}" ]; then
+					echo "$name: point $n (past the trace's $total): $got"
+				elif [ "$(_fault_init_frames "$got")" = "$(_fault_init_frames "${at[$n]}")" ]; then
+					confirmed=$((confirmed + 1))
+					echo "$name: point $n: $got"
+				else
+					moved=$((moved + 1))
+					echo "$name: point $n: $got (the trace had ${at[$n]})"
+				fi
+			else
+				[ -z "$got" ] || fail "$name, fault $n: not injected, but the step's trace reached it: $got"
+			fi
+		fi
 		"$check" "$injected" "$result" || fail "$name, fault $n: check failed (injected=$injected result=$result)"
 		if [ "$injected" = n ]; then
 			[ "$result" = ok ] || fail "$name: without an injected fault (N=$n) it failed with $result"
-			[ -z "$stats" ] || [ "$n" = $((total + 1)) ] ||
-				fail "$name: point $n was not reached, but the trace counted $total points"
-			for r in "${!seen[@]}"; do summary+=" $r x${seen[$r]}"; done
-			echo "$name: $k fault points failed one by one, up to $((n - 1)); outcomes:${summary:- none}; $((SECONDS - t0))s"
-			FAULT_STEPS=$((FAULT_STEPS + k))
-			return 0
+			if [ "$n" -le "$total" ]; then
+				# A selected point past the end of this (shorter) run.
+				missed=$((missed + 1))
+				echo "$name: point $n not reached: this run had $(($(wc -l <"$PWD/fault-step"))) points, the trace $total"
+				continue
+			fi
+			break
 		fi
-		[ -z "$stats" ] || [ "$n" -le "$total" ] ||
-			fail "$name: point $n was reached, but the trace counted $total points"
 		k=$((k + 1))
 		seen[$result]=$((${seen[$result]:-0} + 1))
 		# A walk of the debug kernel takes many minutes: say how far it is,
 		# so that a timed-out test names the walk and the step it was at.
 		[ $((k % 50)) != 0 ] || echo "$name: $k fault points failed so far, at $n ($(date +%T))"
 	done
-	fail "$name: still reaching injected faults after $max steps"
+	[ $((missed * 4)) -le "$selected" ] ||
+		fail "$name: $missed of the $selected selected points were not reached: the trace does not describe the runs"
+	for r in "${!seen[@]}"; do summary+=" $r x${seen[$r]}"; done
+	line="$name: $k fault points failed one by one, up to $((n - 1))"
+	[ "$traced" = 0 ] || line+=" ($selected selected of $total; at the traced point $confirmed, moved $moved, missed $missed)"
+	line+="; outcomes:${summary:- none}; $((SECONDS - t0))s"
+	echo "$line"
+	FAULT_REPORT+=("$line")
+	FAULT_STEPS=$((FAULT_STEPS + k))
+}
+
+# _fault_init_frames <where>: <where> with bare addresses (freed init
+# code, loaded elsewhere by each load) as "init".
+_fault_init_frames() {
+	sed -E 's/(^| )0x[0-9a-f]+/\1init/g' <<<"$1"
 }
 
 # The default undo of a traced run: the step's own check, on success.

@@ -149,12 +149,15 @@ mv_wire_pair() {
 	ip netns add "${p}2"
 	ip link set "$a" netns "${p}1"
 	ip link set "$b" netns "${p}2"
-	for ns in "${p}1" "${p}2"; do
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-			net.ipv6.conf.default.disable_ipv6=1
-	done
-	ip netns exec "${p}1" sysctl -qw "net.ipv6.conf.$a.disable_ipv6=1"
-	ip netns exec "${p}2" sysctl -qw "net.ipv6.conf.$b.disable_ipv6=1"
+	# (The debug kernel has no IPv6 at all.)
+	if [ -d /proc/sys/net/ipv6 ]; then
+		for ns in "${p}1" "${p}2"; do
+			ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+				net.ipv6.conf.default.disable_ipv6=1
+		done
+		ip netns exec "${p}1" sysctl -qw "net.ipv6.conf.$a.disable_ipv6=1"
+		ip netns exec "${p}2" sysctl -qw "net.ipv6.conf.$b.disable_ipv6=1"
+	fi
 	ip -n "${p}1" addr add 169.254.17.1/24 dev "$a"
 	ip -n "${p}2" addr add 169.254.17.2/24 dev "$b"
 	ip -n "${p}1" neigh add 169.254.17.2 lladdr "$macB" dev "$a" nud permanent

@@ -37,9 +37,13 @@ vc_err() {
 # vc_wait <seconds> <command...>: like lib.sh's wait_for (poll every 0.1 s),
 # but returns 1 instead of exiting, so the caller can report and clean up,
 # and bounds wall-clock time: a slow condition (python3 under nested TCG)
-# must not stretch the limit.
+# must not stretch the limit. The bound is multiplied by the harness's
+# TIMEOUT_SCALE (4 on the debug kernel, where a python3 counter took over 10 s
+# to start; /etc/mdevvirtio-vm.conf).
+VC_WAIT_SCALE=$(sed -n "s/^TIMEOUT_SCALE='\{0,1\}\([0-9][0-9]*\)'\{0,1\}$/\1/p" /etc/mdevvirtio-vm.conf 2>/dev/null || true)
+VC_WAIT_SCALE=${VC_WAIT_SCALE:-1}
 vc_wait() {
-	local end=$((SECONDS + $1 + 1))
+	local end=$((SECONDS + $1 * VC_WAIT_SCALE + 1))
 	shift
 	while [ $SECONDS -lt $end ]; do
 		"$@" >/dev/null 2>&1 && return 0
