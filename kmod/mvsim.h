@@ -16,8 +16,10 @@
  *    change the vq or read its counters.  A net device's TX lock may
  *    be held while taking a (possibly other device's) RX lock, never the
  *    reverse (mvsim_net.c nests them with SINGLE_DEPTH_NESTING).
- *  - mvsim_dev.map_lock (mutex): taken by set_map only, outside every vq
- *    lock (see struct mvsim_dev).
+ *  - mvsim_dev.map_lock (mutex): taken by set_map, dma_map and dma_unmap
+ *    only, outside every vq lock (see struct mvsim_dev).  dma_map and
+ *    dma_unmap then take every vq lock of the device, the highest index
+ *    (a net device's TX) first.
  *  - mvsim_dev.lock (spinlock, irqsave: config space reads may come from any
  *    context): status, negotiated features, config space, config callback,
  *    which is raised with it held.
@@ -83,7 +85,9 @@ struct mvsim_dev {
 	 * vhost class: the IOTLB given by set_map.  Replaced under map_lock
 	 * by writers; read by translation, which always runs under one of the
 	 * device's vq locks, so a writer that has taken and dropped every vq
-	 * lock after publishing knows the old map is no longer in use.
+	 * lock after publishing knows the old map is no longer in use.  The
+	 * incremental ops (dma_map/dma_unmap) change it in place, under
+	 * map_lock and every vq lock at once.
 	 */
 	struct mutex map_lock;
 	struct vhost_iotlb *map;

@@ -13,6 +13,7 @@
  * between net and blk is a struct mvsim_kind.
  */
 #include <linux/mm.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/vhost_iotlb.h>
 #include <linux/virtio_config.h>
@@ -595,6 +596,20 @@ static struct vhost_iotlb *mvsim_map_copy(struct vhost_iotlb *iotlb)
 	return copy;
 }
 
+/* The translation changed: look @vq's ring up again.  Under its lock. */
+static void mvsim_vq_retranslate(struct mvsim_dev *dev, struct mvsim_vq *vq)
+{
+	lockdep_assert_held(&vq->lock);
+	if (vq->ready && vq->vring.num) {
+		if (mvsim_vring_remap(&vq->vring, vq->desc_area, vq->driver_area,
+				      vq->device_area))
+			mvsim_vq_fail(dev, vq);
+	} else if (vq->ready) {
+		/* Enabled before its ring was mapped: maybe it is now. */
+		mvsim_vq_attach(dev, vq);
+	}
+}
+
 /**
  * mvsim_vqs_retranslate() - the translation changed: look the rings up again
  * @dev: a vhost-class device
@@ -612,14 +627,7 @@ void mvsim_vqs_retranslate(struct mvsim_dev *dev)
 		struct mvsim_vq *vq = &dev->vqs[i];
 
 		mutex_lock(&vq->lock);
-		if (vq->ready && vq->vring.num) {
-			if (mvsim_vring_remap(&vq->vring, vq->desc_area, vq->driver_area,
-					      vq->device_area))
-				mvsim_vq_fail(dev, vq);
-		} else if (vq->ready) {
-			/* Enabled before its ring was mapped: maybe it is now. */
-			mvsim_vq_attach(dev, vq);
-		}
+		mvsim_vq_retranslate(dev, vq);
 		mutex_unlock(&vq->lock);
 	}
 	/* Buffers that were unmapped may be mapped now. */
@@ -654,57 +662,89 @@ static int mvsim_set_map(struct mdev_virtio_device *mdev, struct vhost_iotlb *io
 	return 0;
 }
 
+/* Entries of an incremental map: as many as vhost_mdev's IOTLB holds. */
+#define MVSIM_MAP_ENTRIES	(1U << 20)
+
 /*
- * The incremental interface (mvsim_ops_incremental, iotlb=incremental): each
- * change copies the map, so translation never sees one half-changed.
+ * Every vq lock of @dev, the highest index first: a net device's TX lock
+ * before its RX lock, as its datapath nests them (mvsim.h), with the same
+ * lockdep subclasses.  With them all held nobody translates through dev->map.
+ */
+static void mvsim_vqs_lock(struct mvsim_dev *dev)
+{
+	unsigned int i;
+
+	for (i = dev->nvqs; i--;)
+		mutex_lock_nested(&dev->vqs[i].lock, dev->nvqs - 1 - i);
+}
+
+static void mvsim_vqs_unlock(struct mvsim_dev *dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < dev->nvqs; i++)
+		mutex_unlock(&dev->vqs[i].lock);
+}
+
+/* Every vq lock held: the rings after a change of the map. */
+static void mvsim_vqs_retranslate_locked(struct mvsim_dev *dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < dev->nvqs; i++)
+		mvsim_vq_retranslate(dev, &dev->vqs[i]);
+}
+
+/*
+ * The incremental interface (mvsim_ops_incremental, iotlb=incremental): the
+ * map is changed in place with every vq lock held, so translation never sees
+ * it half-changed and a change costs a lookup in the interval tree, whatever
+ * the number of entries (vhost_mdev maps one per physically contiguous run:
+ * a copy per change would make mapping N scattered pages cost N^2).
  */
 static int mvsim_dma_map(struct mdev_virtio_device *mdev, u64 iova, u64 size, u64 pa, u32 perm)
 {
 	struct mvsim_dev *dev = mdev_to_mvsim(mdev);
-	struct vhost_iotlb *new;
+	struct vhost_iotlb *map;
+	u64 last;
 	int ret;
 
 	if (dev->translate != mvsim_translate_iotlb)
 		return -EOPNOTSUPP;
-	if (!size || iova + size - 1 < iova)
+	if (!size || check_add_overflow(iova, size - 1, &last))
 		return -EINVAL;
 	mutex_lock(&dev->map_lock);
-	new = dev->map ? mvsim_map_copy(dev->map) : NULL;
-	if (!new)
-		new = vhost_iotlb_alloc(1, 0);
-	else if (!IS_ERR(new))
-		new->limit = new->nmaps + 1;
-	if (IS_ERR_OR_NULL(new)) {
+	map = dev->map ?: vhost_iotlb_alloc(MVSIM_MAP_ENTRIES, 0);
+	if (!map) {
 		mutex_unlock(&dev->map_lock);
 		return -ENOMEM;
 	}
-	ret = vhost_iotlb_itree_first(new, iova, iova + size - 1) ? -EEXIST :
-		vhost_iotlb_add_range(new, iova, iova + size - 1, pa, perm);
-	if (ret)
-		vhost_iotlb_free(new);
-	else
-		mvsim_map_replace(dev, new);
+	mvsim_vqs_lock(dev);
+	WRITE_ONCE(dev->map, map);
+	ret = vhost_iotlb_itree_first(map, iova, last) ? -EEXIST :
+		vhost_iotlb_add_range(map, iova, last, pa, perm);
+	if (!ret)
+		mvsim_vqs_retranslate_locked(dev);
+	mvsim_vqs_unlock(dev);
 	mutex_unlock(&dev->map_lock);
+	/* Buffers that were unmapped may be mapped now. */
+	if (!ret)
+		queue_work(mvsim_wq, &dev->work);
 	return ret;
 }
 
+/* On return nobody uses what was mapped in [iova, iova + size). */
 static void mvsim_dma_unmap(struct mdev_virtio_device *mdev, u64 iova, u64 size)
 {
 	struct mvsim_dev *dev = mdev_to_mvsim(mdev);
 	u64 last = iova + size - 1 < iova ? U64_MAX : iova + size - 1;
-	struct vhost_iotlb_map *m;
-	struct vhost_iotlb *new;
 
 	mutex_lock(&dev->map_lock);
-	new = dev->map ? mvsim_map_copy(dev->map) : NULL;
-	if (IS_ERR(new)) {
-		/* Cannot fail: without a copy, drop the whole map instead. */
-		new = NULL;
-	} else if (new) {
-		while ((m = vhost_iotlb_itree_first(new, iova, last)))
-			vhost_iotlb_map_free(new, m);
-	}
-	mvsim_map_replace(dev, new);
+	mvsim_vqs_lock(dev);
+	if (dev->map)
+		vhost_iotlb_del_range(dev->map, iova, last);
+	mvsim_vqs_retranslate_locked(dev);
+	mvsim_vqs_unlock(dev);
 	mutex_unlock(&dev->map_lock);
 }
 

@@ -18,6 +18,7 @@ struct client_opts {
 	const char *path;
 	bool iova_va; /* IOVA = VA, as DPDK maps */
 	size_t mem_size; /* the one DMA region, bytes */
+	bool map_pages; /* mapped one page per IOTLB UPDATE: an entry per page */
 	unsigned int queue_size; /* 0: min(256, VHOST_VDPA_GET_VRING_NUM) */
 	int timeout_ms; /* the traffic phase of a mode, in total */
 	bool verbose;

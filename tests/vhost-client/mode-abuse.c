@@ -286,13 +286,14 @@ static void unmapped_descriptor(struct abuse *a, struct vdpa_dev *d, uint64_t fr
 static void works_again(struct abuse *a, struct vdpa_dev *d)
 {
 	unsigned int q = is_net(d) ? 1 : 0, want = 4, got = 0;
-	long long end = now_ms() + a->o->timeout_ms;
+	long long start = now_ms(), end = start + a->o->timeout_ms, up_ms;
 	uint32_t tok, len, bad_status = 0;
 	uint8_t *req[4];
-	char detail[48];
+	char detail[64];
 	int r;
 
 	r = vdpa_bringup(d, 0, nvqs_for(d));
+	up_ms = now_ms() - start;
 	expect(a, "bring-up again after the reset", 0, neg(r));
 	if (r < 0)
 		return;
@@ -335,7 +336,8 @@ static void works_again(struct abuse *a, struct vdpa_dev *d)
 		if (got < want)
 			(void)vdpa_wait(d, 200);
 	}
-	snprintf(detail, sizeof(detail), "%u/%u completed, %u not OK", got, want, bad_status);
+	snprintf(detail, sizeof(detail), "%u/%u completed, %u not OK, bring-up %lld ms", got, want,
+		 bad_status, up_ms);
 	expect_true(a, "requests complete after the reset", got == want && !bad_status, detail);
 }
 

@@ -59,6 +59,8 @@ static void usage(FILE *f)
 		"  --iova-va         map the DMA region with IOVA = VA (as DPDK does);\n"
 		"                    default: an IOVA different from the VA\n"
 		"  --mem MIB         size of the DMA region (default 4)\n"
+		"  --map-pages       map the region one page per IOTLB UPDATE (in one batch):\n"
+		"                    an IOTLB entry per page, as a fragmented guest RAM gives\n"
 		"  --queue-size N    vring size, a power of two (default min(256, device max))\n"
 		"  --timeout S       seconds the traffic of a mode may take (default 10)\n"
 		"  -v, --verbose     print every step\n"
@@ -116,6 +118,7 @@ enum {
 	OPT_KIB,
 	OPT_RX_ANY,
 	OPT_SUSPEND,
+	OPT_MAP_PAGES,
 };
 
 static int parse_args(int argc, char **argv, struct client_opts *o, int *ret_mode)
@@ -133,6 +136,7 @@ static int parse_args(int argc, char **argv, struct client_opts *o, int *ret_mod
 	    {"kib", required_argument, NULL, OPT_KIB},
 	    {"rx-any", no_argument, NULL, OPT_RX_ANY},
 	    {"suspend", no_argument, NULL, OPT_SUSPEND},
+	    {"map-pages", no_argument, NULL, OPT_MAP_PAGES},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {}};
@@ -187,6 +191,9 @@ static int parse_args(int argc, char **argv, struct client_opts *o, int *ret_mod
 			break;
 		case OPT_SUSPEND:
 			o->suspend = true;
+			break;
+		case OPT_MAP_PAGES:
+			o->map_pages = true;
 			break;
 		case 'v':
 			o->verbose = true;
