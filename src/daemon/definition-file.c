@@ -47,15 +47,15 @@ static int symlink_is_mask(const char *path)
 	       memcmp(target, DEFINITION_MASK_TARGET, (size_t)n) == 0;
 }
 
-/* Read at most DEFINITION_JSON_SIZE_MAX + 1 bytes: one more than allowed tells "too large". */
-static int read_limited(int fd, char **ret, size_t *ret_size)
+/*
+ * Up to @max bytes of @fd into @buf; a read that reaches @expect bytes (the
+ * size fstat() saw, or SIZE_MAX) ends there, as a file still being written
+ * is read again by the watcher.
+ */
+static int read_upto(int fd, char *buf, size_t max, size_t expect, size_t *ret_size)
 {
-	const size_t max = DEFINITION_JSON_SIZE_MAX + 1;
-	_cleanup_free_ char *buf = malloc(max);
 	size_t n = 0;
 
-	if (!buf)
-		return -ENOMEM;
 	while (n < max) {
 		ssize_t k = read(fd, buf + n, max - n);
 
@@ -66,9 +66,26 @@ static int read_limited(int fd, char **ret, size_t *ret_size)
 		if (k == 0)
 			break;
 		n += (size_t)k;
+		if (n >= expect && n < max)
+			break;
 	}
-	*ret = TAKE_PTR(buf);
 	*ret_size = n;
+	return 0;
+}
+
+/* Read at most DEFINITION_JSON_SIZE_MAX + 1 bytes: one more than allowed tells "too large". */
+static int read_limited(int fd, char **ret, size_t *ret_size)
+{
+	const size_t max = DEFINITION_JSON_SIZE_MAX + 1;
+	_cleanup_free_ char *buf = malloc(max);
+	int r;
+
+	if (!buf)
+		return -ENOMEM;
+	r = read_upto(fd, buf, max, SIZE_MAX, ret_size);
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(buf);
 	return 0;
 }
 
@@ -158,31 +175,6 @@ int definition_file_read(const char *path, const char *parent, const char *uuid,
 	return DEFINITION_FILE_DEFINED;
 }
 
-/*
- * The bytes of the regular file @fd (a short read past the size fstat() saw
- * is the end: the watcher re-reads a file that is still being written).
- */
-static int read_known(int fd, const struct stat *st, char *buf, size_t max, size_t *ret_size)
-{
-	size_t n = 0;
-
-	while (n < max) {
-		ssize_t k = read(fd, buf + n, max - n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -errno;
-		if (k == 0)
-			break;
-		n += (size_t)k;
-		if (n >= (size_t)st->st_size && n < max)
-			break;
-	}
-	*ret_size = n;
-	return 0;
-}
-
 int definition_file_read_at(int dir_fd, const char *name, const char *parent, const char *uuid,
 			    struct definition **ret, char **ret_error)
 {
@@ -201,7 +193,7 @@ int definition_file_read_at(int dir_fd, const char *name, const char *parent, co
 	r = check_kind(&st, ret_error);
 	if (r != 0)
 		return r;
-	r = read_known(fd, &st, buf, sizeof(buf), &size);
+	r = read_upto(fd, buf, sizeof(buf), (size_t)st.st_size, &size);
 	if (r < 0)
 		return fail(ret_error, r, "Cannot read: %m");
 	if (size > DEFINITION_JSON_SIZE_MAX)
