@@ -138,6 +138,19 @@ static int open_checked(const char *path, bool is_link, int *ret_fd, char **ret_
 	return DEFINITION_FILE_DEFINED;
 }
 
+/* What read_upto() gave: DEFINED, or the refusal of a file too large or not a definition. */
+static int parse_read(const char *parent, const char *uuid, const char *buf, size_t size,
+		      struct definition **ret, char **ret_error)
+{
+	int r;
+
+	if (size > DEFINITION_JSON_SIZE_MAX)
+		return fail(ret_error, -EFBIG, "File is too large (more than %d bytes)",
+			    DEFINITION_JSON_SIZE_MAX);
+	r = definition_from_json(parent, uuid, buf, size, ret, ret_error);
+	return r < 0 ? r : DEFINITION_FILE_DEFINED;
+}
+
 int definition_file_read(const char *path, const char *parent, const char *uuid,
 			 struct definition **ret, char **ret_error)
 {
@@ -166,13 +179,7 @@ int definition_file_read(const char *path, const char *parent, const char *uuid,
 	r = read_limited(fd, &buf, &size);
 	if (r < 0)
 		return fail(ret_error, r, "Cannot read: %m");
-	if (size > DEFINITION_JSON_SIZE_MAX)
-		return fail(ret_error, -EFBIG, "File is too large (more than %d bytes)",
-			    DEFINITION_JSON_SIZE_MAX);
-	r = definition_from_json(parent, uuid, buf, size, ret, ret_error);
-	if (r < 0)
-		return r;
-	return DEFINITION_FILE_DEFINED;
+	return parse_read(parent, uuid, buf, size, ret, ret_error);
 }
 
 int definition_file_read_at(int dir_fd, const char *name, const char *parent, const char *uuid,
@@ -196,13 +203,7 @@ int definition_file_read_at(int dir_fd, const char *name, const char *parent, co
 	r = read_upto(fd, buf, sizeof(buf), (size_t)st.st_size, &size);
 	if (r < 0)
 		return fail(ret_error, r, "Cannot read: %m");
-	if (size > DEFINITION_JSON_SIZE_MAX)
-		return fail(ret_error, -EFBIG, "File is too large (more than %d bytes)",
-			    DEFINITION_JSON_SIZE_MAX);
-	r = definition_from_json(parent, uuid, buf, size, ret, ret_error);
-	if (r < 0)
-		return r;
-	return DEFINITION_FILE_DEFINED;
+	return parse_read(parent, uuid, buf, size, ret, ret_error);
 }
 
 int definition_file_exists(const char *path)
