@@ -59,6 +59,27 @@ wait_for() {
 	fail "timed out after ${limit}s waiting for: $*"
 }
 
+# pinned: the Mlocked and Unevictable lines of /proc/meminfo. The kernel
+# counts an (un)mlocked page when its CPU's batch is drained, so a page a
+# client released can stay counted on an idle CPU indefinitely (18 saw 12 kB
+# after testpmd once); compacting memory drains every CPU's batches first.
+pinned() {
+	echo 1 >/proc/sys/vm/compact_memory 2>/dev/null || true
+	grep -E '^(Mlocked|Unevictable):' /proc/meminfo | tr -s ' ' | tr '\n' ' '
+}
+
+# expect_unpinned <what> <before>: the pinned counts are back to <before>,
+# allowing 10 s for a client's teardown to finish.
+expect_unpinned() {
+	local i now
+	for ((i = 0; i < 20; i++)); do
+		now=$(pinned)
+		[ "$now" = "$2" ] && return 0
+		sleep 0.5
+	done
+	fail "$1: expected '$2', saw '$now'"
+}
+
 # sysfs_write <value> <file>: echo without a shell redirection error message.
 sysfs_write() {
 	printf '%s' "$1" >"$2"
