@@ -71,6 +71,9 @@ int bus_api_new(sd_event *event, struct manager *m, const char *address, struct 
 		return -ENOMEM;
 	api->manager = m;
 	api->event = sd_event_ref(event);
+	r = bus_access_new(&api->access);
+	if (r < 0)
+		return r;
 
 	r = bus_api_connect(address, &api->bus);
 	if (r < 0)
@@ -126,6 +129,7 @@ struct bus_api *bus_api_free(struct bus_api *api)
 		sd_bus_flush_close_unref(api->bus);
 	}
 	listing_cache_free(api->listing);
+	bus_access_free(api->access);
 	sd_event_unref(api->event);
 	free(api);
 	return NULL;

@@ -17,7 +17,7 @@ int bus_device_op(sd_bus_message *m, struct bus_api *api, const char *uuid, cons
 	_cleanup_(manager_error_done) struct manager_error e = {};
 	int r;
 
-	r = bus_access_check(m, method, error);
+	r = bus_access_check(api->access, m, method, error);
 	if (r < 0)
 		return r;
 	r = op(api->manager, uuid, &e);
@@ -58,7 +58,7 @@ int bus_device_op_on(sd_bus_message *m, struct bus_api *api, const char *parent,
 	_cleanup_(manager_error_done) struct manager_error e = {};
 	int r;
 
-	r = bus_access_check(m, method, error);
+	r = bus_access_check(api->access, m, method, error);
 	if (r < 0)
 		return r;
 	r = op(api->manager, parent, uuid, flags, &e);
@@ -78,7 +78,7 @@ int bus_device_modify(sd_bus_message *m, struct bus_api *api, const char *parent
 	r = bus_read_changes(m, &c, &flags, error);
 	if (r < 0)
 		return r;
-	r = bus_access_check(m, method, error);
+	r = bus_access_check(api->access, m, method, error);
 	if (r < 0)
 		return r;
 	r = manager_modify_on(api->manager, parent, uuid, &c.changes, flags, &e);

@@ -15,6 +15,7 @@
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 
+#include "bus-access.h"
 #include "bus-api.h"
 #include "definition.h"
 #include "listing-cache.h"
@@ -26,6 +27,7 @@ struct bus_api {
 	sd_event *event;
 	struct manager *manager;
 	struct listing_cache *listing; /* Manager.ListJSON's answers */
+	struct bus_access *access; /* the callers' credentials, by unique name */
 };
 
 /* bus-manager.c: the Manager object. */

@@ -57,7 +57,7 @@ static int define_call(sd_bus_message *m, struct bus_api *api, bool with_flags,
 		return r;
 	if (with_flags && (r = sd_bus_message_read(m, "u", &flags)) < 0)
 		return r;
-	r = bus_access_check(m, with_flags ? "DefineWithFlags" : "Define", error);
+	r = bus_access_check(api->access, m, with_flags ? "DefineWithFlags" : "Define", error);
 	if (r < 0)
 		return r;
 
@@ -93,7 +93,7 @@ static int define_json_call(sd_bus_message *m, struct bus_api *api, bool with_fl
 		return r;
 	if (with_flags && (r = sd_bus_message_read(m, "u", &flags)) < 0)
 		return r;
-	r = bus_access_check(m, with_flags ? "DefineJSONWithFlags" : "DefineJSON", error);
+	r = bus_access_check(api->access, m, with_flags ? "DefineJSONWithFlags" : "DefineJSON", error);
 	if (r < 0)
 		return r;
 
@@ -132,7 +132,8 @@ static int start_transient_call(sd_bus_message *m, struct bus_api *api, bool wit
 		return r;
 	if (with_flags && (r = sd_bus_message_read(m, "u", &flags)) < 0)
 		return r;
-	r = bus_access_check(m, with_flags ? "StartTransientWithFlags" : "StartTransient", error);
+	r = bus_access_check(api->access, m,
+			     with_flags ? "StartTransientWithFlags" : "StartTransient", error);
 	if (r < 0)
 		return r;
 
@@ -252,7 +253,7 @@ static int method_reload(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	_cleanup_(manager_error_done) struct manager_error e = {};
 	int r;
 
-	r = bus_access_check(m, "Reload", error);
+	r = bus_access_check(api->access, m, "Reload", error);
 	if (r < 0)
 		return r;
 	r = manager_reload(api->manager, &e);

@@ -24,6 +24,10 @@
  *       <state>" after its reply, "refused <uuid> <error name>" after an error,
  *       or "lost <uuid>" if the daemon vanished first. <state> is "absent" or
  *       "<start>,<mac>". Each UUID starts from what the daemon says it is.
+ *   bus-load repeat <rounds> <uuid>
+ *       one connection, <rounds> times Define then Undefine of <uuid> (on
+ *       mvsim, type mvsim-virtio_net, manual); prints its unique name, then
+ *       one line per error name with its count ("ok" for replies), sorted.
  *
  * Exit 0 when the mode ran (whatever the replies), 1 on a bus failure of our
  * own, 2 on a usage error. The test scripts judge the output.
@@ -46,7 +50,8 @@ static int usage(void)
 			"       bus-load oversize\n"
 			"       bus-load flood <calls>\n"
 			"       bus-load listen <connections>\n"
-			"       bus-load durable <log> <uuid>...\n");
+			"       bus-load durable <log> <uuid>...\n"
+			"       bus-load repeat <rounds> <uuid>\n");
 	return 2;
 }
 
@@ -412,6 +417,66 @@ static int mode_listen(unsigned connections)
 	return r;
 }
 
+/* ---------------------------------------------------------------- repeat */
+
+struct tally {
+	char name[256];
+	unsigned count;
+};
+
+static void tally_add(struct tally *t, size_t *n, size_t max, const char *name)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (streq(t[i].name, name)) {
+			t[i].count++;
+			return;
+		}
+	if (*n < max) {
+		snprintf(t[*n].name, sizeof(t[*n].name), "%s", name);
+		t[(*n)++].count = 1;
+	}
+}
+
+static int tally_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct tally *)a)->name, ((const struct tally *)b)->name);
+}
+
+static int mode_repeat(unsigned rounds, const char *uuid)
+{
+	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	struct tally t[8];
+	size_t n = 0;
+	const char *name;
+	int r;
+
+	r = bus_open(&bus);
+	if (r < 0)
+		return r;
+	r = sd_bus_get_unique_name(bus, &name);
+	if (r < 0)
+		return r;
+	printf("%s\n", name);
+	for (unsigned i = 0; i < rounds * 2; i++) {
+		_cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+
+		if (i % 2 == 0)
+			r = sd_bus_call_method(bus, API_NAME, API_ROOT, MANAGER_IFACE, "Define", &e,
+					       NULL, "ssssa(ss)", "mvsim", uuid, "mvsim-virtio_net",
+					       "manual", 0);
+		else
+			r = sd_bus_call_method(bus, API_NAME, API_ROOT, MANAGER_IFACE, "Undefine",
+					       &e, NULL, "s", uuid);
+		if (r < 0 && !e.name)
+			return r;
+		tally_add(t, &n, ELEMENTSOF(t), r < 0 ? e.name : "ok");
+	}
+	qsort(t, n, sizeof(*t), tally_cmp);
+	for (size_t i = 0; i < n; i++)
+		printf("%s %u\n", t[i].name, t[i].count);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned n;
@@ -431,6 +496,10 @@ int main(int argc, char **argv)
 		if (parse_count(argv[2], 10000, &n) < 0)
 			return 2;
 		r = mode_listen(n);
+	} else if (argc == 4 && streq(argv[1], "repeat")) {
+		if (parse_count(argv[2], 100000, &n) < 0)
+			return 2;
+		r = mode_repeat(n, argv[3]);
 	} else if (argc >= 4 && streq(argv[1], "durable")) {
 		r = mode_durable(argv[2], argv + 3, (unsigned)(argc - 3));
 	} else {
