@@ -7,6 +7,7 @@
  * through the stream after all, which fails and remembers it as it would
  * have without progress (cli_run() reports it).
  */
+#include <signal.h>
 #include <stdarg.h>
 #include <sys/ioctl.h>
 #include <time.h>
@@ -29,6 +30,54 @@ static uint64_t monotonic_usec(void)
 static uint64_t (*clock_now)(void) = monotonic_usec;
 /* The reporter the log hook erases; one at a time (see the header). */
 static struct cli_progress *active;
+
+/* What an interrupting signal finds: the terminal to erase, and whom to hand the signal back to. */
+static const int erase_signals[] = {SIGINT, SIGTERM, SIGHUP};
+static volatile sig_atomic_t erase_fd = -1;
+static struct sigaction erase_saved[ELEMENTSOF(erase_signals)];
+
+/*
+ * Ctrl-C (or a kill) in the middle: the line goes, so the shell's prompt
+ * does not land after it, and the signal is raised again under the
+ * disposition it had, so the process ends as it would have without us.
+ * Only async-signal-safe calls.
+ */
+static void erase_on_signal(int sig)
+{
+	int fd = erase_fd;
+
+	if (fd >= 0)
+		(void)!write(fd, ERASE_LINE, sizeof(ERASE_LINE) - 1);
+	for (size_t i = 0; i < ELEMENTSOF(erase_signals); i++)
+		if (erase_signals[i] == sig)
+			sigaction(sig, &erase_saved[i], NULL);
+	raise(sig);
+}
+
+static void signals_catch(int fd)
+{
+	struct sigaction sa = {.sa_handler = erase_on_signal};
+
+	sigemptyset(&sa.sa_mask);
+	erase_fd = fd;
+	for (size_t i = 0; i < ELEMENTSOF(erase_signals); i++) {
+		if (sigaction(erase_signals[i], NULL, &erase_saved[i]) < 0 ||
+		    erase_saved[i].sa_handler == SIG_IGN) {
+			/* Ignored stays ignored (nohup, a background job's SIGINT). */
+			erase_saved[i].sa_handler = SIG_IGN;
+			continue;
+		}
+		sigaction(erase_signals[i], &sa, NULL);
+	}
+}
+
+static void signals_release(void)
+{
+	for (size_t i = 0; i < ELEMENTSOF(erase_signals); i++)
+		if (erase_saved[i].sa_handler != SIG_IGN)
+			sigaction(erase_signals[i], &erase_saved[i], NULL);
+	erase_fd = -1;
+}
 
 void cli_progress_set_clock(uint64_t (*now_usec)(void))
 {
@@ -181,6 +230,7 @@ void cli_progress_begin(struct cli_progress *p, FILE *out, unsigned total, const
 	p->on = true;
 	active = p;
 	log_set_console_hook(erase_before_log, p);
+	signals_catch(fd);
 	draw(p);
 }
 
@@ -264,6 +314,7 @@ void cli_progress_end(struct cli_progress *p)
 	if (active == p) {
 		active = NULL;
 		log_set_console_hook(NULL, NULL);
+		signals_release();
 	}
 	p->on = false;
 	p->shown = false;

@@ -17,7 +17,10 @@
  * - a log message (stderr, log.h) erases the progress line first (through
  *   log_set_console_hook), so errors and warnings stand on their own lines;
  *   the next update draws it again;
- * - the line is cut to the terminal's width, so it never wraps.
+ * - the line is cut to the terminal's width, so it never wraps;
+ * - SIGINT, SIGTERM or SIGHUP while it is active erase the line, then the
+ *   signal is raised again under its previous disposition (the process dies
+ *   of it as before, status 128 + signal); an ignored signal stays ignored.
  *
  * One reporter at a time per process (the log hook is process-wide): a
  * second cli_progress_begin() while one is active gives a disabled reporter.

@@ -2,15 +2,17 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """The progress line of mdevvirtioctl as a user's terminal gets it.
 
-    progress-pty.py run [--columns N] [--stderr] OUT -- COMMAND [ARGS...]
+    progress-pty.py run [--columns N] [--stderr] [--interrupt SIG] OUT -- COMMAND [ARGS...]
 
 runs COMMAND with its stdout (and with --stderr its stderr too) on the slave
 side of a new pseudo-terminal N columns wide (80), in raw mode (no "\\n" ->
 "\\r\\n"), and writes exactly the bytes that arrived to OUT. Exits with the
-command's status (128 + signal if it was killed).
+command's status (128 + signal if it was killed). With --interrupt, SIG
+(INT, TERM, HUP) is sent to COMMAND once a draw past 0 has arrived, as a
+user pressing Ctrl-C in the middle would.
 
     progress-pty.py check TTY PLAIN --label L --total N [--columns N]
-                          [--max-draws N] [--messages PREFIX]
+                          [--max-draws N] [--messages PREFIX] [--interrupted]
 
 checks what "run" captured in TTY against PLAIN, the output without a
 terminal: PLAIN has no "\\r" and no escape sequence; TTY with its progress
@@ -18,13 +20,16 @@ sequences ("\\rTEXT\\033[K" draws, "\\r\\033[K" erases) taken out is PLAIN byte
 for byte; every draw is "L: DONE/N (PCT%)" (cut to the width), DONE starting
 at 0, never going back, ending at N, PCT = DONE * 100 // N; the last sequence
 is an erase; at most --max-draws draws; with --messages every PREFIX (a log
-message on the same terminal) starts at column 0. Prints what failed and
-exits 1.
+message on the same terminal) starts at column 0. With --interrupted (a
+"run --interrupt" capture) the stripped TTY need only be the start of PLAIN
+and the count need not reach N, but the capture must end with an erase.
+Prints what failed and exits 1.
 """
 import argparse
 import fcntl
 import os
 import re
+import signal
 import struct
 import subprocess
 import sys
@@ -42,6 +47,7 @@ def run(args):
     child = subprocess.Popen(args.command, stdout=slave, stderr=slave if args.stderr else None)
     os.close(slave)
     data = bytearray()
+    pending = args.interrupt
     while True:
         try:
             chunk = os.read(master, 65536)
@@ -50,6 +56,10 @@ def run(args):
         if not chunk:
             break
         data += chunk
+        if pending and any(int(m.group(2)) > 0 for m in
+                           map(DRAW.match, (t.group(1) for t in SEQUENCE.finditer(data))) if m):
+            child.send_signal(getattr(signal, "SIG" + pending))
+            pending = None
     os.close(master)
     rc = child.wait()
     with open(args.out, "wb") as f:
@@ -64,7 +74,14 @@ def check(args):
     if b"\r" in plain or b"\x1b" in plain:
         problems.append("the output without a terminal has control characters: %r" % plain[:200])
     stripped = SEQUENCE.sub(b"", data)
-    if stripped != plain:
+    if args.interrupted:
+        if not plain.startswith(stripped):
+            problems.append("the interrupted terminal's output without the progress line is "
+                            "not the start of the plain one:\n  seen: %r" % stripped[-400:])
+        if not data.endswith(b"\r\x1b[K"):
+            problems.append("the interrupted output does not end with an erase: %r"
+                            % bytes(data[-80:]))
+    elif stripped != plain:
         problems.append("the terminal's output without the progress line differs:\n"
                         "  expected: %r\n  seen:     %r" % (plain[:400], stripped[:400]))
     seqs = list(SEQUENCE.finditer(data))
@@ -91,7 +108,7 @@ def check(args):
         if done < last:
             problems.append("%r after %d: the count went back" % (text, last))
         last = done
-    if draws and last != args.total:
+    if draws and last != args.total and not args.interrupted:
         problems.append("the last draw is %r, expected %d/%d" % (draws[-1], args.total, args.total))
     if seqs and seqs[-1].group(1):
         problems.append("the progress line was left on the terminal: %r" % seqs[-1].group(0))
@@ -116,6 +133,7 @@ def main():
     r = sub.add_parser("run")
     r.add_argument("--columns", type=int, default=80)
     r.add_argument("--stderr", action="store_true")
+    r.add_argument("--interrupt", choices=["INT", "TERM", "HUP"])
     r.add_argument("out")
     r.add_argument("command", nargs=argparse.REMAINDER)
     c = sub.add_parser("check")
@@ -126,6 +144,7 @@ def main():
     c.add_argument("--columns", type=int, default=80)
     c.add_argument("--max-draws", type=int)
     c.add_argument("--messages")
+    c.add_argument("--interrupted", action="store_true")
     args = ap.parse_args()
     if args.what == "run":
         if args.command[:1] == ["--"]:
