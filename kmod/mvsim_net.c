@@ -7,7 +7,9 @@
  * receive buffer of the device at the other end of the cable, which is the
  * device itself unless its "peer" attribute names another mvsim net device.
  * Like a real link, a frame finding no receive buffer (or one too small) is
- * dropped.
+ * dropped.  The receiver's interrupt is raised once per batch of frames the
+ * transmitting work delivered (at most MVSIM_BUDGET), as a NIC coalesces
+ * them, not once per frame.
  *
  * Counters: a transmitted frame counts on the TX queue (bytes without the
  * virtio-net header), and as a TX drop if it is too short to be a frame or
@@ -112,31 +114,41 @@ static bool mvsim_net_receive(struct mvsim_net *dst, const struct mvsim_vring_ch
 		rx->stats.drops++;
 	}
 	mvsim_vring_push(&rx->vring, rx->chain.head, written);
-	if (mvsim_vring_should_notify(&rx->vring))
-		mvsim_vq_notify(rx);
 	return true;
 }
 
-/* False if the frame was dropped on the sender's side. */
-static bool mvsim_net_deliver(struct mvsim_net *src, const struct mvsim_vring_chain *txc)
+/*
+ * False if the frame was dropped on the sender's side.  The receiver is
+ * notified by mvsim_net_rx_notify() once the batch is delivered.
+ */
+static bool mvsim_net_deliver(struct mvsim_net *dst, const struct mvsim_vring_chain *txc)
 {
-	struct mvsim_net *dst;
-	struct mvsim_vq *rx;
+	struct mvsim_vq *rx = &dst->dev.vqs[MVSIM_NET_RX];
 	bool received;
-	int idx;
 
 	if (txc->out_len < sizeof(struct virtio_net_hdr_mrg_rxbuf) + ETH_HLEN)
 		return false;
-
-	idx = srcu_read_lock(&mvsim_net_srcu);
-	dst = srcu_dereference(src->peer, &mvsim_net_srcu) ?: src;
-	rx = &dst->dev.vqs[MVSIM_NET_RX];
 	/* TX before RX, whichever device the RX queue belongs to. */
 	mutex_lock_nested(&rx->lock, SINGLE_DEPTH_NESTING);
 	received = mvsim_net_receive(dst, txc);
 	mutex_unlock(&rx->lock);
-	srcu_read_unlock(&mvsim_net_srcu, idx);
 	return received;
+}
+
+/*
+ * Raise @dst's RX interrupt for what a batch put in its used ring, if its
+ * driver wants one: once per batch, as a NIC coalesces, so that its NAPI
+ * poll takes the whole batch (and GRO merges it) rather than a frame per
+ * interrupt.
+ */
+static void mvsim_net_rx_notify(struct mvsim_net *dst)
+{
+	struct mvsim_vq *rx = &dst->dev.vqs[MVSIM_NET_RX];
+
+	mutex_lock_nested(&rx->lock, SINGLE_DEPTH_NESTING);
+	if (mvsim_vq_usable(&dst->dev, rx) && mvsim_vring_should_notify(&rx->vring))
+		mvsim_vq_notify(rx);
+	mutex_unlock(&rx->lock);
 }
 
 static void mvsim_net_work(struct mvsim_dev *dev)
@@ -144,10 +156,14 @@ static void mvsim_net_work(struct mvsim_dev *dev)
 	struct mvsim_net *n = to_mvsim_net(dev);
 	const u32 hdr_len = sizeof(struct virtio_net_hdr_mrg_rxbuf);
 	struct mvsim_vq *tx = &dev->vqs[MVSIM_NET_TX];
-	unsigned int done = 0;
+	unsigned int done = 0, delivered = 0;
+	struct mvsim_net *dst;
 	bool more = false;
-	int ret;
+	int ret, idx;
 
+	/* One receiver per batch: a cable plugged meanwhile counts from the next. */
+	idx = srcu_read_lock(&mvsim_net_srcu);
+	dst = srcu_dereference(n->peer, &mvsim_net_srcu) ?: n;
 	mutex_lock(&tx->lock);
 	while (mvsim_vq_usable(dev, tx)) {
 		if (done == MVSIM_BUDGET) {
@@ -161,14 +177,19 @@ static void mvsim_net_work(struct mvsim_dev *dev)
 			break;
 		mvsim_vq_count(tx, &tx->chain,
 			       tx->chain.out_len - min_t(u32, tx->chain.out_len, hdr_len));
-		if (!mvsim_net_deliver(n, &tx->chain))
+		if (mvsim_net_deliver(dst, &tx->chain))
+			delivered++;
+		else
 			tx->stats.drops++;
 		mvsim_vring_push(&tx->vring, tx->chain.head, 0);
 		done++;
 	}
+	if (delivered)
+		mvsim_net_rx_notify(dst);
 	if (done && mvsim_vring_should_notify(&tx->vring))
 		mvsim_vq_notify(tx);
 	mutex_unlock(&tx->lock);
+	srcu_read_unlock(&mvsim_net_srcu, idx);
 
 	/* Not waiting for a kick: mvsim_vring_pop() asks for one only when empty. */
 	if (more)
