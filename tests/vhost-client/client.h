@@ -53,3 +53,4 @@ int mode_info(const struct client_opts *o);
 int mode_net(const struct client_opts *o);
 int mode_blk(const struct client_opts *o);
 int mode_abuse(const struct client_opts *o);
+int mode_offload(const struct client_opts *o);

@@ -47,13 +47,14 @@ static const struct {
     {"net", mode_net, "send and receive test frames (virtio-net)"},
     {"blk", mode_blk, "write, flush, read back and compare (virtio-blk)"},
     {"abuse", mode_abuse, "bad input; every errno compared to upstream vhost_vdpa's"},
+    {"offload", mode_offload, "checksum and TSO offloads of a device in loopback (virtio-net)"},
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: vhost-client [OPTIONS] MODE NODE\n\nmodes:\n");
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
-		fprintf(f, "  %-6s %s\n", modes[i].name, modes[i].help);
+		fprintf(f, "  %-7s %s\n", modes[i].name, modes[i].help);
 	fprintf(f,
 		"\noptions:\n"
 		"  --iova-va         map the DMA region with IOVA = VA (as DPDK does);\n"
