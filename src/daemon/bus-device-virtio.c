@@ -38,10 +38,10 @@ BUS_PROPERTY_GETTER(bus_device_get_status)
 	r = sd_bus_message_open_container(reply, 'a', "s");
 	if (r < 0)
 		return r;
-	for (unsigned bit = 0; d->virtio.known && bit < 8; bit++) {
+	for (unsigned bit = 0; d->virtio->known && bit < 8; bit++) {
 		char other[sizeof("0x80")];
 
-		if (!(d->virtio.status & (1u << bit)))
+		if (!(d->virtio->status & (1u << bit)))
 			continue;
 		snprintf(other, sizeof(other), "0x%02x", 1u << bit);
 		r = sd_bus_message_append(reply, "s", flags[bit] ? flags[bit] : other);
@@ -60,8 +60,9 @@ BUS_PROPERTY_GETTER(bus_device_get_features)
 	if (r < 0)
 		return r;
 	return sd_bus_message_append(reply, "t",
-				     streq(property, "DeviceFeatures") ? d->virtio.device_features
-								       : d->virtio.driver_features);
+				     streq(property, "DeviceFeatures")
+					 ? d->virtio->device_features
+					 : d->virtio->driver_features);
 }
 
 static int append_entry(sd_bus_message *reply, const char *key, const char *type, ...)
@@ -98,13 +99,13 @@ BUS_PROPERTY_GETTER(bus_device_get_config)
 	r = bus_device_get(userdata, path, &d, error);
 	if (r < 0)
 		return r;
-	c = &d->virtio.config;
+	c = &d->virtio->config;
 	r = sd_bus_message_open_container(reply, 'a', "{sv}");
 	if (r < 0)
 		return r;
-	if (d->virtio.known && d->virtio.num_vqs)
-		r = append_entry(reply, "virtqueues", "u", d->virtio.num_vqs);
-	if (r >= 0 && d->virtio.has_config) {
+	if (d->virtio->known && d->virtio->num_vqs)
+		r = append_entry(reply, "virtqueues", "u", d->virtio->num_vqs);
+	if (r >= 0 && d->virtio->has_config) {
 		char mac[sizeof("00:00:00:00:00:00")];
 
 		if (r >= 0 && c->has_generation)

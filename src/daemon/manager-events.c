@@ -56,17 +56,17 @@ static void uevent_device(struct manager *m, const char *uuid)
 		log_oom();
 		return;
 	}
-	was = d->running;
+	was = d->run != NULL;
 	device_refresh(m, d);
-	if (d->running && !was) {
-		log_device_info(uuid, "Device %s appeared on parent %s", uuid, d->run.parent);
+	if (d->run && !was) {
+		log_device_info(uuid, "Device %s appeared on parent %s", uuid, d->run->parent);
 		device_attributes_want(m, d);
-	} else if (!d->running && was) {
+	} else if (!d->run && was) {
 		log_device_info(uuid, "Device %s went away", uuid);
 	}
-	if (d->running && !was)
-		parent = strdup(d->run.parent);
-	else if (!d->running && was && d->pub.parent)
+	if (d->run && !was)
+		parent = strdup(d->run->parent);
+	else if (!d->run && was && d->pub.parent)
 		parent = strdup(d->pub.parent);
 	device_sync(m, d);
 	if (parent && (parent_follow(m, parent) & PARENT_REFRESH_FREED))
@@ -108,7 +108,7 @@ static struct mdevice *device_above(struct manager *m, const char *devpath, cons
 		if (uuid_is_normalized(id)) {
 			struct mdevice *d = manager_find_device(m, id);
 
-			if (d && d->running) {
+			if (d && d->run) {
 				*ret_below = p + UUID_STRING_LEN;
 				return d;
 			}
@@ -149,7 +149,7 @@ static void device_nodes_refresh(struct manager *m, struct mdevice *d)
 	size_t n = 0;
 	int r;
 
-	r = device_nodes_scan(&d->run, &nodes, &n);
+	r = device_nodes_scan(d->run, &nodes, &n);
 	if (r < 0) {
 		log_device_debug(d->pub.uuid, "Failed to find the nodes of device %s: %s",
 				 d->pub.uuid, strerror(-r));
@@ -262,7 +262,7 @@ static void rescan_devices(struct manager *m)
 	for (size_t i = 0; stale && listed && i < m->n_devices; i++) {
 		const char *key = m->devices[i]->pub.uuid;
 
-		if (m->devices[i]->running && !bsearch(&key, listed, n, sizeof(*listed), uuid_cmp))
+		if (m->devices[i]->run && !bsearch(&key, listed, n, sizeof(*listed), uuid_cmp))
 			memcpy(stale[k++], key, UUID_STRING_LEN + 1);
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -273,7 +273,7 @@ static void rescan_devices(struct manager *m)
 			log_oom();
 			break;
 		}
-		adopted = !d->running;
+		adopted = !d->run;
 		if (adopted)
 			log_device_debug(a[i].uuid, "Adopting running device %s on parent %s",
 					 a[i].uuid, a[i].parent);
@@ -351,7 +351,7 @@ int manager_startup(struct manager *m)
 	react_autostart(m, NULL, false);
 	(void)definition_store_bad_files(m->store, &n_bad);
 	for (size_t i = 0; i < m->n_devices; i++)
-		n_running += m->devices[i]->running;
+		n_running += m->devices[i]->run != NULL;
 	log_info("%zu devices known (%zu running), %zu parents, %zu bad definition files",
 		 m->n_devices, n_running, m->n_parents, n_bad);
 	return 0;

@@ -36,14 +36,20 @@
 
 struct pending_change;
 
+/*
+ * What is only there while a device runs is allocated while it runs (NULL
+ * when stopped), so that the record of one of 10,000 stopped definitions
+ * stays small: run, virtio, nodes, and in pub the virtio view.
+ */
 struct mdevice {
-	struct managed_device pub; /* owned deep copy, rebuilt by device_sync() */
+	/* Rebuilt by device_sync(); owns its strings and arrays, except the
+	 * names it holds in the pool (manager_intern()). */
+	struct managed_device pub;
 	bool published; /* in m->devices, ADDED queued for the listeners */
 	struct pending_change *pending; /* its undelivered change, or NULL */
 
 	/* Facts */
-	bool running;
-	struct mdev_device run; /* valid while running */
+	struct mdev_device *run; /* owned; what sysfs said while it runs, NULL when stopped */
 	struct managed_node *nodes; /* while running */
 	size_t n_nodes;
 	bool autostart_tried; /* the running auto-start pass has tried it */
@@ -53,7 +59,9 @@ struct mdevice {
 	struct definition_attr *run_attrs; /* what it was last started (or live-set) with */
 	size_t n_run_attrs;
 	bool attributes_wanted; /* found running, not started by us: ask "get attributes" */
-	struct managed_virtio virtio; /* while running: the netlink view */
+	/* Owned; while running, the netlink view if the kernel's family knows the
+	 * device (known is then true), else NULL. */
+	struct managed_virtio *virtio;
 };
 
 struct mparent {
@@ -92,9 +100,12 @@ struct manager {
 	bool started;
 
 	struct mdevice **devices; /* published, sorted by UUID */
-	size_t n_devices;
+	size_t n_devices, devices_allocated;
 	struct mparent **parents; /* published, sorted by name */
-	size_t n_parents;
+	size_t n_parents, parents_allocated;
+	/* manager_intern(): sorted by content; each owned, freed at its last unintern. */
+	struct interned **interned;
+	size_t n_interned, interned_allocated;
 
 	size_t n_defined, n_running; /* over the published devices */
 	uint64_t generation; /* the last device generation handed out */
@@ -149,6 +160,16 @@ int manager_devices_insert(struct manager *m, struct mdevice *d);
 void manager_devices_remove(struct manager *m, struct mdevice *d);
 int manager_parents_insert(struct manager *m, struct mparent *p);
 void manager_parents_remove(struct manager *m, struct mparent *p);
+/*
+ * The pool of the published views' parent, type and class names: thousands
+ * of devices name a handful of parents and types, so each distinct string
+ * is held once, with a count of the fields that hold it. *@ret is the
+ * pool's copy of @s (NULL for NULL), valid until the matching
+ * manager_unintern(); -ENOMEM, or 0.
+ */
+int manager_intern(struct manager *m, const char *s, const char **ret);
+/* Drop one hold of @s, a string manager_intern() returned (NULL: nothing). */
+void manager_unintern(struct manager *m, const char *s);
 /* manager-error.c: set @e (may be NULL) and return negative_errno(@r). */
 int manager_error_set(struct manager_error *e, enum manager_error_kind kind, int r,
 		      const char *format, ...) _printf_(4, 5);
@@ -160,7 +181,7 @@ int manager_error_take(struct manager_error *e, int r, char **message);
 /* manager-model.c */
 void definition_attrs_free(struct definition_attr *a, size_t n);
 int definition_attrs_dup(const struct definition_attr *a, size_t n, struct definition_attr **ret);
-struct mdevice *mdevice_free(struct mdevice *d);
+struct mdevice *mdevice_free(struct manager *m, struct mdevice *d);
 /* The record of @uuid (normalised): the published one, or a new detached one. */
 struct mdevice *device_get(struct manager *m, const char *uuid);
 /*
@@ -174,6 +195,10 @@ size_t device_definitions(const struct manager *m, const struct mdevice *d,
 			  const struct definition_entry **ret_first);
 /* Take @sys (NULL: not running) as the running facts of @d; rescans nodes. */
 void device_set_running(struct manager *m, struct mdevice *d, struct mdev_device *sys);
+/* Take @v as @d's netlink facts (a copy; none if !@v->known). The caller syncs. */
+void device_set_virtio(struct mdevice *d, const struct managed_virtio *v);
+/* @d's netlink facts, all zero (unknown) if there are none. */
+struct managed_virtio device_virtio(const struct mdevice *d);
 /* Re-read @d from sysfs (device and nodes). */
 void device_refresh(struct manager *m, struct mdevice *d);
 /* Republish @d from its facts; frees it if it is neither defined nor running. */

@@ -63,11 +63,11 @@ static bool nodes_equal(const struct managed_node *a, size_t na, const struct ma
 	return true;
 }
 
-static void managed_definitions_free(struct managed_definition *v, size_t n)
+static void managed_definitions_free(struct manager *m, struct managed_definition *v, size_t n)
 {
 	for (size_t i = 0; v && i < n; i++) {
-		free(v[i].parent);
-		free(v[i].type);
+		manager_unintern(m, v[i].parent);
+		manager_unintern(m, v[i].type);
 		definition_attrs_free(v[i].attrs, v[i].n_attrs);
 	}
 	free(v);
@@ -87,8 +87,8 @@ static bool definitions_equal(const struct managed_definition *a, size_t na,
 }
 
 /* Copies of the @n definitions from @first (the store's entries of one UUID). */
-static int managed_definitions_build(const struct definition_entry *first, size_t n,
-				     struct managed_definition **ret)
+static int managed_definitions_build(struct manager *m, const struct definition_entry *first,
+				     size_t n, struct managed_definition **ret)
 {
 	struct managed_definition *v;
 	int r;
@@ -103,11 +103,13 @@ static int managed_definitions_build(const struct definition_entry *first, size_
 		const struct definition *def = first[i].def;
 
 		v[i].start = def->start;
-		v[i].parent = strdup(def->parent);
-		v[i].type = strdup(def->mdev_type);
-		r = definition_attrs_dup(def->attrs, def->n_attrs, &v[i].attrs);
-		if (!v[i].parent || !v[i].type || r < 0) {
-			managed_definitions_free(v, n);
+		r = manager_intern(m, def->parent, &v[i].parent);
+		if (r >= 0)
+			r = manager_intern(m, def->mdev_type, &v[i].type);
+		if (r >= 0)
+			r = definition_attrs_dup(def->attrs, def->n_attrs, &v[i].attrs);
+		if (r < 0) {
+			managed_definitions_free(m, v, n);
 			return -ENOMEM;
 		}
 		v[i].n_attrs = def->n_attrs;
@@ -116,32 +118,51 @@ static int managed_definitions_build(const struct definition_entry *first, size_
 	return 0;
 }
 
-static void managed_device_done(struct managed_device *d)
+const struct managed_virtio managed_virtio_unknown;
+
+static void managed_device_done(struct manager *m, struct managed_device *d)
 {
-	managed_definitions_free(d->definitions, d->n_definitions);
+	managed_definitions_free(m, d->definitions, d->n_definitions);
 	d->definitions = NULL;
 	d->n_definitions = 0;
-	free(d->parent);
-	free(d->type);
-	free(d->class);
+	manager_unintern(m, d->parent);
+	manager_unintern(m, d->type);
+	manager_unintern(m, d->class);
 	free(d->last_error);
 	definition_attrs_free(d->attrs, d->n_attrs);
 	free(d->driver);
 	managed_nodes_free(d->nodes, d->n_nodes);
+	if (d->virtio != &managed_virtio_unknown)
+		free((struct managed_virtio *)d->virtio);
 	d->parent = d->type = d->class = d->last_error = d->driver = NULL;
 	d->attrs = NULL;
 	d->nodes = NULL;
 	d->n_attrs = d->n_nodes = 0;
+	d->virtio = &managed_virtio_unknown;
 }
 
-struct mdevice *mdevice_free(struct mdevice *d)
+/* Stopped: nothing of what only a running device has. */
+static void device_run_done(struct mdevice *d)
+{
+	if (d->run) {
+		mdev_device_done(d->run);
+		free(d->run);
+		d->run = NULL;
+	}
+	free(d->virtio);
+	d->virtio = NULL;
+	managed_nodes_free(d->nodes, d->n_nodes);
+	d->nodes = NULL;
+	d->n_nodes = 0;
+}
+
+struct mdevice *mdevice_free(struct manager *m, struct mdevice *d)
 {
 	if (!d)
 		return NULL;
 	notify_forget(d->pending);
-	managed_device_done(&d->pub);
-	mdev_device_done(&d->run);
-	managed_nodes_free(d->nodes, d->n_nodes);
+	managed_device_done(m, &d->pub);
+	device_run_done(d);
 	free(d->last_error);
 	definition_attrs_free(d->run_attrs, d->n_run_attrs);
 	free(d);
@@ -158,6 +179,7 @@ struct mdevice *device_get(struct manager *m, const char *uuid)
 	if (!d)
 		return NULL;
 	snprintf(d->pub.uuid, sizeof(d->pub.uuid), "%s", uuid);
+	d->pub.virtio = &managed_virtio_unknown;
 	return d;
 }
 
@@ -167,12 +189,12 @@ static const struct definition *definition_select(const struct mdevice *d,
 {
 	if (n == 0)
 		return NULL;
-	if (!d->running)
+	if (!d->run)
 		return first[0].def;
 	/* A running device is what runs: a file for another parent or type is not its own. */
 	for (size_t i = 0; i < n; i++)
-		if (streq(first[i].def->parent, d->run.parent) &&
-		    streq_ptr(first[i].def->mdev_type, d->run.type))
+		if (streq(first[i].def->parent, d->run->parent) &&
+		    streq_ptr(first[i].def->mdev_type, d->run->type))
 			return first[i].def;
 	return NULL;
 }
@@ -191,29 +213,63 @@ size_t device_definitions(const struct manager *m, const struct mdevice *d,
 	return definition_store_find_uuid(m->store, d->pub.uuid, ret_first);
 }
 
+void device_set_virtio(struct mdevice *d, const struct managed_virtio *v)
+{
+	free(d->virtio);
+	d->virtio = NULL;
+	if (!v->known)
+		return;
+	d->virtio = malloc(sizeof(*d->virtio));
+	if (!d->virtio) {
+		log_device_warning(d->pub.uuid,
+				   "Out of memory: the virtio status of device %s shows as unknown",
+				   d->pub.uuid);
+		return;
+	}
+	*d->virtio = *v;
+}
+
+struct managed_virtio device_virtio(const struct mdevice *d)
+{
+	return d->virtio ? *d->virtio : (struct managed_virtio){};
+}
+
 void device_set_running(struct manager *m, struct mdevice *d, struct mdev_device *sys)
 {
-	bool was = d->running;
+	struct managed_virtio v = device_virtio(d);
+	bool was = d->run != NULL;
 	int r;
 
-	mdev_device_done(&d->run);
+	if (!sys) {
+		device_run_done(d);
+		return;
+	}
+	if (!d->run) {
+		d->run = calloc(1, sizeof(*d->run));
+		if (!d->run) {
+			/* As unreadable: gone, until the next uevent reads it again. */
+			log_device_warning(d->pub.uuid, "Out of memory: device %s shows as stopped",
+					   d->pub.uuid);
+			device_run_done(d);
+			return;
+		}
+	} else {
+		mdev_device_done(d->run);
+	}
 	managed_nodes_free(d->nodes, d->n_nodes);
 	d->nodes = NULL;
 	d->n_nodes = 0;
-	d->running = sys != NULL;
-	if (!sys) {
-		d->virtio = (struct managed_virtio){};
-		return;
-	}
-	d->run = *sys;
+	*d->run = *sys;
 	*sys = (struct mdev_device){};
-	r = device_nodes_scan(&d->run, &d->nodes, &d->n_nodes);
+	r = device_nodes_scan(d->run, &d->nodes, &d->n_nodes);
 	if (r < 0)
 		log_device_debug(d->pub.uuid, "Failed to find the nodes of device %s: %s",
 				 d->pub.uuid, strerror(-r));
 	/* Events keep a running device's status current; a queued dump reads them all. */
-	if (!was && d->run.class && !m->virtio_resync_queued)
-		virtio_read(m, d->pub.uuid, &d->virtio);
+	if (!was && d->run->class && !m->virtio_resync_queued) {
+		virtio_read(m, d->pub.uuid, &v);
+		device_set_virtio(d, &v);
+	}
 }
 
 void device_refresh(struct manager *m, struct mdevice *d)
@@ -231,7 +287,7 @@ void device_refresh(struct manager *m, struct mdevice *d)
 static enum device_state device_state_of(const struct manager *m, const struct mdevice *d,
 					 const struct definition *def)
 {
-	if (d->running)
+	if (d->run)
 		return DEVICE_STATE_RUNNING;
 	if (def && def->start == DEFINITION_START_AUTO && !parent_is_present(m, def->parent))
 		return DEVICE_STATE_WAITING_FOR_PARENT;
@@ -244,8 +300,8 @@ static const char *device_class_of(const struct manager *m, const struct mdevice
 {
 	const struct mdev_type *t;
 
-	if (d->running)
-		return d->run.class;
+	if (d->run)
+		return d->run->class;
 	t = parent_find_type(m, parent, type);
 	if (t && t->device_api && (streq(t->device_api, "virtio") || streq(t->device_api, "vhost")))
 		return t->device_api;
@@ -259,29 +315,29 @@ static int strdup_or_null(const char *s, char **ret)
 }
 
 /* The published view of @d, whose UUID has the @n_defs definitions from @first, @def its own. */
-static int device_pub_build(const struct manager *m, const struct mdevice *d,
+static int device_pub_build(struct manager *m, const struct mdevice *d,
 			    const struct definition *def, const struct definition_entry *first,
 			    size_t n_defs, struct managed_device *out)
 {
-	const char *parent = def ? def->parent : d->running ? d->run.parent : NULL;
-	const char *type = def ? def->mdev_type : d->running ? d->run.type : NULL;
+	const char *parent = def ? def->parent : d->run ? d->run->parent : NULL;
+	const char *type = def ? def->mdev_type : d->run ? d->run->type : NULL;
 	int r;
 
-	*out = (struct managed_device){};
+	*out = (struct managed_device){.virtio = &managed_virtio_unknown};
 	memcpy(out->uuid, d->pub.uuid, sizeof(out->uuid));
 	out->start = def ? def->start : DEFINITION_START_MANUAL;
 	out->defined = n_defs > 0;
-	r = managed_definitions_build(first, n_defs, &out->definitions);
+	r = managed_definitions_build(m, first, n_defs, &out->definitions);
 	if (r < 0)
 		return r;
 	out->n_definitions = n_defs;
-	out->active = d->running;
+	out->active = d->run != NULL;
 	out->state = device_state_of(m, d, def);
-	if ((r = strdup_or_null(parent, &out->parent)) < 0 ||
-	    (r = strdup_or_null(type, &out->type)) < 0 ||
-	    (r = strdup_or_null(device_class_of(m, d, parent, type), &out->class)) < 0 ||
+	if ((r = manager_intern(m, parent, &out->parent)) < 0 ||
+	    (r = manager_intern(m, type, &out->type)) < 0 ||
+	    (r = manager_intern(m, device_class_of(m, d, parent, type), &out->class)) < 0 ||
 	    (r = strdup_or_null(d->last_error, &out->last_error)) < 0 ||
-	    (r = strdup_or_null(d->running ? d->run.driver : NULL, &out->driver)) < 0)
+	    (r = strdup_or_null(d->run ? d->run->driver : NULL, &out->driver)) < 0)
 		goto fail;
 	if (def)
 		r = definition_attrs_dup(def->attrs, def->n_attrs, &out->attrs);
@@ -290,16 +346,25 @@ static int device_pub_build(const struct manager *m, const struct mdevice *d,
 	if (r < 0)
 		goto fail;
 	out->n_attrs = out->attrs ? (def ? def->n_attrs : d->n_run_attrs) : 0;
-	if (d->running) {
+	if (d->run) {
 		r = managed_nodes_dup(d->nodes, d->n_nodes, &out->nodes);
 		if (r < 0)
 			goto fail;
 		out->n_nodes = d->n_nodes;
-		out->virtio = d->virtio;
+		if (d->virtio) {
+			struct managed_virtio *v = malloc(sizeof(*v));
+
+			if (!v) {
+				r = -ENOMEM;
+				goto fail;
+			}
+			*v = *d->virtio;
+			out->virtio = v;
+		}
 	}
 	return 0;
 fail:
-	managed_device_done(out);
+	managed_device_done(m, out);
 	return r;
 }
 
@@ -333,7 +398,7 @@ static unsigned device_pub_diff(const struct managed_device *a, const struct man
 	if (!definitions_equal(a->definitions, a->n_definitions, b->definitions,
 			       b->n_definitions))
 		diff |= DEVICE_PROPERTY_DEFINITIONS;
-	return diff | virtio_diff(&a->virtio, &b->virtio);
+	return diff | virtio_diff(a->virtio, b->virtio);
 }
 
 /* What a Modify with "generation" guards: the definition's content. */
@@ -349,24 +414,26 @@ static void device_count(struct manager *m, const struct managed_device *pub, in
 
 static void device_unpublish(struct manager *m, struct mdevice *d)
 {
-	_cleanup_free_ char *parent = NULL;
 	bool published = d->published;
+	const char *parent;
 
 	if (published) {
 		notify_device(m, d, MANAGER_CHANGE_REMOVED, 0);
 		device_count(m, &d->pub, -1);
 		manager_devices_remove(m, d);
 	}
+	/* The parent's name outlives the record: this function holds it. */
 	parent = TAKE_PTR(d->pub.parent);
-	mdevice_free(d);
+	mdevice_free(m, d);
 	if (published)
 		parent_sync(m, parent);
+	manager_unintern(m, parent);
 }
 
 void device_sync(struct manager *m, struct mdevice *d)
 {
 	struct managed_device pub;
-	_cleanup_free_ char *old_parent = NULL;
+	const char *old_parent;
 	const struct definition_entry *first;
 	size_t n_defs = device_definitions(m, d, &first);
 	const struct definition *def = definition_select(d, first, n_defs);
@@ -374,7 +441,7 @@ void device_sync(struct manager *m, struct mdevice *d)
 	unsigned diff;
 	int r;
 
-	if (!d->running && !def) {
+	if (!d->run && !def) {
 		device_unpublish(m, d);
 		return;
 	}
@@ -382,12 +449,12 @@ void device_sync(struct manager *m, struct mdevice *d)
 	if (r < 0) {
 		log_oom();
 		if (!d->published)
-			mdevice_free(d);
+			mdevice_free(m, d);
 		return;
 	}
 	diff = added ? ~0u : device_pub_diff(&pub, &d->pub);
 	if (diff == 0) {
-		managed_device_done(&pub);
+		managed_device_done(m, &pub);
 		return;
 	}
 	pub.generation = d->pub.generation;
@@ -398,16 +465,17 @@ void device_sync(struct manager *m, struct mdevice *d)
 	if (added) {
 		if (manager_devices_insert(m, d) < 0) {
 			log_oom();
-			managed_device_done(&pub);
-			mdevice_free(d);
+			managed_device_done(m, &pub);
+			mdevice_free(m, d);
 			return;
 		}
 		d->published = true;
 	} else {
 		device_count(m, &d->pub, -1);
 	}
+	/* Held past the old view, for the old parent's sync. */
 	old_parent = TAKE_PTR(d->pub.parent);
-	managed_device_done(&d->pub);
+	managed_device_done(m, &d->pub);
 	d->pub = pub;
 	device_count(m, &d->pub, +1);
 	/* The parent object exists before a device that names it is announced. */
@@ -415,6 +483,7 @@ void device_sync(struct manager *m, struct mdevice *d)
 	notify_device(m, d, added ? MANAGER_CHANGE_ADDED : MANAGER_CHANGE_CHANGED, diff);
 	if (old_parent && !streq_ptr(old_parent, d->pub.parent))
 		parent_sync(m, old_parent);
+	manager_unintern(m, old_parent);
 }
 
 void device_sync_uuid(struct manager *m, const char *uuid)
@@ -440,8 +509,7 @@ static int devices_of_parent(const struct manager *m, const char *name,
 	for (size_t i = 0; i < m->n_devices; i++) {
 		const struct mdevice *d = m->devices[i];
 
-		if (streq_ptr(d->pub.parent, name) ||
-		    (d->running && streq_ptr(d->run.parent, name)))
+		if (streq_ptr(d->pub.parent, name) || (d->run && streq_ptr(d->run->parent, name)))
 			memcpy(ids[n++], d->pub.uuid, UUID_STRING_LEN + 1);
 	}
 	*ret = ids;
@@ -464,7 +532,7 @@ static void parent_devices_resync(struct manager *m, const char *name, bool pres
 
 		if (!d)
 			continue;
-		if (!present && d->running)
+		if (!present && d->run)
 			device_refresh(m, d);
 		device_sync(m, d);
 	}

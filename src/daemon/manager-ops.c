@@ -66,8 +66,8 @@ static int define_running_attrs(struct manager *m, struct device_callout *c,
 	size_t n = 0;
 	int r;
 
-	if (!d || !d->running || !streq_ptr(d->run.parent, def->parent) ||
-	    !streq_ptr(d->run.type, def->mdev_type))
+	if (!d || !d->run || !streq_ptr(d->run->parent, def->parent) ||
+	    !streq_ptr(d->run->type, def->mdev_type))
 		return 0;
 	r = device_callout_attributes(c, &attrs, &n, e);
 	if (r <= 0)
@@ -363,20 +363,20 @@ static int modify_live_sysfs(struct mdevice *d, const struct manager_changes *c,
 	int r;
 
 	for (size_t i = 0; c->set_attrs && i < c->n_attrs; i++) {
-		r = mdev_device_attr_set(&d->run, c->attrs[i].name, c->attrs[i].value);
+		r = mdev_device_attr_set(d->run, c->attrs[i].name, c->attrs[i].value);
 		if (r == -ENOENT)
 			return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, r,
 						 "Device %s on parent %s has no attribute '%s'",
-						 d->pub.uuid, d->run.parent,
+						 d->pub.uuid, d->run->parent,
 						 manager_quote(c->attrs[i].name, q));
 		if (r < 0)
 			return manager_error_set(e, manager_error_kind_from_errno(r), r,
 						 "Failed to write '%s' to attribute %s of device "
 						 "%s on parent %s%s%s: %s",
 						 manager_quote(c->attrs[i].value, q),
-						 c->attrs[i].name, d->pub.uuid, d->run.parent,
-						 d->run.driver ? " bound to " : "",
-						 strempty(d->run.driver), mdev_errno_describe(r));
+						 c->attrs[i].name, d->pub.uuid, d->run->parent,
+						 d->run->driver ? " bound to " : "",
+						 strempty(d->run->driver), mdev_errno_describe(r));
 	}
 	return 0;
 }
@@ -389,7 +389,7 @@ static int modify_live_sysfs(struct mdevice *d, const struct manager_changes *c,
  */
 static bool live_by_callout(const struct mdevice *d)
 {
-	return !(d->run.bus && d->run.bus->configure_before_bind);
+	return !(d->run->bus && d->run->bus->configure_before_bind);
 }
 
 static int modify_live(struct manager *m, struct mdevice *d, const struct manager_changes *c,
@@ -397,19 +397,19 @@ static int modify_live(struct manager *m, struct mdevice *d, const struct manage
 {
 	int r;
 
-	if (c->type && !streq(c->type, d->run.type))
+	if (c->type && !streq(c->type, d->run->type))
 		return manager_error_set(e, MANAGER_ERROR_INVALID_ARGUMENT, EINVAL,
 					 "The type of running device %s cannot change (it is %s)",
-					 d->pub.uuid, d->run.type);
+					 d->pub.uuid, d->run->type);
 	if (live_by_callout(d))
-		r = device_callout_live(m, d->run.parent, d->run.type, d->pub.uuid,
+		r = device_callout_live(m, d->run->parent, d->run->type, d->pub.uuid,
 					(c->start != -1 ? c->start : (int)d->pub.start) ==
 					    DEFINITION_START_AUTO,
 					c->set_attrs ? c->attrs : d->pub.attrs,
 					c->set_attrs ? c->n_attrs : d->pub.n_attrs, e);
 	else if ((r = modify_live_sysfs(d, c, e)) >= 0)
 		/* As after mdevctl's live modify: the notifiers hear of it, state "none". */
-		device_callout_notify(m, d->run.parent, d->run.type, d->pub.uuid,
+		device_callout_notify(m, d->run->parent, d->run->type, d->pub.uuid,
 				      CALLOUT_ACTION_MODIFY, CALLOUT_STATE_NONE);
 	if (r < 0)
 		return r;
@@ -524,16 +524,16 @@ int manager_modify_on(struct manager *m, const char *parent, const char *uuid,
 	if (!d)
 		return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT, "No device %s", id);
 	if (flags & MDEVVIRTIO_DBUS_MODIFY_LIVE) {
-		if (!d->running)
+		if (!d->run)
 			return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT,
 						 "Device %s is not running", id);
-		if (!isempty(parent) && !streq(parent, d->run.parent))
+		if (!isempty(parent) && !streq(parent, d->run->parent))
 			return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT,
 						 "Device %s is not running on parent %s (it runs "
 						 "on %s)",
-						 id, parent, d->run.parent);
+						 id, parent, d->run->parent);
 		/* Live and defined: the definition of what runs. */
-		parent = d->run.parent;
+		parent = d->run->parent;
 	}
 	if (flags & MDEVVIRTIO_DBUS_MODIFY_DEFINED) {
 		r = manager_pick_definition(m, parent, id, &def, e);

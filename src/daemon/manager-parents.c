@@ -68,8 +68,7 @@ static bool parent_is_referenced(const struct manager *m, const char *name)
 	for (size_t i = 0; i < m->n_devices; i++) {
 		const struct mdevice *d = m->devices[i];
 
-		if (streq_ptr(d->pub.parent, name) ||
-		    (d->running && streq_ptr(d->run.parent, name)))
+		if (streq_ptr(d->pub.parent, name) || (d->run && streq_ptr(d->run->parent, name)))
 			return true;
 	}
 	return false;

@@ -2,14 +2,29 @@
 /*
  * The manager's records of devices and parents: pointer arrays sorted by UUID
  * and by name, their lookups, and the public read functions of manager.h
- * over them. A leaf: it calls nothing else of the manager.
+ * over them; and the pool of the published views' names (manager_intern()).
+ * A leaf: it calls nothing else of the manager.
  */
+#include <assert.h>
+
 #include "manager-internal.h"
+
+/* One pooled string: how many published fields hold it, and its bytes. */
+struct interned {
+	size_t refs;
+	char s[];
+};
 
 /* Index of the first element not less than @key; *@found if equal. */
 static size_t devices_bsearch(const struct manager *m, const char *key, bool *found)
 {
 	size_t lo = 0, hi = m->n_devices;
+
+	/* The load publishes in UUID order: each new one goes after the last. */
+	if (hi > 0 && strcmp(m->devices[hi - 1]->pub.uuid, key) < 0) {
+		*found = false;
+		return hi;
+	}
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -55,16 +70,25 @@ struct mparent *manager_find_parent(const struct manager *m, const char *name)
 	return found ? m->parents[i] : NULL;
 }
 
-/* Insert @item at @i of a pointer array of @n elements. */
-static int array_insert(void ***a, size_t *n, size_t i, void *item)
+/*
+ * Insert @item at @i of a pointer array of @n elements with room for
+ * *@allocated. The room doubles: 10,000 inserts are 14 reallocations, not
+ * 10,000 (each of which may copy the whole array). It never shrinks, so
+ * define/undefine cycles reuse it.
+ */
+static int array_insert(void ***a, size_t *n, size_t *allocated, size_t i, void *item)
 {
-	void **grown = realloc(*a, (*n + 1) * sizeof(void *));
+	if (*n == *allocated) {
+		size_t room = *allocated ? 2 * *allocated : 16;
+		void **grown = reallocarray(*a, room, sizeof(void *));
 
-	if (!grown)
-		return -ENOMEM;
-	memmove(grown + i + 1, grown + i, (*n - i) * sizeof(void *));
-	grown[i] = item;
-	*a = grown;
+		if (!grown)
+			return -ENOMEM;
+		*a = grown;
+		*allocated = room;
+	}
+	memmove(*a + i + 1, *a + i, (*n - i) * sizeof(void *));
+	(*a)[i] = item;
 	(*n)++;
 	return 0;
 }
@@ -82,7 +106,7 @@ int manager_devices_insert(struct manager *m, struct mdevice *d)
 
 	if (found)
 		return -EEXIST;
-	return array_insert((void ***)&m->devices, &m->n_devices, i, d);
+	return array_insert((void ***)&m->devices, &m->n_devices, &m->devices_allocated, i, d);
 }
 
 void manager_devices_remove(struct manager *m, struct mdevice *d)
@@ -101,7 +125,7 @@ int manager_parents_insert(struct manager *m, struct mparent *p)
 
 	if (found)
 		return -EEXIST;
-	return array_insert((void ***)&m->parents, &m->n_parents, i, p);
+	return array_insert((void ***)&m->parents, &m->n_parents, &m->parents_allocated, i, p);
 }
 
 void manager_parents_remove(struct manager *m, struct mparent *p)
@@ -111,6 +135,72 @@ void manager_parents_remove(struct manager *m, struct mparent *p)
 
 	if (found && m->parents[i] == p)
 		array_remove((void **)m->parents, &m->n_parents, i);
+}
+
+/* Index of the first pooled string not less than @s; *@found if equal. */
+static size_t interned_bsearch(const struct manager *m, const char *s, bool *found)
+{
+	size_t lo = 0, hi = m->n_interned;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(m->interned[mid]->s, s) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = lo < m->n_interned && streq(m->interned[lo]->s, s);
+	return lo;
+}
+
+int manager_intern(struct manager *m, const char *s, const char **ret)
+{
+	struct interned *e;
+	bool found;
+	size_t i;
+	int r;
+
+	if (!s) {
+		*ret = NULL;
+		return 0;
+	}
+	i = interned_bsearch(m, s, &found);
+	if (found) {
+		e = m->interned[i];
+		e->refs++;
+		*ret = e->s;
+		return 0;
+	}
+	e = malloc(sizeof(*e) + strlen(s) + 1);
+	if (!e)
+		return -ENOMEM;
+	e->refs = 1;
+	strcpy(e->s, s);
+	r = array_insert((void ***)&m->interned, &m->n_interned, &m->interned_allocated, i, e);
+	if (r < 0) {
+		free(e);
+		return r;
+	}
+	*ret = e->s;
+	return 0;
+}
+
+void manager_unintern(struct manager *m, const char *s)
+{
+	struct interned *e;
+	bool found;
+	size_t i;
+
+	if (!s)
+		return;
+	i = interned_bsearch(m, s, &found);
+	assert(found && m->interned[i]->s == s);
+	e = m->interned[i];
+	if (--e->refs > 0)
+		return;
+	array_remove((void **)m->interned, &m->n_interned, i);
+	free(e);
 }
 
 void manager_counts(const struct manager *m, size_t *ret_defined, size_t *ret_running)

@@ -166,10 +166,10 @@ int manager_start_on(struct manager *m, const char *parent, const char *uuid, un
 	if (r < 0)
 		return r;
 	d = manager_find_device(m, id);
-	if (d && d->running)
+	if (d && d->run)
 		return manager_error_set(e, MANAGER_ERROR_ALREADY_EXISTS, EEXIST,
 					 "Device %s is already running on parent %s", id,
-					 d->run.parent);
+					 d->run->parent);
 	r = manager_pick_definition(m, parent, id, &found, e);
 	if (r < 0)
 		return r;
@@ -197,10 +197,10 @@ int manager_start_transient_flags(struct manager *m, const char *parent, const c
 	    (r = manager_validate_attrs(id, attrs, n_attrs, e)) < 0)
 		return r;
 	d = manager_find_device(m, id);
-	if (d && d->running)
+	if (d && d->run)
 		return manager_error_set(e, MANAGER_ERROR_ALREADY_EXISTS, EEXIST,
 					 "Device %s is already running on parent %s", id,
-					 d->run.parent);
+					 d->run->parent);
 	if (ret_uuid && !(copy = strdup(id)))
 		return manager_error_set(e, MANAGER_ERROR_KERNEL, ENOMEM, "Out of memory");
 	r = start_create(m, parent, type, id, false, attrs, n_attrs,
@@ -229,14 +229,14 @@ int manager_stop_flags(struct manager *m, const char *uuid, unsigned flags,
 	d = manager_find_device(m, id);
 	if (!d)
 		return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT, "No device %s", id);
-	if (!d->running)
+	if (!d->run)
 		return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT,
 					 "Device %s is not running", id);
-	parent = strdup(d->run.parent);
+	parent = strdup(d->run->parent);
 	if (!parent)
 		return manager_error_set(e, MANAGER_ERROR_KERNEL, ENOMEM, "Out of memory");
 	/* mdevctl tells the scripts what sysfs says: type and parent, no attributes. */
-	r = device_callout_begin(m, &c, CALLOUT_ACTION_STOP, parent, d->run.type, id, false, NULL,
+	r = device_callout_begin(m, &c, CALLOUT_ACTION_STOP, parent, d->run->type, id, false, NULL,
 				 0, flags & MDEVVIRTIO_DBUS_FLAG_FORCE, e);
 	if (r < 0) {
 		device_callout_end(&c, r);
@@ -284,22 +284,31 @@ static int autostart_candidates(struct manager *m, const char *parent, bool out_
 				struct def_ref **ret, size_t *ret_n)
 {
 	const struct definition_entry *e;
-	struct def_ref *v;
-	size_t n, k = 0;
+	struct def_ref *v = NULL;
+	size_t n, k = 0, room = 0;
 
+	/* Room for the candidates only, not for every definition (10,000 of
+	 * them, few or none `auto`, would be 480 kB). */
 	e = definition_store_entries(m->store, &n);
-	v = calloc(n ? n : 1, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		const struct definition *def = e[i].def;
 		struct mdevice *d = manager_find_device(m, def->uuid);
 
 		if (def->start != DEFINITION_START_AUTO ||
 		    (parent && !streq(def->parent, parent)) || !parent_is_present(m, def->parent) ||
-		    (d && (d->running || d->autostart_tried)) ||
+		    (d && (d->run || d->autostart_tried)) ||
 		    (out_of_instances && !(d && d->failed && d->failed_errno == EUSERS)))
 			continue;
+		if (k == room) {
+			struct def_ref *grown = reallocarray(v, room ? 2 * room : 16, sizeof(*v));
+
+			if (!grown) {
+				def_refs_free(v, k);
+				return -ENOMEM;
+			}
+			v = grown;
+			room = room ? 2 * room : 16;
+		}
 		v[k].parent = strdup(def->parent);
 		if (!v[k].parent) {
 			def_refs_free(v, k);
@@ -377,14 +386,14 @@ static void attributes_ask(struct manager *m, const char *unused, bool narrow)
 	if (!d)
 		return;
 	d->attributes_wanted = false;
-	if (!d->running || !d->run.parent || !d->run.type || device_definition(m, d) ||
+	if (!d->run || !d->run->parent || !d->run->type || device_definition(m, d) ||
 	    d->n_run_attrs > 0) {
 		react_attributes(m);
 		return;
 	}
 	memcpy(uuid, d->pub.uuid, sizeof(uuid));
-	parent = strdup(d->run.parent);
-	type = strdup(d->run.type);
+	parent = strdup(d->run->parent);
+	type = strdup(d->run->type);
 	if (!parent || !type) {
 		log_oom();
 		return;
@@ -394,7 +403,7 @@ static void attributes_ask(struct manager *m, const char *unused, bool narrow)
 		log_device_warning(uuid, "Attributes of running device %s: %s", uuid,
 				   strempty(e.message));
 	d = manager_find_device(m, uuid);
-	if (r > 0 && d && d->running && streq(d->run.parent, parent) && !device_definition(m, d)) {
+	if (r > 0 && d && d->run && streq(d->run->parent, parent) && !device_definition(m, d)) {
 		definition_attrs_free(d->run_attrs, d->n_run_attrs);
 		d->run_attrs = TAKE_PTR(attrs);
 		d->n_run_attrs = n;
@@ -411,7 +420,7 @@ static void react_attributes(struct manager *m)
 
 void device_attributes_want(struct manager *m, struct mdevice *d)
 {
-	if (!d->running || device_definition(m, d) || d->n_run_attrs > 0)
+	if (!d->run || device_definition(m, d) || d->n_run_attrs > 0)
 		return;
 	d->attributes_wanted = true;
 	react_attributes(m);

@@ -20,7 +20,7 @@
 
 static void device_virtio_set(struct manager *m, struct mdevice *d, const struct managed_virtio *v)
 {
-	d->virtio = *v;
+	device_set_virtio(d, v);
 	device_sync(m, d);
 }
 
@@ -31,9 +31,9 @@ static void device_event(struct manager *m, enum mdev_nl_event_kind kind,
 	struct mdevice *d;
 
 	d = manager_find_device(m, dev->uuid_str);
-	if (!d || !d->running || m->virtio_resync_queued)
+	if (!d || !d->run || m->virtio_resync_queued)
 		return;
-	v = d->virtio;
+	v = device_virtio(d);
 	switch (kind) {
 	case MDEV_NL_EVENT_NEW:
 		virtio_take_device(&v, dev);
@@ -81,9 +81,9 @@ static int resync_one(const struct mdev_nl_device *dev, void *userdata)
 		rs->size = size;
 	}
 	memcpy(rs->seen[rs->n_seen++], dev->uuid_str, UUID_STRING_LEN + 1);
-	if (!d || !d->running)
+	if (!d || !d->run)
 		return 0;
-	v = d->virtio;
+	v = device_virtio(d);
 	virtio_take_device(&v, dev);
 	virtio_read_config(rs->m, dev->uuid_str, &v);
 	device_virtio_set(rs->m, d, &v);
@@ -109,8 +109,8 @@ static void forget_unlisted(struct manager *m, const struct resync *rs)
 	for (size_t i = 0; i < m->n_devices; i++) {
 		struct mdevice *d = m->devices[i];
 
-		if (d->virtio.known && (!rs || !resync_listed(rs, d->pub.uuid))) {
-			d->virtio = (struct managed_virtio){};
+		if (d->virtio && (!rs || !resync_listed(rs, d->pub.uuid))) {
+			device_set_virtio(d, &managed_virtio_unknown);
 			device_sync(m, d);
 		}
 	}

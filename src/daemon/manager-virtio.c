@@ -171,14 +171,14 @@ static int stats_target(struct manager *m, const char *uuid, char norm[static UU
 	if (!d)
 		return manager_error_set(e, MANAGER_ERROR_NOT_FOUND, ENOENT, "device %s not found",
 					 norm);
-	if (!d->running)
+	if (!d->run)
 		return manager_error_set(e, MANAGER_ERROR_NOT_RUNNING, ESRCH,
 					 "device %s is not running", norm);
-	if (!d->run.class)
+	if (!d->run->class)
 		return manager_error_set(e, MANAGER_ERROR_NOT_SUPPORTED, EOPNOTSUPP,
 					 "device %s is a vfio mdev device on parent %s: the kernel "
 					 "keeps no virtqueue counters for it",
-					 norm, d->run.parent);
+					 norm, d->run->parent);
 	return 0;
 }
 

@@ -5,6 +5,8 @@
  * contract, manager-internal.h for the model and how its files depend on
  * each other.
  */
+#include <assert.h>
+
 #include "log.h"
 #include "manager-internal.h"
 #include "mdev-device.h"
@@ -50,11 +52,14 @@ struct manager *manager_free(struct manager *m)
 	definition_store_free(m->store);
 	callout_cache_free(m->callouts);
 	for (size_t i = 0; i < m->n_devices; i++)
-		mdevice_free(m->devices[i]);
+		mdevice_free(m, m->devices[i]);
 	free(m->devices);
 	for (size_t i = 0; i < m->n_parents; i++)
 		mparent_free(m->parents[i]);
 	free(m->parents);
+	/* Every name was held by a device, all freed above. */
+	assert(m->n_interned == 0);
+	free(m->interned);
 	sd_event_unref(m->event);
 	free(m);
 	return NULL;

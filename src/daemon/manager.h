@@ -100,10 +100,13 @@ struct managed_virtio {
 	struct mdev_nl_config config; /* valid if has_config */
 };
 
+/* What a device's virtio view is while nothing is known (all zero). */
+extern const struct managed_virtio managed_virtio_unknown;
+
 /* One definition of a device's UUID: the file <parent>/<uuid> in force. */
 struct managed_definition {
-	char *parent;
-	char *type;
+	const char *parent; /* the manager's pooled copies, as managed_device's */
+	const char *type;
 	enum definition_start start;
 	struct definition_attr *attrs;
 	size_t n_attrs;
@@ -120,9 +123,12 @@ struct managed_definition {
  */
 struct managed_device {
 	char uuid[UUID_STRING_LEN + 1];
-	char *parent; /* from the selected definition, else from sysfs */
-	char *type; /* likewise */
-	char *class; /* "virtio", "vhost" on our bus, NULL if unknown (vfio, not running) */
+	/* parent, type and class are the manager's (one pooled copy of each
+	 * distinct name, shared by every device that names it), valid as long as
+	 * this view is. */
+	const char *parent; /* from the selected definition, else from sysfs */
+	const char *type; /* likewise */
+	const char *class; /* "virtio", "vhost" on our bus, NULL if unknown (vfio, not running) */
 	enum definition_start start; /* MANUAL for a transient device */
 	bool defined; /* a definition file is in force for its UUID (n_definitions > 0) */
 	bool active; /* a device with this UUID exists in sysfs */
@@ -138,7 +144,9 @@ struct managed_device {
 	/* Changes whenever parent, type, start, attrs or defined change: what a
 	 * Modify with "generation" compares. Never repeats in the daemon's life. */
 	uint64_t generation;
-	struct managed_virtio virtio;
+	/* Never NULL: &managed_virtio_unknown unless known (then an owned copy,
+	 * so that the 136 bytes are spent only on running virtio devices). */
+	const struct managed_virtio *virtio;
 	struct managed_definition *definitions; /* by parent name */
 	size_t n_definitions;
 };

@@ -137,6 +137,18 @@ static const struct managed_device *dev(const char *uuid)
 	return d;
 }
 
+/* Stopped @uuid's record: no run state, no netlink facts, the shared unknown view. */
+static void assert_no_run_state(const char *uuid)
+{
+	const struct mdevice *d = manager_find_device(m, uuid);
+
+	ck_assert_msg(d != NULL, "device %s unknown", uuid);
+	ck_assert_ptr_null(d->run);
+	ck_assert_ptr_null(d->virtio);
+	ck_assert_ptr_null(d->nodes);
+	ck_assert_ptr_eq(d->pub.virtio, &managed_virtio_unknown);
+}
+
 static void assert_state(const char *uuid, enum device_state want)
 {
 	const struct managed_device *d = dev(uuid);
@@ -1338,12 +1350,16 @@ START_TEST(virtio_status_follows_kernel_events)
 	startup();
 	ck_assert_int_eq(
 	    manager_define(m, "mvsim", U1, "mvsim-virtio_net", "manual", NULL, 0, NULL, &e), 0);
-	ck_assert(!dev(U1)->virtio.known); /* defined, not running */
+	ck_assert(!dev(U1)->virtio->known); /* defined, not running */
+	assert_no_run_state(U1);
 	ck_assert_int_eq(manager_start(m, U1, &e), 0);
-	ck_assert(dev(U1)->virtio.known);
-	ck_assert_uint_eq(dev(U1)->virtio.device_features, 0x130000000ULL);
-	ck_assert(dev(U1)->virtio.has_config);
-	ck_assert_uint_eq(dev(U1)->virtio.config.mtu, 1500);
+	ck_assert(dev(U1)->virtio->known);
+	ck_assert_ptr_nonnull(manager_find_device(m, U1)->run);
+	ck_assert_ptr_nonnull(manager_find_device(m, U1)->virtio);
+	ck_assert_ptr_ne(dev(U1)->virtio, &managed_virtio_unknown);
+	ck_assert_uint_eq(dev(U1)->virtio->device_features, 0x130000000ULL);
+	ck_assert(dev(U1)->virtio->has_config);
+	ck_assert_uint_eq(dev(U1)->virtio->config.mtu, 1500);
 	seen_clear();
 
 	/* The driver sets DRIVER_OK: Status and DriverFeatures change, nothing else. */
@@ -1353,7 +1369,7 @@ START_TEST(virtio_status_follows_kernel_events)
 	assert_seen("device changed " U1);
 	ck_assert_uint_eq(last_device_properties,
 			  DEVICE_PROPERTY_STATUS | DEVICE_PROPERTY_DRIVER_FEATURES);
-	ck_assert_uint_eq(dev(U1)->virtio.status, 0x0f);
+	ck_assert_uint_eq(dev(U1)->virtio->status, 0x0f);
 	seen_clear();
 	/* The same status again: nothing to tell. */
 	manager_handle_virtio_event(m, MDEV_NL_EVENT_STATUS, &ev);
@@ -1364,23 +1380,88 @@ START_TEST(virtio_status_follows_kernel_events)
 	manager_handle_virtio_event(m, MDEV_NL_EVENT_CONFIG_CHANGED, &ev);
 	assert_seen("device changed " U1);
 	ck_assert_uint_eq(last_device_properties, DEVICE_PROPERTY_CONFIG);
-	ck_assert_uint_eq(dev(U1)->virtio.config.mtu, 9000);
+	ck_assert_uint_eq(dev(U1)->virtio->config.mtu, 9000);
 	seen_clear();
 	/* A reset (status 0). */
 	fake_virtio_set(U1, 0, 0, 9000);
 	ev = fake_nl.devs[0];
 	manager_handle_virtio_event(m, MDEV_NL_EVENT_STATUS, &ev);
 	assert_seen("device changed " U1);
-	ck_assert_uint_eq(dev(U1)->virtio.status, 0);
-	ck_assert(dev(U1)->virtio.known);
+	ck_assert_uint_eq(dev(U1)->virtio->status, 0);
+	ck_assert(dev(U1)->virtio->known);
 	/* An event about a device nobody runs is ignored. */
 	snprintf(ev.uuid_str, sizeof(ev.uuid_str), "%s", U2);
 	manager_handle_virtio_event(m, MDEV_NL_EVENT_STATUS, &ev);
 	ck_assert_ptr_null(manager_get_device(m, U2));
 	/* Stopped: unknown again. */
 	ck_assert_int_eq(manager_stop(m, U1, &e), 0);
-	ck_assert(!dev(U1)->virtio.known);
-	ck_assert(!dev(U1)->virtio.has_config);
+	ck_assert(!dev(U1)->virtio->known);
+	ck_assert(!dev(U1)->virtio->has_config);
+	assert_no_run_state(U1);
+}
+END_TEST
+
+/* The pool of published names: one copy per distinct name, gone with its last holder. */
+START_TEST(names_are_pooled)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	const char *a, *b, *c, *c_other;
+	char name[] = "mvsim";
+	size_t before;
+
+	startup();
+	before = m->n_interned;
+	ck_assert_int_eq(manager_intern(m, name, &a), 0);
+	ck_assert_int_eq(manager_intern(m, "mvsim", &b), 0);
+	ck_assert_ptr_eq(a, b);
+	ck_assert_ptr_ne(a, name);
+	ck_assert_int_eq(manager_intern(m, "other", &c_other), 0);
+	ck_assert_ptr_ne(a, c_other);
+	ck_assert_int_eq(manager_intern(m, NULL, &c), 0);
+	ck_assert_ptr_null(c);
+	manager_unintern(m, b);
+	ck_assert_str_eq(a, "mvsim"); /* still held once */
+	manager_unintern(m, a);
+	manager_unintern(m, NULL);
+	ck_assert_uint_eq(m->n_interned, before + 1); /* "other" */
+	manager_unintern(m, c_other);
+	ck_assert_uint_eq(m->n_interned, before);
+
+	/* Two devices on one parent with one type share the names. */
+	ck_assert_int_eq(
+	    manager_define(m, "mvsim", U1, "mvsim-virtio_net", "manual", NULL, 0, NULL, &e), 0);
+	ck_assert_int_eq(
+	    manager_define(m, "mvsim", U2, "mvsim-virtio_net", "manual", NULL, 0, NULL, &e), 0);
+	ck_assert_ptr_eq(dev(U1)->parent, dev(U2)->parent);
+	ck_assert_ptr_eq(dev(U1)->type, dev(U2)->type);
+	ck_assert_ptr_eq(dev(U1)->definitions[0].type, dev(U2)->type);
+	/* Gone with the last device that names them: the pool does not grow with churn. */
+	ck_assert_int_eq(manager_undefine(m, U1, &e), 0);
+	ck_assert_int_eq(manager_undefine(m, U2, &e), 0);
+	manager_flush(m);
+	ck_assert_uint_eq(m->n_interned, before);
+}
+END_TEST
+
+/*
+ * A stopped device's record holds nothing of the run: 10,000 definitions
+ * cost 10,000 records (584 bytes each when the run state and both virtio
+ * views were inline; the bound leaves room for a field or two).
+ */
+START_TEST(stopped_record_is_small)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+
+	ck_assert_uint_le(sizeof(struct mdevice), 320);
+	startup();
+	ck_assert_int_eq(
+	    manager_define(m, "mvsim", U1, "mvsim-virtio_net", "manual", NULL, 0, NULL, &e), 0);
+	assert_no_run_state(U1);
+	/* Started, then stopped: nothing of the run is left. */
+	ck_assert_int_eq(manager_start(m, U1, &e), 0);
+	ck_assert_ptr_nonnull(manager_find_device(m, U1)->run);
+	ck_assert_int_eq(manager_stop(m, U1, &e), 0);
+	assert_no_run_state(U1);
 }
 END_TEST
 
@@ -1396,14 +1477,14 @@ START_TEST(virtio_overrun_and_family_reload)
 	ck_assert_int_eq(manager_start_transient(m, "mvsim", "mvsim-virtio_net", U1, NULL, 0, NULL,
 						 &e),
 			 0);
-	ck_assert_uint_eq(dev(U1)->virtio.status, 0x07);
+	ck_assert_uint_eq(dev(U1)->virtio->status, 0x07);
 	/* Changed in the kernel, events lost. */
 	fake_virtio_set(U1, 0x0f, 0x100000000ULL, 1500);
 	requests = fake_nl.requests;
 	manager_handle_virtio_event(m, MDEV_NL_EVENT_OVERRUN, NULL);
-	ck_assert_uint_eq(dev(U1)->virtio.status, 0x07); /* queued, not re-entrant */
+	ck_assert_uint_eq(dev(U1)->virtio->status, 0x07); /* queued, not re-entrant */
 	manager_flush(m);
-	ck_assert_uint_eq(dev(U1)->virtio.status, 0x0f);
+	ck_assert_uint_eq(dev(U1)->virtio->status, 0x0f);
 	/* One dump and one config read, not a request per device per property. */
 	ck_assert_int_eq(fake_nl.requests - requests, 2);
 	/* The module goes: unknown, without asking the kernel. */
@@ -1413,14 +1494,14 @@ START_TEST(virtio_overrun_and_family_reload)
 	manager_handle_virtio_event(m, MDEV_NL_EVENT_FAMILY_DEL, NULL);
 	assert_seen("device changed " U1);
 	ck_assert_uint_eq(last_device_properties & DEVICE_PROPERTY_STATUS, DEVICE_PROPERTY_STATUS);
-	ck_assert(!dev(U1)->virtio.known);
+	ck_assert(!dev(U1)->virtio->known);
 	ck_assert_int_eq(fake_nl.requests, requests);
 	/* Back: read again. */
 	fake_nl.present = true;
 	manager_handle_virtio_event(m, MDEV_NL_EVENT_FAMILY_NEW, NULL);
 	manager_flush(m);
-	ck_assert(dev(U1)->virtio.known);
-	ck_assert_uint_eq(dev(U1)->virtio.status, 0x0f);
+	ck_assert(dev(U1)->virtio->known);
+	ck_assert_uint_eq(dev(U1)->virtio->status, 0x0f);
 }
 END_TEST
 
@@ -1459,7 +1540,7 @@ START_TEST(virtio_statistics_errors)
 	/* A vfio device has none. */
 	ck_assert_int_eq(
 	    manager_start_transient(m, "0000:00:02.0", "i915-GVTg_V5_4", U2, NULL, 0, NULL, &e), 0);
-	ck_assert(!dev(U2)->virtio.known);
+	ck_assert(!dev(U2)->virtio->known);
 	r = manager_device_statistics(m, U2, &st, &e);
 	assert_error(r, &e, MANAGER_ERROR_NOT_SUPPORTED, "vfio");
 	manager_error_done(&e);
@@ -1482,6 +1563,8 @@ static Suite *manager_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, define_start_stop_undefine);
+	tcase_add_test(tc, stopped_record_is_small);
+	tcase_add_test(tc, names_are_pooled);
 	tcase_add_test(tc, define_with_uuid_any_spelling_and_json);
 	tcase_add_test(tc, define_checks_type_only_on_present_parent);
 	tcase_add_test(tc, bad_input_is_refused);
