@@ -21,9 +21,13 @@
  * the change (sd-event runs older pending sources first at one priority), so
  * a client that changed something and then lists sees its change.
  *
- * Ownership: the cache owns the rendered text; listing_cache_get() lends it
- * until the next change is delivered or the cache is freed. The cache is a
- * listener of @m and must be freed before it.
+ * Ownership: the cache owns the rendered text, kept in a memfd sealed
+ * against writes (its pages are not the daemon's memory until mapped);
+ * listing_cache_get() lends that descriptor until the next change is
+ * delivered or the cache is freed. listing_cache_open() gives the caller a
+ * memfd of its own with the same bytes, for one reply
+ * (sd_bus_message_append_array_memfd() seals it for good and maps it only
+ * while sending). The cache is a listener of @m and must be freed before it.
  */
 #pragma once
 
@@ -47,10 +51,15 @@ struct listing_cache *listing_cache_free(struct listing_cache *c);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct listing_cache *, listing_cache_free)
 #define _cleanup_listing_cache_free_ _cleanup_(listing_cache_freep)
 
-/* The listing of @kind (*@ret_size bytes, NUL-terminated), rendered now if
- * it is not cached. -ENOMEM, or 0. */
-int listing_cache_get(struct listing_cache *c, enum listing_kind kind, const char **ret,
+/* The listing of @kind: a sealed memfd holding *@ret_size bytes (no NUL),
+ * rendered now if it is not cached. -ENOMEM, another negative errno from
+ * creating or writing the memfd, or 0. */
+int listing_cache_get(struct listing_cache *c, enum listing_kind kind, int *ret_fd,
 		      size_t *ret_size);
+/* As listing_cache_get(), but *@ret_fd is a new memfd (not sealed) that the
+ * caller owns and closes. */
+int listing_cache_open(struct listing_cache *c, enum listing_kind kind, int *ret_fd,
+		       size_t *ret_size);
 
 /* How many times a listing was rendered (tests: a cached answer is not). */
 unsigned long listing_cache_renders(const struct listing_cache *c);

@@ -5,6 +5,9 @@
  * nothing they show changes, rendered again after define, modify, start,
  * undefine and a definition file edited on disk (real inotify).
  */
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "check-main.h"
 #include "event-log.h"
 #include "fake-kernel.h"
@@ -66,12 +69,39 @@ static void teardown(void)
 /* The listing of @kind, which must be @want byte for byte. */
 static void assert_listing(enum listing_kind kind, const char *want)
 {
-	const char *text;
+	char text[4096];
 	size_t size;
+	int fd, seals;
 
-	ck_assert_int_eq(listing_cache_get(cache, kind, &text, &size), 0);
-	ck_assert_uint_eq(size, strlen(text));
+	ck_assert_int_eq(listing_cache_get(cache, kind, &fd, &size), 0);
+	/* What a reply carries without a copy: sealed, and all of it. */
+	seals = fcntl(fd, F_GET_SEALS);
+	ck_assert_int_eq(seals & (F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK),
+			 F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK);
+	ck_assert_uint_lt(size, sizeof(text));
+	ck_assert_int_eq(pread(fd, text, sizeof(text), 0), (ssize_t)size);
+	text[size] = '\0';
 	ck_assert_msg(streq(text, want), "listing:\n%s\nwant:\n%s", text, want);
+
+	/* A reply's own copy: the same bytes, a new descriptor, no render. */
+	unsigned long renders = listing_cache_renders(cache);
+	int copy;
+
+	for (int reply = 0; reply < 2; reply++) {
+		ck_assert_int_eq(listing_cache_open(cache, kind, &copy, &size), 0);
+		ck_assert_int_ne(copy, fd);
+		/* What sd_bus_message_append_array_memfd() does to it: sealed for good. */
+		ck_assert_int_eq(fcntl(copy, F_ADD_SEALS,
+				       F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE),
+				 0);
+		ck_assert_int_eq(pread(copy, text, sizeof(text), 0), (ssize_t)size);
+		ck_assert_int_eq(close(copy), 0);
+		text[size] = '\0';
+		ck_assert_msg(streq(text, want), "copy:\n%s\nwant:\n%s", text, want);
+	}
+	/* The cache's own may not be sealed for good: it is the source of every reply. */
+	ck_assert_int_eq(fcntl(fd, F_GET_SEALS) & F_SEAL_SEAL, 0);
+	ck_assert_uint_eq(listing_cache_renders(cache), renders);
 }
 
 /* Deliver what the model did, then the listing must have been rendered again (or not). */
