@@ -63,22 +63,45 @@ fault_restore() {
 # should_fail_ex(), where failslab, fail_page_alloc and fail-nth count every
 # point, records each point's stack, in the order fail-nth numbers them
 # (points hit in interrupt context, which fail-nth does not count, are left
-# out). fault_select then picks the points to fail:
+# out). Before it the operation runs once untraced and undone (a warm-up):
+# the first run after boot, or the first load of a module, pays first-time
+# costs (new slab and vmalloc pages, kmemleak and KASAN metadata, the module
+# loader's caches) that later runs do not, and its count would not describe
+# them. _fault_annotate then classes each point:
+#  - debug machinery, not a call our code makes: a stack with a frame of
+#    kmemleak's bookkeeping (__create_object, create_object, kmemleak_*,
+#    add_scan_area), KASAN's (the stack depot, kasan_* such as the shadow of
+#    a vmalloc area) or debug objects' pool (fill_pool, debug_object_*);
+#    they come and go with the state of those caches, and failing one fails
+#    no call of ours (kmemleak falls back to its pool, KASAN skips a stack);
+#  - a refill: a page for a slab (allocate_slab, new_slab) or for the
+#    kfree_rcu or per-cpu allocators, taken only when a cache is empty; the
+#    allocation it serves has a point of its own (its failslab point),
+#    which stays;
+#  - every other point is stable: it is known by its call site, the
+#    innermost frame of ours with its offset (or "kernel:" and the first
+#    frame past the allocator when no frame of ours is on the stack), the
+#    first frame past the allocator, and which occurrence of that pair it
+#    is among the run's stable points. Frames of a module's init code,
+#    freed after the load, are bare addresses; they count as "init".
+# fault_select picks among the stable points:
 #  - only points under a frame matching <scope> (e.g. do_init_module for a
 #    load: the module loader's own allocations before it are the kernel's);
 #  - every point allocated directly by a function of ours (the first frame
-#    past the allocator is in one of our modules, or a bare address: the
-#    trace is read after a load, when the module's init code is freed);
-#  - of a call from a site of ours into the kernel (the innermost frame of
-#    ours, with its offset, is the site), its first point and then every
-#    FAULT_STRIDE-th: they all fail that same call of ours;
+#    past the allocator is in one of our modules, or a bare address);
+#  - of a call from a site of ours into the kernel, its first point and then
+#    every FAULT_STRIDE-th: they all fail that same call of ours;
 #  - every point of code with no frame of ours inside the scope (e.g. what
 #    the module loader does after our init), 1 in FAULT_STRIDE likewise.
-# FAULT_STRIDE=1 fails every point in scope.
+# FAULT_STRIDE=1 fails every stable point in scope.
 FAULT_TRACEFS=/sys/kernel/tracing
 FAULT_KPROBE=mdevvirtio_fault_point
 FAULT_STRIDE=${FAULT_STRIDE:-8}
 FAULT_OURS='mdev_virtio|mvsim|virtio_mdev|vhost_mdev'
+FAULT_DEBUG_FRAMES='__create_object|create_object|kmemleak_[a-z_]+|add_scan_area|__stack_depot_save|stack_depot_save|__kasan_[a-z_]+|kasan_[a-z_]+|fill_pool|debug_objects_fill_pool|__debug_object_init|debug_object_[a-z_]+'
+FAULT_REFILL_FRAMES='allocate_slab|new_slab|kvfree_call_rcu|add_ptr_to_bulk_krc_lock|fill_page_cache_func|pcpu_create_chunk|pcpu_populate_chunk|pcpu_balance_workfn'
+# Attempts at one chosen point (its number can move by a point or two).
+FAULT_TRIES=${FAULT_TRIES:-4}
 
 # fault_trace_on: starts recording every fault point the helper reaches
 # (the kprobe and its stack trace trigger are set up the first time).
@@ -150,15 +173,19 @@ fault_trace() {
 	[ -s "$out" ] || fail "the trace of $op recorded no fault point"
 }
 
-# fault_select <trace> <scope-regex>: prints the points to fail (see above),
-# one a line, "<N> [<site of ours>] <first frame past the allocator>", then
-# a last line "total=<points in the run>
-# scope=<in scope> direct=<ours directly> sites=<sites of ours>
-# selected=<to fail>".
-fault_select() {
-	awk -F, -v stride="$FAULT_STRIDE" -v scope="$2" -v ours="[[]($FAULT_OURS)[]]\$|^0x[0-9a-f]+\$" '
+# _fault_annotate <trace> <scope-regex>: one line per point of <trace>
+# (tab-separated): N, class (S stable, D debug machinery, R refill), in
+# scope (1/0), occurrence of its key among the stable points (0 if not
+# stable), key (site~first frame), site (init code as "init+<offset in its
+# page>"; "kernel:<first frame>" without a frame of ours), how to name it ("[<site of ours>] <first frame past the allocator>"), direct
+# (1: allocated by a function of ours), stable points up to it.
+_fault_annotate() {
+	awk -F, -v scope="$2" -v ours="[[]($FAULT_OURS)[]]\$|^0x[0-9a-f]+\$" \
+		-v dbg="(^|,)($FAULT_DEBUG_FRAMES)\\\\+" -v refill="(^|,)($FAULT_REFILL_FRAMES)\\\\+" '
 	BEGIN {
-		alloc = "^(should_fail|__should_fail|fail_dump|slab_pre_alloc_hook|slab_alloc|__slab_alloc|___slab_alloc|" \
+		OFS = "\t"
+		alloc = "^(should_fail|__should_fail|should_failslab|__should_failslab|should_fail_alloc_page|" \
+			"fail_dump|slab_pre_alloc_hook|slab_alloc|slab_alloc_node|__slab_alloc|___slab_alloc|" \
 			"kmem_cache_alloc|__kmem_cache_alloc|kmalloc|__kmalloc|kvmalloc|kvzalloc|kzalloc|kcalloc|" \
 			"krealloc|__krealloc|kmemdup|kstrdup|kstrndup|kvasprintf|kasprintf|new_slab|allocate_slab|" \
 			"alloc_slab_page|__alloc_pages|alloc_pages|prepare_alloc_pages|__get_free_pages|" \
@@ -167,11 +194,12 @@ fault_select() {
 			"kprobe|__kprobe|ftrace|trace|__trace|event_|stack_trace|arch_stack_walk|" \
 			"asm_exc_int3|exc_int3|do_int3|poke_int3)"
 	}
+	# A frame of init code, a bare address: "init+" and its offset in the
+	# page (the init section is page-aligned; its address changes).
+	function norm(f) { return f ~ /^0x[0-9a-f]+$/ ? "init+" substr(f, length(f) - 2) : f }
 	{
-		n = NR
-		if (scope != "" && $0 !~ ("(^|,)(" scope ")(\\+|,|$)"))
-			next
-		inscope++
+		cls = ($0 ~ dbg) ? "D" : ($0 ~ refill) ? "R" : "S"
+		insc = (scope == "" || $0 ~ ("(^|,)(" scope ")(\\+|,|$)")) ? 1 : 0
 		first = ""; site = ""
 		for (i = 1; i <= NF; i++) {
 			fn = $i; sub(/\+.*/, "", fn)
@@ -179,37 +207,99 @@ fault_select() {
 				first = $i
 			if ($i ~ ours) { site = $i; break }
 		}
+		direct = (first ~ ours) ? 1 : 0
 		if (site == "")
 			site = "kernel:" first
-		pick = 0
-		if (first ~ ours) { pick = 1; direct++ }
-		if (site != last) { run = 0; last = site; if (site !~ /^kernel:/) sites++ }
-		if (run % stride == 0) pick = 1
-		run++
-		if (pick) { print n, (site ~ /^kernel:/ || site == first ? "" : site " ") first; selected++ }
-	}
-	END { printf "total=%d scope=%d direct=%d sites=%d selected=%d\n", NR, inscope, direct, sites, selected }' "$1"
+		nsite = site ~ /^kernel:/ ? site : norm(site)
+		key = nsite "~" norm(first)
+		name = (site ~ /^kernel:/ || site == first ? "" : site " ") first
+		j = 0
+		if (cls == "S") { j = ++occ[key]; stable++ }
+		print NR, cls, insc, j, key, nsite, name, direct, stable + 0
+	}' "$1"
 }
 
-# fault_walk <name> <max> <prepare> <op> <check> [<scope>]: fails
-# the selected fault points of "<op> N" one at a time: for each, <prepare>
-# (no faults), then "<op> N" (prints the helper's line), then "<check>
+# fault_select <annotated trace>: prints the points to fail (see above),
+# one a line (tab-separated): "<N> <occurrence> <key> <stable points up
+# to it> <site> <name>", then a last line "total=<points in the run>
+# scope=<in scope> debug=<debug machinery in scope> refill=<refills in
+# scope> direct=<ours directly> sites=<sites of ours> selected=<to fail>".
+fault_select() {
+	awk -F'\t' -v stride="$FAULT_STRIDE" '
+	BEGIN { OFS = "\t" }
+	{ total++ }
+	$3 != 1 { next }
+	{ inscope++ }
+	$2 == "D" { debug++; next }
+	$2 == "R" { refill++; next }
+	{
+		pick = 0
+		if ($8 == 1) { pick = 1; direct++ }
+		if ($6 != last) { run = 0; last = $6; if ($6 !~ /^kernel:/) sites++ }
+		if (run % stride == 0) pick = 1
+		run++
+		if (pick) { print $1, $4, $5, $9, $6, $7; selected++ }
+	}
+	END { printf "total=%d scope=%d debug=%d refill=%d direct=%d sites=%d selected=%d\n", total, inscope, debug, refill, direct, sites, selected }' "$1"
+}
+
+# _fault_locate <annotated step trace> <N> <key> <occurrence> <stable
+# points up to it> <injected y|n> <site>: where the chosen point was in a
+# step (tab-separated "<verdict> <N to try next> <name of the N-th point>"):
+# "hit" (the N-th point, the failed one, is it), "site" (it is another
+# point of the same call site: the same call of ours failed, as good; of a
+# point with no frame of ours, the same kernel function), "at" (it came earlier in
+# this run, at the given N; of a run that reached no injected point, the
+# whole run counts, else only the fault-free part before N), "after" (it
+# comes later: the N-th point was among the stable ones before it), "none"
+# (this run, reaching no injected point, did not have it).
+_fault_locate() {
+	awk -F'\t' -v n="$2" -v key="$3" -v j="$4" -v s="$5" -v injected="$6" -v site="$7" '
+	BEGIN { OFS = "\t"; got = "-" }
+	$1 == n {
+		got = $7
+		if ($2 == "S" && $5 == key && $4 == j)
+			hit = 1
+		else if ($2 == "S" && $6 == site)
+			hit = 2
+	}
+	$1 <= n && $2 == "S" { sc = $9 }
+	$1 < n && !m && $2 == "S" && $5 == key && $4 == j { m = $1 }
+	END {
+		if (hit == 1)
+			print "hit", n, got
+		else if (hit == 2)
+			print "site", n, got
+		else if (m)
+			print "at", m, got
+		else if (injected == "y")
+			print "after", n + (s - sc > 1 ? s - sc : 1), got
+		else
+			print "none", 0, got
+	}' "$1"
+}
+
+# fault_walk <name> <max> <prepare> <op> <check> [<scope>]: fails the
+# selected fault points of "<op> N" one at a time: for each, <prepare> (no
+# faults), then "<op> N" (prints the helper's line), then "<check>
 # <injected y|n> <result ok|E...>", which fails the test if the system is
-# not consistent and cleans up for the next step. Each step is traced too:
-# the helper must have reached its N-th point (fail-nth consumed: the fault
-# was injected), and the N-th point of the step's own trace, the one that
-# failed, is compared with the point chosen from the fault-free trace. The
-# kernel's debug code allocates now and then on its own (debug objects'
-# pool, KASAN's stack depot, a new slab page), so a run may have a point
-# more or less than the trace: such a step still failed a real point (it
-# is named and counted), and a selected point past the end of a shorter
-# run is counted as missed; more than a quarter of them missed fails.
-# After the selected points N goes on from the trace's last point + 1 until
-# a run reaches no injected point, which must succeed. Without a kprobe (or
-# with FAULT_STRIDE=1 and no scope) every point is failed, 1, 2, ..., until
-# a run reaches none, at most <max>. The traced run is a step too: "<check>
-# n ok" follows it. Prints how many points were failed, where and with what
-# outcome, and the time taken.
+# not consistent and cleans up for the next step. Each step is traced: the
+# helper must have reached its N-th point (fail-nth consumed: the fault was
+# injected), and the N-th point of the step's own trace, the one that
+# failed, is named and compared with the point chosen (by call site and
+# occurrence, _fault_annotate). Where the run had a point more or less
+# before it (debug machinery that is not classed so, or a cache), the step
+# still failed a real point and was checked; N is corrected from the step's
+# trace (the chosen point came earlier: its N there; later: N plus the
+# stable points still missing; and as far again, as runs drift in one
+# direction) and the point tried again, at most
+# FAULT_TRIES times, and the correction carries over to the next points. A
+# chosen point not failed after that counts as missed; over a quarter of
+# them missed fails the walk. The warm-up and the traced run are steps
+# too: "<check> n ok" follows them. Without a kprobe (or with
+# FAULT_STRIDE=1 and no scope) every point is failed, 1, 2, ..., until a
+# run reaches none, at most <max>. Prints how many points were failed,
+# where and with what outcome, and the time taken.
 # FAULT_N is the step's N while <prepare>, <op> and <check> run, FAULT_K
 # the step's number in the walk (1, 2, ...).
 FAULT_STEPS=0
@@ -219,105 +309,138 @@ FAULT_REPORT=()
 fault_walk() {
 	local name=$1 max=$2 prepare=$3 op=$4 check=$5 scope=${6:-} n line injected result
 	local -A seen=()
-	local t0=$SECONDS points=() where=() stats="" total=0 k=0 summary="" r traced=0
-	local confirmed=0 moved=0 missed=0 selected=0 i=0 got
-	local -A at=()
+	local t0=$SECONDS where=() stats="" k=0 summary="" r traced=0
+	local hit=0 moved=0 missed=0 selected=0 drift=0 tries verdict next got
+	local t j key s site label ours_missed=0 ours_selected=0 d
 	step "$name: fail its allocations one by one"
 	if [ -d "$FAULT_TRACEFS" ] && { [ "$FAULT_STRIDE" != 1 ] || [ -n "$scope" ]; }; then
 		traced=1
+	fi
+	# _fault_step <N>: one step; sets injected and result, and in a traced
+	# walk leaves the step's annotated trace in fault-step.a.
+	_fault_step() {
+		FAULT_N=$1
+		FAULT_K=$((FAULT_K + 1))
+		"$prepare"
+		[ "$traced" = 0 ] || fault_trace_on
+		line=$(FAULT_NTH_MARK=$traced "$op" "$1") || fail "$name, fault $1: the helper failed: $line"
+		[ "$traced" = 0 ] || fault_trace_off "$PWD/fault-step"
+		[[ $line =~ ^injected=([yn])\ result=([A-Za-z0-9]+)$ ]] ||
+			fail "$name, fault $1: unexpected helper output '$line'"
+		injected=${BASH_REMATCH[1]}
+		result=${BASH_REMATCH[2]}
+		if [ "$traced" = 1 ]; then
+			_fault_annotate "$PWD/fault-step" "" >"$PWD/fault-step.a"
+			[ "$injected" = n ] || [ "$(wc -l <"$PWD/fault-step.a")" -ge "$1" ] ||
+				fail "$name, fault $1: injected, but the step's trace has $(wc -l <"$PWD/fault-step.a") points"
+		fi
+		"$check" "$injected" "$result" || fail "$name, fault $1: check failed (injected=$injected result=$result)"
+		if [ "$injected" = n ]; then
+			[ "$result" = ok ] || fail "$name: without an injected fault (N=$1) it failed with $result"
+		else
+			k=$((k + 1))
+			seen[$result]=$((${seen[$result]:-0} + 1))
+		fi
+	}
+	FAULT_K=0
+	if [ "$traced" = 1 ]; then
 		FAULT_N=0
-		FAULT_K=0
+		# The warm-up: the same operation, untraced, nothing injected.
+		"$prepare"
+		line=$("$op" 0) || fail "$name: the warm-up run failed: $line"
+		[[ $line == "injected=n result=ok" ]] || fail "$name: the warm-up run failed: $line"
+		"$check" n ok || fail "$name: the check after the warm-up run failed"
 		"$prepare"
 		_fault_check=$check
 		fault_trace "$op" _fault_trace_check "$PWD/fault-trace"
-		mapfile -t where < <(fault_select "$PWD/fault-trace" "$scope")
+		_fault_annotate "$PWD/fault-trace" "$scope" >"$PWD/fault-trace.a"
+		_fault_keep "$PWD/fault-trace.a" trace
+		mapfile -t where < <(fault_select "$PWD/fault-trace.a")
 		stats=${where[-1]}
 		unset 'where[-1]'
-		for line in "${where[@]}"; do
-			points+=("${line%% *}")
-			at[${line%% *}]=${line#* }
-		done
-		selected=${#points[@]}
-		total=${stats#total=}
-		total=${total%% *}
+		selected=${#where[@]}
 		echo "$name: $stats (stride $FAULT_STRIDE${scope:+, scope $scope})"
 		[ "$selected" -gt 0 ] || fail "$name: no point to fail in the trace; its first points:
 $(head -n 3 "$PWD/fault-trace")
 and the last:
 $(tail -n 1 "$PWD/fault-trace")"
-	fi
-	n=0
-	while :; do
-		# The selected points, then every N past them until none is reached.
-		if [ "$i" -lt "${#points[@]}" ]; then
-			n=${points[$i]}
-			i=$((i + 1))
-		elif [ "$traced" = 1 ] && [ "$n" -lt "$total" ]; then
-			n=$((total + 1))
-		else
-			n=$((n + 1))
-		fi
-		[ "$k" -le "$max" ] || fail "$name: still reaching injected faults after $max steps"
-		FAULT_N=$n
-		FAULT_K=$((k + 1))
-		"$prepare"
-		[ "$traced" = 0 ] || fault_trace_on
-		line=$(FAULT_NTH_MARK=$traced "$op" "$n") || fail "$name, fault $n: the helper failed: $line"
-		[ "$traced" = 0 ] || fault_trace_off "$PWD/fault-step"
-		[[ $line =~ ^injected=([yn])\ result=([A-Za-z0-9]+)$ ]] ||
-			fail "$name, fault $n: unexpected helper output '$line'"
-		injected=${BASH_REMATCH[1]}
-		result=${BASH_REMATCH[2]}
-		if [ "$traced" = 1 ]; then
-			# Where the step's N-th point, the failed one, was.
-			got=$(FAULT_STRIDE=1 fault_select "$PWD/fault-step" "" | awk -v n="$n" '$1 == n { $1 = ""; sub(/^ /, ""); print }')
-			if [ "$injected" = y ]; then
-				[ -n "$got" ] || fail "$name, fault $n: injected, but the step's trace has $(wc -l <"$PWD/fault-step") points"
-				if [ -z "${at[$n]:-}" ]; then
-					echo "$name: point $n (past the trace's $total): $got"
-				elif [ "$(_fault_init_frames "$got")" = "$(_fault_init_frames "${at[$n]}")" ]; then
-					confirmed=$((confirmed + 1))
-					echo "$name: point $n: $got"
-				else
-					moved=$((moved + 1))
-					echo "$name: point $n: $got (the trace had ${at[$n]})"
+		for line in "${where[@]}"; do
+			IFS=$'\t' read -r t j key s site label <<<"$line"
+			[[ $site == kernel:* ]] || ours_selected=$((ours_selected + 1))
+			n=$((t + drift))
+			[ "$n" -ge 1 ] || n=1
+			for ((tries = 1; ; tries++)); do
+				_fault_step "$n"
+				IFS=$'\t' read -r verdict next got < <(_fault_locate "$PWD/fault-step.a" "$n" "$key" "$j" "$s" "$injected" "$site")
+				_fault_keep "$PWD/fault-step.a" "step-$FAULT_K-$n"
+				if [ "$verdict" = hit ] || [ "$verdict" = site ]; then
+					if [ "$n" = "$((t + drift))" ] && [ "$tries" = 1 ] && [ "$verdict" = hit ]; then
+						echo "$name: point $n: $got"
+					else
+						r=
+						[ "$verdict" = hit ] || r=", the same call site"
+						echo "$name: point $n: $got (the trace's $t, try $tries$r)"
+						moved=$((moved + 1))
+					fi
+					hit=$((hit + 1))
+					drift=$((n - t))
+					break
 				fi
-			else
-				[ -z "$got" ] || fail "$name, fault $n: not injected, but the step's trace reached it: $got"
-			fi
-		fi
-		"$check" "$injected" "$result" || fail "$name, fault $n: check failed (injected=$injected result=$result)"
-		if [ "$injected" = n ]; then
-			[ "$result" = ok ] || fail "$name: without an injected fault (N=$n) it failed with $result"
-			if [ "$n" -le "$total" ]; then
-				# A selected point past the end of this (shorter) run.
-				missed=$((missed + 1))
-				echo "$name: point $n not reached: this run had $(($(wc -l <"$PWD/fault-step"))) points, the trace $total"
-				continue
-			fi
-			break
-		fi
-		k=$((k + 1))
-		seen[$result]=$((${seen[$result]:-0} + 1))
-		# A walk of the debug kernel takes many minutes: say how far it is,
-		# so that a timed-out test names the walk and the step it was at.
-		[ $((k % 50)) != 0 ] || echo "$name: $k fault points failed so far, at $n ($(date +%T))"
-	done
-	[ $((missed * 4)) -le "$selected" ] ||
-		fail "$name: $missed of the $selected selected points were not reached: the trace does not describe the runs"
+				if [ "$injected" = y ]; then
+					echo "$name: point $n: $got, not the trace's $t ($label): $verdict $next"
+				else
+					echo "$name: point $n not reached: this run had $(wc -l <"$PWD/fault-step.a") points, the trace $(wc -l <"$PWD/fault-trace.a"): $verdict $next"
+				fi
+				if [ "$verdict" = none ] || [ "$tries" -ge "$FAULT_TRIES" ]; then
+					echo "$name: the trace's point $t ($label) missed"
+					missed=$((missed + 1))
+					[[ $site == kernel:* ]] || ours_missed=$((ours_missed + 1))
+					break
+				fi
+				# Runs drift by a point a run at times (a cache that grows
+				# or drains load after load): where the point moved by d
+				# since the estimate, the next run has it about d further.
+				d=$((next - n))
+				[ "$d" -le 2 ] || d=2
+				[ "$d" -ge -2 ] || d=-2
+				n=$((next + d))
+				[ "$n" -ge 1 ] || n=1
+			done
+			[ $((k % 50)) != 0 ] || echo "$name: $k fault points failed so far, at $n ($(date +%T))"
+		done
+		[ $((ours_missed * 4)) -le "$ours_selected" ] ||
+			fail "$name: $ours_missed of the $ours_selected points selected at call sites of ours were missed: the trace does not describe the runs"
+	else
+		n=0
+		while :; do
+			n=$((n + 1))
+			[ "$k" -le "$max" ] || fail "$name: still reaching injected faults after $max steps"
+			_fault_step "$n"
+			[ "$injected" = y ] || break
+			# A walk of the debug kernel takes many minutes: say how far
+			# it is, so that a timed-out test names the walk and the step.
+			[ $((k % 50)) != 0 ] || echo "$name: $k fault points failed so far, at $n ($(date +%T))"
+		done
+	fi
 	for r in "${!seen[@]}"; do summary+=" $r x${seen[$r]}"; done
-	line="$name: $k fault points failed one by one, up to $((n - 1))"
-	[ "$traced" = 0 ] || line+=" ($selected selected of $total; at the traced point $confirmed, moved $moved, missed $missed)"
+	line="$name: $k faults injected"
+	if [ "$traced" = 1 ]; then
+		line+=" at $selected points selected ($stats): hit $hit (after a correction or at another point of the same call site $moved), missed $missed ($ours_missed at sites of ours)"
+	else
+		line+=", every point up to $((n - 1))"
+	fi
 	line+="; outcomes:${summary:- none}; $((SECONDS - t0))s"
 	echo "$line"
 	FAULT_REPORT+=("$line")
 	FAULT_STEPS=$((FAULT_STEPS + k))
 }
 
-# _fault_init_frames <where>: <where> with bare addresses (freed init
-# code, loaded elsewhere by each load) as "init".
-_fault_init_frames() {
-	sed -E 's/(^| )0x[0-9a-f]+/\1init/g' <<<"$1"
+# _fault_keep <file> <what>: a copy in FAULT_KEEP (if set; e.g. the test's
+# artifacts directory), named after the walk: traces to read after a run.
+FAULT_KEEP=${FAULT_KEEP:-}
+_fault_keep() {
+	[ -n "$FAULT_KEEP" ] || return 0
+	mkdir -p "$FAULT_KEEP" && cp "$1" "$FAULT_KEEP/${name// /_}-$2" || true
 }
 
 # The default undo of a traced run: the step's own check, on success.

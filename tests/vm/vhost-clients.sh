@@ -255,9 +255,14 @@ vc_testpmd_start_vdev() {
 	mkfifo "$dir/testpmd.in"
 	# Read-write: opening a fifo so never blocks, and it stays open for testpmd.
 	exec {VC_TESTPMD_FD}<>"$dir/testpmd.in"
+	# Two lcores, the main one and a forwarding one: on CPUs 0 and 1, or both
+	# on CPU 0 where the guest has one (the debug kernel boots without ACPI
+	# and brings up one CPU; EAL refuses "-l 0-1" there).
+	local lcores=-l0-1
+	[ "$(nproc)" -ge 2 ] || lcores=--lcores=0@0,1@0
 	# --file-prefix: a private runtime directory, so a stale or concurrent DPDK
 	# process elsewhere cannot collide with this one.
-	stdbuf -oL -eL dpdk-testpmd -l 0-1 -n 1 --no-pci --no-huge -m 512 --iova-mode=va \
+	stdbuf -oL -eL dpdk-testpmd "$lcores" -n 1 --no-pci --no-huge -m 512 --iova-mode=va \
 		--file-prefix="vc$$" --vdev="$vdev" -- \
 		-i --total-num-mbufs=8192 --forward-mode=io --eth-peer=0,ff:ff:ff:ff:ff:ff "$@" \
 		<"$dir/testpmd.in" >"$dir/testpmd.log" 2>&1 &
