@@ -11,10 +11,17 @@
 
 FAULT_DEBUGFS=/sys/kernel/debug
 FAULT_NTH=
+# 1 once failslab counts only the caches booted with its flag (see below).
+FAULT_CACHE_FILTER=0
 
 # fault_setup <work dir>: build the fault-nth helper, make failslab and
 # fail_page_alloc count every allocation (GFP_KERNEL included, order 0 too),
-# quietly (one line per injected fault).
+# quietly (one line per injected fault). Where the kernel was booted with
+# the failslab flag on its caches but not on the debug machinery's
+# (tests/vm/run gives the debug kernel slub_debug=A;-,kmemleak_*,...),
+# failslab's cache-filter leaves those out: __should_failslab() returns
+# before should_fail_ex(), so fail-nth does not count them, and kmemleak's
+# object for every allocation no longer sits between two of ours.
 fault_setup() {
 	local dir=$1 t
 	mountpoint -q "$FAULT_DEBUGFS" || mount -t debugfs debugfs "$FAULT_DEBUGFS" 2>/dev/null || true
@@ -32,6 +39,29 @@ fault_setup() {
 	done
 	echo N >"$FAULT_DEBUGFS/fail_page_alloc/ignore-gfp-highmem"
 	echo 0 >"$FAULT_DEBUGFS/fail_page_alloc/min-order"
+	FAULT_CACHE_FILTER=0
+	if [ "$(cat /sys/kernel/slab/kmalloc-64/failslab 2>/dev/null)" = 1 ]; then
+		for t in kmemleak_object kmemleak_scan_area debug_objects_cache radix_tree_node; do
+			[ "$(cat "/sys/kernel/slab/$t/failslab" 2>/dev/null || echo 0)" = 0 ] ||
+				fail "the cache $t has the failslab flag: boot with slub_debug=A;-,kmemleak_*,debug_objects_cache,radix_tree_node"
+		done
+		echo Y >"$FAULT_DEBUGFS/failslab/cache-filter"
+		FAULT_CACHE_FILTER=1
+		echo "failslab: every cache but kmemleak's, debug objects' and radix_tree_node (cache-filter)"
+	else
+		echo N >"$FAULT_DEBUGFS/failslab/cache-filter"
+		echo "failslab: every cache (kmalloc-64 has no failslab flag: booted without slub_debug=A;...)"
+	fi
+}
+
+# _fault_pages <0|1>: whether fail_page_alloc counts (and fails) page
+# allocations: 1 every order; 0 none (a min-order above the largest).
+_fault_pages() {
+	case $1 in
+	1) echo 0 >"$FAULT_DEBUGFS/fail_page_alloc/min-order" ;;
+	0) echo 32 >"$FAULT_DEBUGFS/fail_page_alloc/min-order" ;;
+	*) fail "FAULT_PAGES is 0 or 1, not '$1'" ;;
+	esac
 }
 
 # fault_every <k>: true on every k-th step of a walk (for checks too slow
@@ -55,6 +85,7 @@ fault_restore() {
 		[ -d "$FAULT_DEBUGFS/$t" ] || continue
 		echo Y >"$FAULT_DEBUGFS/$t/ignore-gfp-wait" 2>/dev/null || true
 	done
+	[ ! -d "$FAULT_DEBUGFS/failslab" ] || echo N >"$FAULT_DEBUGFS/failslab/cache-filter" 2>/dev/null || true
 	[ ! -d "$FAULT_DEBUGFS/fail_page_alloc" ] || echo 1 >"$FAULT_DEBUGFS/fail_page_alloc/min-order" 2>/dev/null || true
 }
 
@@ -252,22 +283,32 @@ fault_select() {
 # this run, at the given N; of a run that reached no injected point, the
 # whole run counts, else only the fault-free part before N), "after" (it
 # comes later: the N-th point was among the stable ones before it), "none"
-# (this run, reaching no injected point, did not have it).
+# (this run, reaching no injected point, did not have it), "unnamed" (as
+# good as "hit": a failed load takes our module's symbols with it, so the
+# step's frames of ours are bare addresses where the trace, read after a
+# load that succeeded, has names; the N-th point calls the same kernel
+# function and has as many stable points before it, less the shift of N
+# from the trace's <trace N>).
 _fault_locate() {
-	awk -F'\t' -v n="$2" -v key="$3" -v j="$4" -v s="$5" -v injected="$6" -v site="$7" '
+	awk -F'\t' -v n="$2" -v key="$3" -v j="$4" -v s="$5" -v injected="$6" -v site="$7" -v t="$8" '
 	BEGIN { OFS = "\t"; got = "-" }
 	$1 == n {
 		got = $7
+		callee = key; sub(/^.*~/, "", callee)
 		if ($2 == "S" && $5 == key && $4 == j)
 			hit = 1
 		else if ($2 == "S" && $6 == site)
 			hit = 2
+		else if ($2 == "S" && $6 ~ /^init[+]/ && site !~ /^kernel:/ && $5 == $6 "~" callee && $9 - s == n - t)
+			hit = 3
 	}
 	$1 <= n && $2 == "S" { sc = $9 }
 	$1 < n && !m && $2 == "S" && $5 == key && $4 == j { m = $1 }
 	END {
 		if (hit == 1)
 			print "hit", n, got
+		else if (hit == 3)
+			print "unnamed", n, got
 		else if (hit == 2)
 			print "site", n, got
 		else if (m)
@@ -300,6 +341,11 @@ _fault_locate() {
 # FAULT_STRIDE=1 and no scope) every point is failed, 1, 2, ..., until a
 # run reaches none, at most <max>. Prints how many points were failed,
 # where and with what outcome, and the time taken.
+# FAULT_PAGES=0 (e.g. "FAULT_PAGES=0 fault_walk ...") leaves page
+# allocations out of the walk, uncounted by fail-nth: for a path whose own
+# calls allocate from slab caches only, whose page allocations (a module
+# image's vmalloc pages and KASAN shadow, a split of a large page, a new
+# slab, the stack depot's pool) come and go with the state of the system.
 # FAULT_N is the step's N while <prepare>, <op> and <check> run, FAULT_K
 # the step's number in the walk (1, 2, ...).
 FAULT_STEPS=0
@@ -311,8 +357,9 @@ fault_walk() {
 	local -A seen=()
 	local t0=$SECONDS where=() stats="" k=0 summary="" r traced=0
 	local hit=0 moved=0 missed=0 selected=0 drift=0 tries verdict next got
-	local t j key s site label ours_missed=0 ours_selected=0 d
+	local t j key s site label ours_missed=0 ours_selected=0 d pages=${FAULT_PAGES:-1}
 	step "$name: fail its allocations one by one"
+	_fault_pages "$pages"
 	if [ -d "$FAULT_TRACEFS" ] && { [ "$FAULT_STRIDE" != 1 ] || [ -n "$scope" ]; }; then
 		traced=1
 	fi
@@ -359,6 +406,7 @@ fault_walk() {
 		stats=${where[-1]}
 		unset 'where[-1]'
 		selected=${#where[@]}
+		stats+=" pages=$pages cache-filter=$FAULT_CACHE_FILTER"
 		echo "$name: $stats (stride $FAULT_STRIDE${scope:+, scope $scope})"
 		[ "$selected" -gt 0 ] || fail "$name: no point to fail in the trace; its first points:
 $(head -n 3 "$PWD/fault-trace")
@@ -371,14 +419,16 @@ $(tail -n 1 "$PWD/fault-trace")"
 			[ "$n" -ge 1 ] || n=1
 			for ((tries = 1; ; tries++)); do
 				_fault_step "$n"
-				IFS=$'\t' read -r verdict next got < <(_fault_locate "$PWD/fault-step.a" "$n" "$key" "$j" "$s" "$injected" "$site")
+				IFS=$'\t' read -r verdict next got < <(_fault_locate "$PWD/fault-step.a" "$n" "$key" "$j" "$s" "$injected" "$site" "$t")
 				_fault_keep "$PWD/fault-step.a" "step-$FAULT_K-$n"
-				if [ "$verdict" = hit ] || [ "$verdict" = site ]; then
-					if [ "$n" = "$((t + drift))" ] && [ "$tries" = 1 ] && [ "$verdict" = hit ]; then
-						echo "$name: point $n: $got"
+				if [ "$verdict" = hit ] || [ "$verdict" = site ] || [ "$verdict" = unnamed ]; then
+					if [ "$n" = "$((t + drift))" ] && [ "$tries" = 1 ] && [ "$verdict" != site ]; then
+						r=
+						[ "$verdict" = hit ] || r=" (the trace's $label, unnamed as the load failed)"
+						echo "$name: point $n: $got$r"
 					else
 						r=
-						[ "$verdict" = hit ] || r=", the same call site"
+						[ "$verdict" != site ] || r=", the same call site"
 						echo "$name: point $n: $got (the trace's $t, try $tries$r)"
 						moved=$((moved + 1))
 					fi
@@ -433,6 +483,7 @@ $(tail -n 1 "$PWD/fault-trace")"
 	echo "$line"
 	FAULT_REPORT+=("$line")
 	FAULT_STEPS=$((FAULT_STEPS + k))
+	_fault_pages 1
 }
 
 # _fault_keep <file> <what>: a copy in FAULT_KEEP (if set; e.g. the test's
