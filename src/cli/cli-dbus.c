@@ -6,19 +6,44 @@
  * ListJSON, the daemon's pre-rendered bytes), "types" one ListParents. The bus
  * connection is the backend's userdata and is closed by free().
  */
+#include <stdarg.h>
+
 #include "cli-dbus.h"
 #include "log.h"
 
 static int call(sd_bus *bus, sd_bus_message *req, sd_bus_error *error, sd_bus_message **reply)
 {
 	/* Starting a device may wait for the kernel and a driver to bind. */
-	return sd_bus_call(bus, req, 120 * 1000000ULL, error, reply);
+	return cli_dbus_call(bus, req, 120 * 1000000ULL, error, reply);
 }
 
 static int new_call(sd_bus *bus, const char *method, sd_bus_message **ret)
 {
 	return sd_bus_message_new_method_call(bus, ret, MDEVVIRTIO_DBUS_NAME, MDEVVIRTIO_DBUS_ROOT_PATH,
 					      MDEVVIRTIO_DBUS_MANAGER_INTERFACE, method);
+}
+
+/* sd_bus_call_method() without its wait for Hello (cli-dbus-call.c), with
+ * sd-bus's default timeout: @member of @interface on @path, @types (NULL:
+ * no arguments) and the arguments. */
+static int call_method(sd_bus *bus, const char *path, const char *interface, const char *member,
+		       sd_bus_error *error, sd_bus_message **reply, const char *types, ...)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *req = NULL;
+	va_list ap;
+	int r;
+
+	r = sd_bus_message_new_method_call(bus, &req, MDEVVIRTIO_DBUS_NAME, path, interface, member);
+	if (r < 0)
+		return r;
+	if (types) {
+		va_start(ap, types);
+		r = sd_bus_message_appendv(req, types, ap);
+		va_end(ap);
+		if (r < 0)
+			return r;
+	}
+	return cli_dbus_call(bus, req, 0, error, reply);
 }
 
 static int append_attrs(sd_bus_message *m, const struct cli_attr *attrs, size_t n)
@@ -88,7 +113,7 @@ static int dbus_load_manager(sd_bus *bus, struct cli_model *m, sd_bus_error *err
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
 	int r;
 
-	r = sd_bus_call_method(bus, MDEVVIRTIO_DBUS_NAME, MDEVVIRTIO_DBUS_ROOT_PATH, "org.freedesktop.DBus.Properties",
+	r = call_method(bus, MDEVVIRTIO_DBUS_ROOT_PATH, "org.freedesktop.DBus.Properties",
 			       "GetAll", error, &reply, "s", MDEVVIRTIO_DBUS_MANAGER_INTERFACE);
 	if (r < 0)
 		return r;
@@ -109,13 +134,13 @@ static int load_all(sd_bus *bus, uint32_t flags, struct cli_model **ret, sd_bus_
 	_cleanup_cli_model_free_ struct cli_model *m = NULL;
 	int r;
 
-	r = sd_bus_call_method(bus, MDEVVIRTIO_DBUS_NAME, MDEVVIRTIO_DBUS_ROOT_PATH,
+	r = call_method(bus, MDEVVIRTIO_DBUS_ROOT_PATH,
 			       MDEVVIRTIO_DBUS_MANAGER_INTERFACE, "ListDevices", &e, &reply, "u",
 			       flags);
 	if (r < 0 && flags && sd_bus_error_has_name(&e, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT))
 		return load_all(bus, 0, ret, error);
 	if (r < 0 && sd_bus_error_has_name(&e, SD_BUS_ERROR_UNKNOWN_METHOD)) {
-		r = sd_bus_call_method(bus, MDEVVIRTIO_DBUS_NAME, MDEVVIRTIO_DBUS_ROOT_PATH,
+		r = call_method(bus, MDEVVIRTIO_DBUS_ROOT_PATH,
 				       "org.freedesktop.DBus.ObjectManager", "GetManagedObjects",
 				       error, &reply, NULL);
 		if (r < 0)
@@ -138,12 +163,40 @@ static int load_all(sd_bus *bus, uint32_t flags, struct cli_model **ret, sd_bus_
 	return 0;
 }
 
+static const char *iface_name(enum cli_dbus_iface iface)
+{
+	switch (iface) {
+	case CLI_DBUS_MANAGER:
+		return MDEVVIRTIO_DBUS_MANAGER_INTERFACE;
+	case CLI_DBUS_DEVICE:
+		return MDEVVIRTIO_DBUS_DEVICE_INTERFACE;
+	default:
+		return MDEVVIRTIO_DBUS_PARENT_INTERFACE;
+	}
+}
+
+/* A Properties.GetAll of @iface on @path, sent (not waited for) into @p. */
+static int send_get_all(sd_bus *bus, const char *path, enum cli_dbus_iface iface,
+			struct cli_dbus_pending *p)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *req = NULL;
+	int r;
+
+	r = sd_bus_message_new_method_call(bus, &req, MDEVVIRTIO_DBUS_NAME, path,
+					   "org.freedesktop.DBus.Properties", "GetAll");
+	if (r >= 0)
+		r = sd_bus_message_append(req, "s", iface_name(iface));
+	if (r < 0)
+		return r;
+	return cli_dbus_send(bus, req, 0, p);
+}
+
 /*
- * One object's properties of @iface into a new device or parent of @m. An
- * object that is not there (gone since it was listed, or never was) adds
- * nothing and is no error.
+ * The reply of send_get_all(): the properties into a new device or parent of
+ * @m. An object that is not there (gone since it was listed, or never was)
+ * adds nothing and is no error.
  */
-static int load_object(sd_bus *bus, const char *path, enum cli_dbus_iface iface,
+static int read_object(sd_bus *bus, struct cli_dbus_pending *p, enum cli_dbus_iface iface,
 		       struct cli_model *m, sd_bus_error *error)
 {
 	_cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
@@ -151,9 +204,7 @@ static int load_object(sd_bus *bus, const char *path, enum cli_dbus_iface iface,
 	void *target;
 	int r;
 
-	r = sd_bus_call_method(
-	    bus, MDEVVIRTIO_DBUS_NAME, path, "org.freedesktop.DBus.Properties", "GetAll", &e, &reply, "s",
-	    iface == CLI_DBUS_DEVICE ? MDEVVIRTIO_DBUS_DEVICE_INTERFACE : MDEVVIRTIO_DBUS_PARENT_INTERFACE);
+	r = cli_dbus_wait(bus, p, &e, &reply);
 	if (r < 0) {
 		if (sd_bus_error_has_names(&e, SD_BUS_ERROR_UNKNOWN_OBJECT,
 					   SD_BUS_ERROR_UNKNOWN_INTERFACE))
@@ -166,6 +217,44 @@ static int load_object(sd_bus *bus, const char *path, enum cli_dbus_iface iface,
 	if (!target)
 		return -ENOMEM;
 	return cli_dbus_read_properties(reply, iface, target);
+}
+
+/* One object's properties of @iface into a new device or parent of @m. */
+static int load_object(sd_bus *bus, const char *path, enum cli_dbus_iface iface,
+		       struct cli_model *m, sd_bus_error *error)
+{
+	_cleanup_(cli_dbus_pending_done) struct cli_dbus_pending p = {0};
+	int r;
+
+	r = send_get_all(bus, path, iface, &p);
+	if (r < 0)
+		return r;
+	return read_object(bus, &p, iface, m, error);
+}
+
+/*
+ * One device and the manager's properties (BadDefinitions), both asked before
+ * either reply is read: with the connection's Hello, one round trip.
+ */
+static int load_device(sd_bus *bus, const char *uuid, struct cli_model *m, sd_bus_error *error)
+{
+	_cleanup_(cli_dbus_pending_done) struct cli_dbus_pending dev = {0}, mgr = {0};
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	_cleanup_free_ char *path = NULL;
+	int r;
+
+	r = sd_bus_path_encode(MDEVVIRTIO_DBUS_DEVICES_PATH, uuid, &path);
+	if (r >= 0)
+		r = send_get_all(bus, path, CLI_DBUS_DEVICE, &dev);
+	if (r >= 0)
+		r = send_get_all(bus, MDEVVIRTIO_DBUS_ROOT_PATH, CLI_DBUS_MANAGER, &mgr);
+	if (r >= 0)
+		r = read_object(bus, &dev, CLI_DBUS_DEVICE, m, error);
+	if (r >= 0)
+		r = cli_dbus_wait(bus, &mgr, error, &reply);
+	if (r < 0)
+		return r;
+	return cli_dbus_read_properties(reply, CLI_DBUS_MANAGER, m);
 }
 
 /*
@@ -181,7 +270,7 @@ static int load_parent_objects(sd_bus *bus, struct cli_model *m, sd_bus_error *e
 	const char *xml;
 	int r;
 
-	r = sd_bus_call_method(bus, MDEVVIRTIO_DBUS_NAME, MDEVVIRTIO_DBUS_PARENTS_PATH,
+	r = call_method(bus, MDEVVIRTIO_DBUS_PARENTS_PATH,
 			       "org.freedesktop.DBus.Introspectable", "Introspect", error, &reply,
 			       NULL);
 	if (r < 0)
@@ -213,7 +302,7 @@ static int load_parents(sd_bus *bus, struct cli_model *m, sd_bus_error *error)
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
 	int r;
 
-	r = sd_bus_call_method(bus, MDEVVIRTIO_DBUS_NAME, MDEVVIRTIO_DBUS_ROOT_PATH,
+	r = call_method(bus, MDEVVIRTIO_DBUS_ROOT_PATH,
 			       MDEVVIRTIO_DBUS_MANAGER_INTERFACE, "ListParents", &e, &reply, "u",
 			       UINT32_C(0));
 	if (r < 0 && sd_bus_error_has_name(&e, SD_BUS_ERROR_UNKNOWN_METHOD))
@@ -229,7 +318,6 @@ static int dbus_load(void *userdata, enum cli_load_scope scope, const char *uuid
 		     struct cli_model **ret, sd_bus_error *error)
 {
 	_cleanup_cli_model_free_ struct cli_model *m = NULL;
-	_cleanup_free_ char *path = NULL;
 	sd_bus *bus = userdata;
 	int r;
 
@@ -246,9 +334,8 @@ static int dbus_load(void *userdata, enum cli_load_scope scope, const char *uuid
 			return -ENOMEM;
 		if (scope == CLI_LOAD_PARENTS)
 			r = load_parents(bus, m, error);
-		else if ((r = sd_bus_path_encode(MDEVVIRTIO_DBUS_DEVICES_PATH, uuid, &path)) >= 0 &&
-			 (r = load_object(bus, path, CLI_DBUS_DEVICE, m, error)) >= 0)
-			r = dbus_load_manager(bus, m, error);
+		else
+			r = load_device(bus, uuid, m, error);
 		if (r >= 0)
 			r = cli_model_finish(m);
 	}
@@ -266,7 +353,7 @@ static int dbus_list_json(void *userdata, bool defined, char **ret_json, size_t 
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
 	int r;
 
-	r = sd_bus_call_method(userdata, MDEVVIRTIO_DBUS_NAME, MDEVVIRTIO_DBUS_ROOT_PATH,
+	r = call_method(userdata, MDEVVIRTIO_DBUS_ROOT_PATH,
 			       MDEVVIRTIO_DBUS_MANAGER_INTERFACE, "ListJSON", &e, &reply, "u",
 			       defined ? MDEVVIRTIO_DBUS_LIST_DEFINED : UINT32_C(0));
 	if (r < 0 && sd_bus_error_has_name(&e, SD_BUS_ERROR_UNKNOWN_METHOD))
@@ -395,7 +482,7 @@ static int dbus_statistics(void *userdata, const char *uuid, struct cli_stats **
 	r = sd_bus_path_encode(MDEVVIRTIO_DBUS_DEVICES_PATH, uuid, &path);
 	if (r < 0)
 		return r;
-	r = sd_bus_call_method(userdata, MDEVVIRTIO_DBUS_NAME, path, MDEVVIRTIO_DBUS_DEVICE_INTERFACE,
+	r = call_method(userdata, path, MDEVVIRTIO_DBUS_DEVICE_INTERFACE,
 			       "GetStatistics", error, &reply, NULL);
 	if (r < 0)
 		return r;

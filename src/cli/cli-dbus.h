@@ -38,6 +38,25 @@ int cli_dbus_read_managed_objects(sd_bus_message *reply, struct cli_model **ret)
 /* An a{sv} of properties as a JSON object (cli-dbus-json.c); NULL on error. */
 struct json_object *cli_dbus_read_properties_json(sd_bus_message *m);
 
+/*
+ * Method calls that do not wait for the connection's Hello (cli-dbus-call.c):
+ * cli_dbus_send() queues @req (a reply within @usec, 0 for sd-bus's
+ * default), cli_dbus_wait() waits for its reply, as sd_bus_call() returns it
+ * (1 and the reply, or an error reply in @error and its negative errno);
+ * cli_dbus_pending_done() drops what is left (a cleanup function).
+ * cli_dbus_call() is the two in one.
+ */
+struct cli_dbus_pending {
+	sd_bus_slot *slot;
+	sd_bus_message *reply;
+};
+int cli_dbus_send(sd_bus *bus, sd_bus_message *req, uint64_t usec, struct cli_dbus_pending *p);
+int cli_dbus_wait(sd_bus *bus, struct cli_dbus_pending *p, sd_bus_error *error,
+		  sd_bus_message **ret_reply);
+void cli_dbus_pending_done(struct cli_dbus_pending *p);
+int cli_dbus_call(sd_bus *bus, sd_bus_message *req, uint64_t usec, sd_bus_error *error,
+		  sd_bus_message **ret_reply);
+
 /* cli_connect_t for cli_run(): connect to the system bus. */
 int cli_dbus_connect(void *userdata, struct cli_backend *ret);
 
