@@ -33,7 +33,8 @@ static int call_method(sd_bus *bus, const char *path, const char *interface, con
 	va_list ap;
 	int r;
 
-	r = sd_bus_message_new_method_call(bus, &req, MDEVVIRTIO_DBUS_NAME, path, interface, member);
+	r = sd_bus_message_new_method_call(bus, &req, MDEVVIRTIO_DBUS_NAME, path, interface,
+					   member);
 	if (r < 0)
 		return r;
 	if (types) {
@@ -105,22 +106,6 @@ static int call_returning_warnings(sd_bus *bus, sd_bus_message *req, bool warnin
 }
 
 /*
- * GetManagedObjects lists the objects below the manager, not the manager
- * itself: its properties (BadDefinitions) take a GetAll of their own.
- */
-static int dbus_load_manager(sd_bus *bus, struct cli_model *m, sd_bus_error *error)
-{
-	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-	int r;
-
-	r = call_method(bus, MDEVVIRTIO_DBUS_ROOT_PATH, "org.freedesktop.DBus.Properties",
-			       "GetAll", error, &reply, "s", MDEVVIRTIO_DBUS_MANAGER_INTERFACE);
-	if (r < 0)
-		return r;
-	return cli_dbus_read_properties(reply, CLI_DBUS_MANAGER, m);
-}
-
-/*
  * Every device, or with MDEVVIRTIO_DBUS_LIST_ACTIVE in @flags the running
  * ones: one ListDevices call. A daemon that refuses the flag gets the call
  * without it, one without ListDevices GetManagedObjects (which also brings
@@ -134,15 +119,14 @@ static int load_all(sd_bus *bus, uint32_t flags, struct cli_model **ret, sd_bus_
 	_cleanup_cli_model_free_ struct cli_model *m = NULL;
 	int r;
 
-	r = call_method(bus, MDEVVIRTIO_DBUS_ROOT_PATH,
-			       MDEVVIRTIO_DBUS_MANAGER_INTERFACE, "ListDevices", &e, &reply, "u",
-			       flags);
+	r = call_method(bus, MDEVVIRTIO_DBUS_ROOT_PATH, MDEVVIRTIO_DBUS_MANAGER_INTERFACE,
+			"ListDevices", &e, &reply, "u", flags);
 	if (r < 0 && flags && sd_bus_error_has_name(&e, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT))
 		return load_all(bus, 0, ret, error);
 	if (r < 0 && sd_bus_error_has_name(&e, SD_BUS_ERROR_UNKNOWN_METHOD)) {
 		r = call_method(bus, MDEVVIRTIO_DBUS_ROOT_PATH,
-				       "org.freedesktop.DBus.ObjectManager", "GetManagedObjects",
-				       error, &reply, NULL);
+				"org.freedesktop.DBus.ObjectManager", "GetManagedObjects", error,
+				&reply, NULL);
 		if (r < 0)
 			return r;
 		return cli_dbus_read_managed_objects(reply, ret);
@@ -232,6 +216,34 @@ static int load_object(sd_bus *bus, const char *path, enum cli_dbus_iface iface,
 	return read_object(bus, &p, iface, m, error);
 }
 
+/* The reply of send_get_all() of the manager: its properties into @m. */
+static int read_manager(sd_bus *bus, struct cli_dbus_pending *p, struct cli_model *m,
+			sd_bus_error *error)
+{
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	int r;
+
+	r = cli_dbus_wait(bus, p, error, &reply);
+	if (r < 0)
+		return r;
+	return cli_dbus_read_properties(reply, CLI_DBUS_MANAGER, m);
+}
+
+/*
+ * GetManagedObjects lists the objects below the manager, not the manager
+ * itself: its properties (BadDefinitions) take a GetAll of their own.
+ */
+static int dbus_load_manager(sd_bus *bus, struct cli_model *m, sd_bus_error *error)
+{
+	_cleanup_(cli_dbus_pending_done) struct cli_dbus_pending p = {0};
+	int r;
+
+	r = send_get_all(bus, MDEVVIRTIO_DBUS_ROOT_PATH, CLI_DBUS_MANAGER, &p);
+	if (r < 0)
+		return r;
+	return read_manager(bus, &p, m, error);
+}
+
 /*
  * One device and the manager's properties (BadDefinitions), both asked before
  * either reply is read: with the connection's Hello, one round trip.
@@ -239,7 +251,6 @@ static int load_object(sd_bus *bus, const char *path, enum cli_dbus_iface iface,
 static int load_device(sd_bus *bus, const char *uuid, struct cli_model *m, sd_bus_error *error)
 {
 	_cleanup_(cli_dbus_pending_done) struct cli_dbus_pending dev = {0}, mgr = {0};
-	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
 	_cleanup_free_ char *path = NULL;
 	int r;
 
@@ -250,11 +261,9 @@ static int load_device(sd_bus *bus, const char *uuid, struct cli_model *m, sd_bu
 		r = send_get_all(bus, MDEVVIRTIO_DBUS_ROOT_PATH, CLI_DBUS_MANAGER, &mgr);
 	if (r >= 0)
 		r = read_object(bus, &dev, CLI_DBUS_DEVICE, m, error);
-	if (r >= 0)
-		r = cli_dbus_wait(bus, &mgr, error, &reply);
 	if (r < 0)
 		return r;
-	return cli_dbus_read_properties(reply, CLI_DBUS_MANAGER, m);
+	return read_manager(bus, &mgr, m, error);
 }
 
 /*
@@ -270,9 +279,8 @@ static int load_parent_objects(sd_bus *bus, struct cli_model *m, sd_bus_error *e
 	const char *xml;
 	int r;
 
-	r = call_method(bus, MDEVVIRTIO_DBUS_PARENTS_PATH,
-			       "org.freedesktop.DBus.Introspectable", "Introspect", error, &reply,
-			       NULL);
+	r = call_method(bus, MDEVVIRTIO_DBUS_PARENTS_PATH, "org.freedesktop.DBus.Introspectable",
+			"Introspect", error, &reply, NULL);
 	if (r < 0)
 		return r;
 	r = sd_bus_message_read(reply, "s", &xml);
@@ -302,9 +310,8 @@ static int load_parents(sd_bus *bus, struct cli_model *m, sd_bus_error *error)
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
 	int r;
 
-	r = call_method(bus, MDEVVIRTIO_DBUS_ROOT_PATH,
-			       MDEVVIRTIO_DBUS_MANAGER_INTERFACE, "ListParents", &e, &reply, "u",
-			       UINT32_C(0));
+	r = call_method(bus, MDEVVIRTIO_DBUS_ROOT_PATH, MDEVVIRTIO_DBUS_MANAGER_INTERFACE,
+			"ListParents", &e, &reply, "u", UINT32_C(0));
 	if (r < 0 && sd_bus_error_has_name(&e, SD_BUS_ERROR_UNKNOWN_METHOD))
 		return load_parent_objects(bus, m, error);
 	if (r < 0) {
@@ -353,9 +360,9 @@ static int dbus_list_json(void *userdata, bool defined, char **ret_json, size_t 
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
 	int r;
 
-	r = call_method(userdata, MDEVVIRTIO_DBUS_ROOT_PATH,
-			       MDEVVIRTIO_DBUS_MANAGER_INTERFACE, "ListJSON", &e, &reply, "u",
-			       defined ? MDEVVIRTIO_DBUS_LIST_DEFINED : UINT32_C(0));
+	r = call_method(userdata, MDEVVIRTIO_DBUS_ROOT_PATH, MDEVVIRTIO_DBUS_MANAGER_INTERFACE,
+			"ListJSON", &e, &reply, "u",
+			defined ? MDEVVIRTIO_DBUS_LIST_DEFINED : UINT32_C(0));
 	if (r < 0 && sd_bus_error_has_name(&e, SD_BUS_ERROR_UNKNOWN_METHOD))
 		return -EOPNOTSUPP;
 	if (r < 0) {
@@ -482,8 +489,8 @@ static int dbus_statistics(void *userdata, const char *uuid, struct cli_stats **
 	r = sd_bus_path_encode(MDEVVIRTIO_DBUS_DEVICES_PATH, uuid, &path);
 	if (r < 0)
 		return r;
-	r = call_method(userdata, path, MDEVVIRTIO_DBUS_DEVICE_INTERFACE,
-			       "GetStatistics", error, &reply, NULL);
+	r = call_method(userdata, path, MDEVVIRTIO_DBUS_DEVICE_INTERFACE, "GetStatistics", error,
+			&reply, NULL);
 	if (r < 0)
 		return r;
 	return cli_dbus_read_statistics(reply, ret);
