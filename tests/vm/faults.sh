@@ -125,6 +125,12 @@ fault_restore() {
 #  - every point of code with no frame of ours inside the scope (e.g. what
 #    the module loader does after our init), 1 in FAULT_STRIDE likewise.
 # FAULT_STRIDE=1 fails every stable point in scope.
+# FAULT_SPARE (a regex of frames, e.g. "device_add_disk") leaves out every
+# point under such a frame, and the FAULT_SPARE_MARGIN (3) points either
+# side of one, as a run drifts by a point or two: a path whose failure the
+# kernel itself does not survive on the debug kernel (19-kernel-faults says
+# which). A step whose failed point still lies under one fails the test at
+# once, naming it, before the damage shows elsewhere.
 FAULT_TRACEFS=/sys/kernel/tracing
 FAULT_KPROBE=mdevvirtio_fault_point
 FAULT_STRIDE=${FAULT_STRIDE:-8}
@@ -209,9 +215,10 @@ fault_trace() {
 # scope (1/0), occurrence of its key among the stable points (0 if not
 # stable), key (site~first frame), site (init code as "init+<offset in its
 # page>"; "kernel:<first frame>" without a frame of ours), how to name it ("[<site of ours>] <first frame past the allocator>"), direct
-# (1: allocated by a function of ours), stable points up to it.
+# (1: allocated by a function of ours), stable points up to it, spared
+# (1: under a frame of FAULT_SPARE).
 _fault_annotate() {
-	awk -F, -v scope="$2" -v ours="[[]($FAULT_OURS)[]]\$|^0x[0-9a-f]+\$" \
+	awk -F, -v scope="$2" -v spare="${FAULT_SPARE:-}" -v ours="[[]($FAULT_OURS)[]]\$|^0x[0-9a-f]+\$" \
 		-v dbg="(^|,)($FAULT_DEBUG_FRAMES)\\\\+" -v refill="(^|,)($FAULT_REFILL_FRAMES)\\\\+" '
 	BEGIN {
 		OFS = "\t"
@@ -231,6 +238,7 @@ _fault_annotate() {
 	{
 		cls = ($0 ~ dbg) ? "D" : ($0 ~ refill) ? "R" : "S"
 		insc = (scope == "" || $0 ~ ("(^|,)(" scope ")(\\+|,|$)")) ? 1 : 0
+		spared = (spare != "" && $0 ~ ("(^|,)(" spare ")(\\+|,|$)")) ? 1 : 0
 		first = ""; site = ""
 		for (i = 1; i <= NF; i++) {
 			fn = $i; sub(/\+.*/, "", fn)
@@ -246,7 +254,7 @@ _fault_annotate() {
 		name = (site ~ /^kernel:/ || site == first ? "" : site " ") first
 		j = 0
 		if (cls == "S") { j = ++occ[key]; stable++ }
-		print NR, cls, insc, j, key, nsite, name, direct, stable + 0
+		print NR, cls, insc, j, key, nsite, name, direct, stable + 0, spared
 	}' "$1"
 }
 
@@ -254,11 +262,14 @@ _fault_annotate() {
 # one a line (tab-separated): "<N> <occurrence> <key> <stable points up
 # to it> <site> <name>", then a last line "total=<points in the run>
 # scope=<in scope> debug=<debug machinery in scope> refill=<refills in
-# scope> direct=<ours directly> sites=<sites of ours> selected=<to fail>".
+# scope> direct=<ours directly> sites=<sites of ours> selected=<to fail>
+# spared=<left out by FAULT_SPARE and its margin>".
 fault_select() {
-	awk -F'\t' -v stride="$FAULT_STRIDE" '
+	awk -F'\t' -v stride="$FAULT_STRIDE" -v margin="${FAULT_SPARE_MARGIN:-3}" '
 	BEGIN { OFS = "\t" }
+	NR == FNR { if ($10 == 1) for (i = $1 - margin; i <= $1 + margin; i++) near[i] = 1; next }
 	{ total++ }
+	$1 in near { spared++; next }
 	$3 != 1 { next }
 	{ inscope++ }
 	$2 == "D" { debug++; next }
@@ -271,7 +282,7 @@ fault_select() {
 		run++
 		if (pick) { print $1, $4, $5, $9, $6, $7; selected++ }
 	}
-	END { printf "total=%d scope=%d debug=%d refill=%d direct=%d sites=%d selected=%d\n", total, inscope, debug, refill, direct, sites, selected }' "$1"
+	END { printf "total=%d scope=%d debug=%d refill=%d direct=%d sites=%d selected=%d spared=%d\n", total, inscope, debug, refill, direct, sites, selected, spared }' "$1" "$1"
 }
 
 # _fault_locate <annotated step trace> <N> <key> <occurrence> <stable
@@ -363,6 +374,8 @@ fault_walk() {
 	if [ -d "$FAULT_TRACEFS" ] && { [ "$FAULT_STRIDE" != 1 ] || [ -n "$scope" ]; }; then
 		traced=1
 	fi
+	[ -z "${FAULT_SPARE:-}" ] || [ "$traced" = 1 ] ||
+		fail "$name: FAULT_SPARE=$FAULT_SPARE needs a traced walk (tracefs, and FAULT_STRIDE above 1 or a scope)"
 	# _fault_step <N>: one step; sets injected and result, and in a traced
 	# walk leaves the step's annotated trace in fault-step.a.
 	_fault_step() {
@@ -380,6 +393,8 @@ fault_walk() {
 			_fault_annotate "$PWD/fault-step" "" >"$PWD/fault-step.a"
 			[ "$injected" = n ] || [ "$(wc -l <"$PWD/fault-step.a")" -ge "$1" ] ||
 				fail "$name, fault $1: injected, but the step's trace has $(wc -l <"$PWD/fault-step.a") points"
+			[ "$injected" = n ] || ! awk -F'\t' -v n="$1" '$1 == n && $10 == 1 { found = 1 } END { exit !found }' "$PWD/fault-step.a" ||
+				fail "$name, fault $1: the run drifted onto a spared point (FAULT_SPARE=$FAULT_SPARE): $(awk -F'\t' -v n="$1" '$1 == n { print $7 }' "$PWD/fault-step.a")"
 		fi
 		"$check" "$injected" "$result" || fail "$name, fault $1: check failed (injected=$injected result=$result)"
 		if [ "$injected" = n ]; then
