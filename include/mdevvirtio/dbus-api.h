@@ -85,5 +85,9 @@
  * LIST_DEFINED those of `mdevctl list --defined --dumpjson` for every
  * definition (UTF-8, no NUL, no newline at the end), and the BadDefinitions
  * property. Any other flag bit is refused (InvalidArgument).
+ * Manager.ListJSONByFileDescriptor(u flags) -> (h json, a(ss)
+ * bad_definitions): the same document as a read-only descriptor of a memfd
+ * sealed against writing, shrinking and growing (size: fstat), the flags and
+ * errors the same.
  */
 #define MDEVVIRTIO_DBUS_LIST_DEFINED 1u

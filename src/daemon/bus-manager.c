@@ -450,6 +450,26 @@ static int append_listing(sd_bus_message *reply, struct listing_cache *cache,
 	return 0;
 }
 
+/* ListJSON's and ListJSONByFileDescriptor's flags as a listing; -EINVAL
+ * (InvalidArgument, naming @method and the bits) for an unknown bit. */
+static int read_listing_kind(sd_bus_message *m, const char *method, enum listing_kind *ret,
+			     sd_bus_error *error)
+{
+	uint32_t flags;
+	int r;
+
+	r = sd_bus_message_read(m, "u", &flags);
+	if (r < 0)
+		return r;
+	if (flags & ~MDEVVIRTIO_DBUS_LIST_DEFINED)
+		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT,
+					 "Unknown %s flags 0x%" PRIx32 " (known: 0x%x)", method,
+					 flags & ~MDEVVIRTIO_DBUS_LIST_DEFINED,
+					 MDEVVIRTIO_DBUS_LIST_DEFINED);
+	*ret = flags & MDEVVIRTIO_DBUS_LIST_DEFINED ? LISTING_DEFINED : LISTING_RUNNING;
+	return 0;
+}
+
 /*
  * A listing pre-rendered as mdevctl prints it (listing-cache.h), with the bad
  * files a listing warns about, whatever the number of devices: the bytes are
@@ -461,22 +481,44 @@ static int method_list_json(sd_bus_message *m, void *userdata, sd_bus_error *err
 {
 	struct bus_api *api = userdata;
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-	uint32_t flags;
+	enum listing_kind kind = LISTING_RUNNING;
 	int r;
 
-	r = sd_bus_message_read(m, "u", &flags);
+	r = read_listing_kind(m, "ListJSON", &kind, error);
 	if (r < 0)
 		return r;
-	if (flags & ~MDEVVIRTIO_DBUS_LIST_DEFINED)
-		return sd_bus_error_setf(error, MDEVVIRTIO_DBUS_ERROR_INVALID_ARGUMENT,
-					 "Unknown ListJSON flags 0x%" PRIx32 " (known: 0x%x)",
-					 flags & ~MDEVVIRTIO_DBUS_LIST_DEFINED,
-					 MDEVVIRTIO_DBUS_LIST_DEFINED);
 	r = sd_bus_message_new_method_return(m, &reply);
 	if (r >= 0)
-		r = append_listing(reply, api->listing,
-				   flags & MDEVVIRTIO_DBUS_LIST_DEFINED ? LISTING_DEFINED
-									: LISTING_RUNNING);
+		r = append_listing(reply, api->listing, kind);
+	if (r >= 0)
+		r = property_get_bad_definitions(NULL, NULL, NULL, NULL, reply, api, error);
+	if (r < 0)
+		return r;
+	return sd_bus_send(NULL, reply, NULL);
+}
+
+/*
+ * The same listing as a read-only descriptor of the cached memfd itself (as
+ * systemd's DumpByFileDescriptor): no byte of it crosses the bus, which
+ * carries the descriptor only; the caller maps or reads it.
+ */
+static int method_list_json_by_fd(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct bus_api *api = userdata;
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	_cleanup_close_ int fd = -1;
+	enum listing_kind kind = LISTING_RUNNING;
+	size_t size;
+	int r;
+
+	r = read_listing_kind(m, "ListJSONByFileDescriptor", &kind, error);
+	if (r < 0)
+		return r;
+	r = listing_cache_open_read_only(api->listing, kind, &fd, &size);
+	if (r >= 0)
+		r = sd_bus_message_new_method_return(m, &reply);
+	if (r >= 0)
+		r = sd_bus_message_append(reply, "h", fd);
 	if (r >= 0)
 		r = property_get_bad_definitions(NULL, NULL, NULL, NULL, reply, api, error);
 	if (r < 0)
@@ -562,6 +604,10 @@ static const sd_bus_vtable manager_vtable[] = {
 				SD_BUS_ARGS("u", flags),
 				SD_BUS_RESULT("ay", json, "a(ss)", bad_definitions),
 				method_list_json, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("ListJSONByFileDescriptor",
+				SD_BUS_ARGS("u", flags),
+				SD_BUS_RESULT("h", json, "a(ss)", bad_definitions),
+				method_list_json_by_fd, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Reload",
 				SD_BUS_NO_ARGS,
 				SD_BUS_NO_RESULT,

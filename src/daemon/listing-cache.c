@@ -9,7 +9,8 @@
  * what it is given for good (F_SEAL_SEAL: it could not be given the same
  * one twice); sd-bus maps it only while it writes the reply to the socket,
  * so one listing sent costs one mapped copy instead of a heap copy plus the
- * reply's (sd_bus_message_append_array()).
+ * reply's (sd_bus_message_append_array()). A listing handed out by
+ * descriptor is the cached memfd itself, opened again read-only.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -336,6 +337,27 @@ int listing_cache_open(struct listing_cache *c, enum listing_kind kind, int *ret
 	r = memfd_copy(fd, size, ret_fd);
 	if (r < 0)
 		return r;
+	*ret_size = size;
+	return 0;
+}
+
+int listing_cache_open_read_only(struct listing_cache *c, enum listing_kind kind, int *ret_fd,
+				 size_t *ret_size)
+{
+	char path[sizeof("/proc/self/fd/") + 3 * sizeof(int)];
+	size_t size;
+	int fd, r;
+
+	r = listing_cache_get(c, kind, &fd, &size);
+	if (r < 0)
+		return r;
+	/* A new open of the same memfd: a dup would share the cache's
+	 * read-write file description with whoever receives it. */
+	(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	*ret_fd = fd;
 	*ret_size = size;
 	return 0;
 }

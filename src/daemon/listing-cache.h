@@ -27,7 +27,9 @@
  * delivered or the cache is freed. listing_cache_open() gives the caller a
  * memfd of its own with the same bytes, for one reply
  * (sd_bus_message_append_array_memfd() seals it for good and maps it only
- * while sending). The cache is a listener of @m and must be freed before it.
+ * while sending); listing_cache_open_read_only() a read-only descriptor of
+ * the cached memfd itself, to hand out as it is. The cache is a listener of
+ * @m and must be freed before it.
  */
 #pragma once
 
@@ -60,6 +62,15 @@ int listing_cache_get(struct listing_cache *c, enum listing_kind kind, int *ret_
  * caller owns and closes. */
 int listing_cache_open(struct listing_cache *c, enum listing_kind kind, int *ret_fd,
 		       size_t *ret_size);
+
+/* As listing_cache_get(), but *@ret_fd is a new read-only descriptor of the
+ * cached memfd, with an open file description of its own (offset, flags),
+ * that the caller owns and closes: what Manager.ListJSONByFileDescriptor
+ * hands out. Whoever holds it can read the bytes, not change them (the
+ * seals; no write access, so no seal added either), and keeps them after a
+ * change renders a new listing. */
+int listing_cache_open_read_only(struct listing_cache *c, enum listing_kind kind, int *ret_fd,
+				 size_t *ret_size);
 
 /* How many times a listing was rendered (tests: a cached answer is not). */
 unsigned long listing_cache_renders(const struct listing_cache *c);

@@ -3,9 +3,13 @@
  * The pre-rendered listings (listing-cache.h) over the daemon's model on a
  * fake root: the exact bytes mdevctl prints, rendered once and kept while
  * nothing they show changes, rendered again after define, modify, start,
- * undefine and a definition file edited on disk (real inotify).
+ * undefine and a definition file edited on disk (real inotify); handed out
+ * read-only, as Manager.ListJSONByFileDescriptor does.
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "check-main.h"
@@ -66,6 +70,49 @@ static void teardown(void)
 	fake_sysfs_free(TAKE_PTR(root));
 }
 
+/*
+ * A read-only descriptor of the listing of @kind, the cache's @cached: @want
+ * byte for byte, from its own file offset; no write, no shrinking or
+ * growing, no seal added, no writable shared mapping. A private mapping may
+ * be written, the caller's copy only.
+ */
+static void assert_read_only(enum listing_kind kind, int cached, const char *want)
+{
+	char text[4096];
+	size_t size;
+	void *map;
+	int ro;
+	off_t cached_at = lseek(cached, 0, SEEK_CUR);
+
+	ck_assert_int_eq(listing_cache_open_read_only(cache, kind, &ro, &size), 0);
+	ck_assert_int_ne(ro, cached);
+	ck_assert_uint_eq(size, strlen(want));
+	ck_assert_int_eq(fcntl(ro, F_GETFL) & O_ACCMODE, O_RDONLY);
+	ck_assert(fcntl(ro, F_GETFD) & FD_CLOEXEC);
+	ck_assert_int_eq(read(ro, text, sizeof(text)), (ssize_t)size);
+	text[size] = '\0';
+	ck_assert_msg(streq(text, want), "read-only:\n%s\nwant:\n%s", text, want);
+	/* Its offset is its own: the cache's descriptor did not move. */
+	ck_assert_int_eq(lseek(cached, 0, SEEK_CUR), cached_at);
+	ck_assert_int_eq(write(ro, "x", 1), -1);
+	ck_assert_int_eq(errno, EBADF);
+	ck_assert_int_eq(pwrite(ro, "x", 1, 0), -1);
+	ck_assert_int_eq(ftruncate(ro, 0), -1);
+	ck_assert_int_eq(fcntl(ro, F_ADD_SEALS, F_SEAL_SEAL), -1);
+	ck_assert_int_eq(errno, EPERM);
+	if (size > 0) {
+		ck_assert_ptr_eq(mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0),
+				 MAP_FAILED);
+		map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, ro, 0);
+		ck_assert_ptr_ne(map, MAP_FAILED);
+		((char *)map)[0] = 'x';
+		ck_assert_int_eq(munmap(map, size), 0);
+	}
+	ck_assert_int_eq(close(ro), 0);
+	ck_assert_int_eq(pread(cached, text, sizeof(text), 0), (ssize_t)size);
+	ck_assert_int_eq(memcmp(text, want, size), 0);
+}
+
 /* The listing of @kind, which must be @want byte for byte. */
 static void assert_listing(enum listing_kind kind, const char *want)
 {
@@ -99,6 +146,8 @@ static void assert_listing(enum listing_kind kind, const char *want)
 		text[size] = '\0';
 		ck_assert_msg(streq(text, want), "copy:\n%s\nwant:\n%s", text, want);
 	}
+	/* What ListJSONByFileDescriptor hands out: the same bytes, read-only. */
+	assert_read_only(kind, fd, want);
 	/* The cache's own may not be sealed for good: it is the source of every reply. */
 	ck_assert_int_eq(fcntl(fd, F_GET_SEALS) & F_SEAL_SEAL, 0);
 	ck_assert_uint_eq(listing_cache_renders(cache), renders);
@@ -182,6 +231,35 @@ START_TEST(bytes_and_invalidation_on_define_modify_start_undefine)
 }
 END_TEST
 
+/* A descriptor handed out keeps its listing after a change; a new one has the change. */
+START_TEST(read_only_descriptor_keeps_its_listing)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	const char *one = LIST("mvsim", ENTRY_HEAD(U2) NET("manual") NO_ATTRS ENTRY_TAIL);
+	char text[4096];
+	size_t size, now;
+	int old, fresh;
+
+	ck_assert_int_eq(
+	    manager_define(m, "mvsim", U2, "mvsim-virtio_net", "manual", NULL, 0, NULL, &e), 0);
+	manager_flush(m);
+	ck_assert_int_eq(listing_cache_open_read_only(cache, LISTING_DEFINED, &old, &size), 0);
+	ck_assert_int_eq(manager_undefine(m, U2, &e), 0);
+	manager_flush(m);
+	ck_assert_int_eq(listing_cache_open_read_only(cache, LISTING_DEFINED, &fresh, &now), 0);
+	ck_assert_int_eq(pread(fresh, text, sizeof(text), 0), 2);
+	ck_assert_int_eq(memcmp(text, "[]", 2), 0);
+	ck_assert_uint_eq(now, 2);
+	ck_assert_int_eq(pread(old, text, sizeof(text), 0), (ssize_t)strlen(one));
+	text[size] = '\0';
+	ck_assert_uint_eq(size, strlen(one));
+	ck_assert_msg(streq(text, one), "kept:\n%s\nwant:\n%s", text, one);
+	ck_assert_int_eq(close(old), 0);
+	ck_assert_int_eq(close(fresh), 0);
+	assert_renders(2);
+}
+END_TEST
+
 /* Edited by hand, on disk: the watcher's change reaches the cache. */
 START_TEST(file_changed_on_disk)
 {
@@ -244,6 +322,7 @@ static Suite *listing_cache_suite(void)
 	tcase_add_test(tc, bytes_and_invalidation_on_define_modify_start_undefine);
 	tcase_add_test(tc, file_changed_on_disk);
 	tcase_add_test(tc, one_uuid_on_two_parents);
+	tcase_add_test(tc, read_only_descriptor_keeps_its_listing);
 	suite_add_tcase(s, tc);
 	return s;
 }
