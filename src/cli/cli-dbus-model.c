@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Reading org.mdevvirtio1 objects off the wire into the model: the replies of
- * Manager.ListDevices and ObjectManager.GetManagedObjects, and the a{sv}
- * property dictionaries that InterfacesAdded also carries. Unknown properties, and known ones with an
- * unexpected signature, are skipped, so a newer daemon does not break an
- * older CLI.
+ * Manager.ListDevices, ListParents, ListJSON and ListJSONByFileDescriptor and
+ * ObjectManager.GetManagedObjects, and the a{sv}
+ * property dictionaries that InterfacesAdded also carries. Unknown properties, and known ones with
+ * an unexpected signature, are skipped, so a newer daemon does not break an older CLI.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli-dbus.h"
 
@@ -500,34 +505,84 @@ static int read_device_record(sd_bus_message *m, struct cli_device *d)
 	return r < 0 ? r : 1;
 }
 
+/* ListJSON's document as a C string, and the bad definitions after it. */
+static int read_list_json_rest(sd_bus_message *reply, char *json, size_t size, char **ret_json,
+			       size_t *ret_size, struct cli_model **ret_bad)
+{
+	_cleanup_cli_model_free_ struct cli_model *m = cli_model_new();
+	int r;
+
+	if (!m)
+		return -ENOMEM;
+	if (memchr(json, '\0', size))
+		return -EBADMSG;
+	json[size] = '\0';
+	r = read_pairs(reply, &m->bad_definitions, &m->n_bad_definitions);
+	if (r < 0)
+		return r;
+	*ret_json = json;
+	*ret_size = size;
+	*ret_bad = TAKE_PTR(m);
+	return 0;
+}
+
 int cli_dbus_read_list_json(sd_bus_message *reply, char **ret_json, size_t *ret_size,
 			    struct cli_model **ret_bad)
 {
-	_cleanup_cli_model_free_ struct cli_model *m = cli_model_new();
 	_cleanup_free_ char *json = NULL;
 	const void *bytes;
 	size_t size;
 	int r;
 
-	if (!m)
-		return -ENOMEM;
 	r = sd_bus_message_read_array(reply, 'y', &bytes, &size);
 	if (r < 0)
 		return r;
-	if (memchr(bytes, '\0', size))
-		return -EBADMSG;
 	json = malloc(size + 1);
 	if (!json)
 		return -ENOMEM;
 	memcpy(json, bytes, size);
-	json[size] = '\0';
-	r = read_pairs(reply, &m->bad_definitions, &m->n_bad_definitions);
+	r = read_list_json_rest(reply, json, size, ret_json, ret_size, ret_bad);
+	if (r >= 0)
+		TAKE_PTR(json);
+	return r;
+}
+
+int cli_dbus_read_list_json_fd(sd_bus_message *reply, char **ret_json, size_t *ret_size,
+			       struct cli_model **ret_bad)
+{
+	_cleanup_free_ char *json = NULL;
+	struct stat st;
+	size_t size, done = 0;
+	int fd, r;
+
+	r = sd_bus_message_read(reply, "h", &fd);
 	if (r < 0)
 		return r;
-	*ret_json = TAKE_PTR(json);
-	*ret_size = size;
-	*ret_bad = TAKE_PTR(m);
-	return 0;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) || st.st_size < 0)
+		return -EBADMSG;
+	if ((uintmax_t)st.st_size > CLI_LIST_JSON_FD_MAX)
+		return -EFBIG;
+	size = (size_t)st.st_size;
+	json = malloc(size + 1);
+	if (!json)
+		return -ENOMEM;
+	while (done < size) {
+		ssize_t n = pread(fd, json + done, size - done, (off_t)done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EBADMSG; /* shorter than it said: not the sealed listing */
+		done += (size_t)n;
+	}
+	r = read_list_json_rest(reply, json, size, ret_json, ret_size, ret_bad);
+	if (r >= 0)
+		TAKE_PTR(json);
+	return r;
 }
 
 int cli_dbus_read_device_list(sd_bus_message *reply, struct cli_model *model)

@@ -7,6 +7,7 @@
  * connection is the backend's userdata and is closed by free().
  */
 #include <stdarg.h>
+#include <string.h>
 
 #include "cli-dbus.h"
 #include "log.h"
@@ -352,17 +353,50 @@ static int dbus_load(void *userdata, enum cli_load_scope scope, const char *uuid
 	return 0;
 }
 
-/* Manager.ListJSON; -EOPNOTSUPP from a daemon without it. */
+/*
+ * Whether the bus passes descriptors, without waiting for the handshake that
+ * tells (calls go out with the connection's Hello): dbus-daemon on a Unix
+ * socket does, and a reply with one could not reach a client that declined
+ * them (the bus daemon refuses it to the sender, the daemon). Once the
+ * handshake is done, what it said.
+ */
+static bool bus_passes_fds(sd_bus *bus)
+{
+	const char *address;
+
+	if (sd_bus_is_ready(bus) > 0)
+		return sd_bus_can_send(bus, SD_BUS_TYPE_UNIX_FD) > 0;
+	return sd_bus_get_address(bus, &address) >= 0 && strncmp(address, "unix:", 5) == 0;
+}
+
+/*
+ * Manager.ListJSONByFileDescriptor, where the bus passes descriptors (the
+ * document read from it, not relayed by the bus daemon); Manager.ListJSON
+ * from a daemon without it or a bus without descriptors; -EOPNOTSUPP from a
+ * daemon without either.
+ */
 static int dbus_list_json(void *userdata, bool defined, char **ret_json, size_t *ret_size,
 			  struct cli_model **ret_bad, sd_bus_error *error)
 {
 	_cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	uint32_t flags = defined ? MDEVVIRTIO_DBUS_LIST_DEFINED : UINT32_C(0);
 	int r;
 
+	if (bus_passes_fds(userdata)) {
+		r = call_method(userdata, MDEVVIRTIO_DBUS_ROOT_PATH,
+				MDEVVIRTIO_DBUS_MANAGER_INTERFACE, "ListJSONByFileDescriptor", &e,
+				&reply, "u", flags);
+		if (r >= 0)
+			return cli_dbus_read_list_json_fd(reply, ret_json, ret_size, ret_bad);
+		if (!sd_bus_error_has_name(&e, SD_BUS_ERROR_UNKNOWN_METHOD)) {
+			sd_bus_error_move(error, &e);
+			return r;
+		}
+		sd_bus_error_free(&e);
+	}
 	r = call_method(userdata, MDEVVIRTIO_DBUS_ROOT_PATH, MDEVVIRTIO_DBUS_MANAGER_INTERFACE,
-			"ListJSON", &e, &reply, "u",
-			defined ? MDEVVIRTIO_DBUS_LIST_DEFINED : UINT32_C(0));
+			"ListJSON", &e, &reply, "u", flags);
 	if (r < 0 && sd_bus_error_has_name(&e, SD_BUS_ERROR_UNKNOWN_METHOD))
 		return -EOPNOTSUPP;
 	if (r < 0) {

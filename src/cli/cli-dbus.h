@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <stdint.h>
 #include <systemd/sd-bus.h>
 
 #include "mdevvirtio/dbus-api.h"
@@ -32,6 +33,12 @@ int cli_dbus_read_parent_list(sd_bus_message *reply, struct cli_model *model);
  * and a new model holding only the bad definitions. */
 int cli_dbus_read_list_json(sd_bus_message *reply, char **ret_json, size_t *ret_size,
 			    struct cli_model **ret_bad);
+/* The same of a Manager.ListJSONByFileDescriptor reply: the document read
+ * from the descriptor (a regular file of at most CLI_LIST_JSON_FD_MAX bytes,
+ * else -EBADMSG or -EFBIG; -EBADMSG if it ends early or holds a NUL). */
+#define CLI_LIST_JSON_FD_MAX (UINTMAX_C(1) << 30)
+int cli_dbus_read_list_json_fd(sd_bus_message *reply, char **ret_json, size_t *ret_size,
+			       struct cli_model **ret_bad);
 /* Read a GetManagedObjects reply into a new, finished model. */
 int cli_dbus_read_managed_objects(sd_bus_message *reply, struct cli_model **ret);
 

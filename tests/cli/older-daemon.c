@@ -10,20 +10,29 @@
  * /org/mdevvirtio1/parents/PARENT. Two devices: RUNNING_UUID running and
  * defined, DEFINED_UUID only defined. With OLDER_DAEMON_LIST_PARENTS=1 in the
  * environment it has ListParents too (as today's daemon), answering for the
- * same parent. Each ListDevices and ListParents call and each read of the
- * parent object's Types is logged on stderr ("ListDevices flags 0x2",
- * "ListParents flags 0x0", "Types read"). SIGTERM ends it with status 0.
+ * same parent; with OLDER_DAEMON_LIST_JSON=1 ListJSON too but not
+ * ListJSONByFileDescriptor (the daemon in between), answering OLDER_JSON for
+ * any flags; with OLDER_DAEMON_LIST_JSON=fd both, ListJSONByFileDescriptor
+ * answering a sealed memfd of OLDER_JSON; =fd-pipe the read end of a pipe
+ * holding it instead; =fd-nul a memfd of OLDER_JSON with a NUL in it. Each
+ * ListDevices, ListParents, ListJSON and ListJSONByFileDescriptor call and
+ * each read of the parent object's Types is logged on stderr ("ListDevices
+ * flags 0x2", "ListParents flags 0x0", "ListJSON flags 0x1", "Types read").
+ * SIGTERM ends it with status 0.
  * Arguments are ignored (lib.sh starts it as it starts the daemon).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
+#include <unistd.h>
 
 #include "mdevvirtio/dbus-api.h"
 
@@ -122,6 +131,83 @@ static int method_list_parents(sd_bus_message *m, void *userdata, sd_bus_error *
 	return r;
 }
 
+/* A document of the shape ListJSON returns, unlike any listing of the two devices. */
+#define OLDER_JSON "[\n  {\n    \"older\": []\n  }\n]"
+
+static int method_list_json(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	sd_bus_message *reply = NULL;
+	uint32_t flags;
+	int r;
+
+	r = sd_bus_message_read(m, "u", &flags);
+	if (r < 0)
+		return r;
+	fprintf(stderr, "ListJSON flags 0x%" PRIx32 "\n", flags);
+	r = sd_bus_message_new_method_return(m, &reply);
+	if (r >= 0)
+		r = sd_bus_message_append_array(reply, 'y', OLDER_JSON, strlen(OLDER_JSON));
+	if (r >= 0)
+		r = sd_bus_message_append(reply, "a(ss)", 0);
+	if (r >= 0)
+		r = sd_bus_send(NULL, reply, NULL);
+	sd_bus_message_unref(reply);
+	return r;
+}
+
+/* The descriptor OLDER_DAEMON_LIST_JSON asks for, holding OLDER_JSON. */
+static int listing_fd(const char *mode)
+{
+	static const char nul[] = "[\n  {\n    \"older\": []\n  }\n]\0";
+	int fds[2], fd;
+
+	if (strcmp(mode, "fd-pipe") == 0) {
+		if (pipe2(fds, O_CLOEXEC) < 0)
+			return -errno;
+		if (write(fds[1], OLDER_JSON, strlen(OLDER_JSON)) < 0) {
+			close(fds[0]);
+			fds[0] = -errno;
+		}
+		close(fds[1]);
+		return fds[0];
+	}
+	fd = memfd_create("older-listing", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return -errno;
+	bool with_nul = strcmp(mode, "fd-nul") == 0;
+
+	if (write(fd, with_nul ? nul : OLDER_JSON,
+		  with_nul ? sizeof(nul) - 1 : strlen(OLDER_JSON)) < 0 ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
+static int method_list_json_fd(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	sd_bus_message *reply = NULL;
+	uint32_t flags;
+	int r, fd;
+
+	r = sd_bus_message_read(m, "u", &flags);
+	if (r < 0)
+		return r;
+	fprintf(stderr, "ListJSONByFileDescriptor flags 0x%" PRIx32 "\n", flags);
+	fd = listing_fd(getenv("OLDER_DAEMON_LIST_JSON"));
+	if (fd < 0)
+		return fd;
+	r = sd_bus_message_new_method_return(m, &reply);
+	if (r >= 0)
+		r = sd_bus_message_append(reply, "ha(ss)", fd, 0);
+	close(fd);
+	if (r >= 0)
+		r = sd_bus_send(NULL, reply, NULL);
+	sd_bus_message_unref(reply);
+	return r;
+}
+
 static int parent_property(sd_bus *bus, const char *path, const char *interface,
 			   const char *property, sd_bus_message *reply, void *userdata,
 			   sd_bus_error *error)
@@ -167,6 +253,22 @@ static const sd_bus_vtable list_parents_vtable[] = {
     SD_BUS_VTABLE_END,
 };
 
+static const sd_bus_vtable list_json_vtable[] = {
+    SD_BUS_VTABLE_START(0),
+    SD_BUS_METHOD_WITH_ARGS("ListJSON", SD_BUS_ARGS("u", flags),
+			    SD_BUS_RESULT("ay", json, "a(ss)", bad_definitions), method_list_json,
+			    SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_VTABLE_END,
+};
+
+static const sd_bus_vtable list_json_fd_vtable[] = {
+    SD_BUS_VTABLE_START(0),
+    SD_BUS_METHOD_WITH_ARGS("ListJSONByFileDescriptor", SD_BUS_ARGS("u", flags),
+			    SD_BUS_RESULT("h", json, "a(ss)", bad_definitions), method_list_json_fd,
+			    SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_VTABLE_END,
+};
+
 static const sd_bus_vtable parent_vtable[] = {
     SD_BUS_VTABLE_START(0),
     SD_BUS_PROPERTY("Name", "s", parent_property, 0, SD_BUS_VTABLE_PROPERTY_CONST),
@@ -201,6 +303,15 @@ int main(void)
 	if (r >= 0 && getenv("OLDER_DAEMON_LIST_PARENTS"))
 		r = sd_bus_add_object_vtable(bus, NULL, MDEVVIRTIO_DBUS_ROOT_PATH,
 					     MDEVVIRTIO_DBUS_MANAGER_INTERFACE, list_parents_vtable,
+					     NULL);
+	if (r >= 0 && getenv("OLDER_DAEMON_LIST_JSON"))
+		r = sd_bus_add_object_vtable(bus, NULL, MDEVVIRTIO_DBUS_ROOT_PATH,
+					     MDEVVIRTIO_DBUS_MANAGER_INTERFACE, list_json_vtable,
+					     NULL);
+	if (r >= 0 && getenv("OLDER_DAEMON_LIST_JSON") &&
+	    strncmp(getenv("OLDER_DAEMON_LIST_JSON"), "fd", 2) == 0)
+		r = sd_bus_add_object_vtable(bus, NULL, MDEVVIRTIO_DBUS_ROOT_PATH,
+					     MDEVVIRTIO_DBUS_MANAGER_INTERFACE, list_json_fd_vtable,
 					     NULL);
 	if (r >= 0)
 		r = sd_bus_add_object_vtable(bus, NULL, MDEVVIRTIO_DBUS_PARENTS_PATH "/" PARENT,
