@@ -8,7 +8,8 @@
  *
  *   bus-client list [--records] [--uuids | --timed REPEATS]
  *       One call listing every definition, fully parsed into a model (every
- *       string copied): Manager.ListJSON(DEFINED), the daemon's pre-rendered
+ *       string copied): Manager.ListJSONByFileDescriptor(DEFINED), or
+ *       ListJSON from a daemon without it, the daemon's pre-rendered
  *       `mdevctl list --defined --dumpjson`, parsed into the model; with
  *       --records (or when the daemon answers UnknownMethod)
  *       Manager.ListDevices(0), every device's record, or GetManagedObjects
@@ -48,6 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <systemd/sd-bus.h>
@@ -444,6 +446,7 @@ static const bool string_stop[256] = {[0 ... 0x1f] = true, ['"'] = true, ['\\'] 
 static int read_string(struct reader *r, char **ret)
 {
 	char *s, *q, *o;
+	bool escaped = false;
 
 	skip_ws(r);
 	if (r->p >= r->end || *r->p != '"')
@@ -458,8 +461,15 @@ static int read_string(struct reader *r, char **ret)
 			break;
 		if (*q != '\\' || q[1] == '\0' || (unsigned char)q[1] < 0x20)
 			return -EBADMSG;
+		escaped = true;
 	}
 	*ret = s;
+	r->p = q + 1;
+	/* Most strings have no escape: nothing to decode, the quote becomes the NUL. */
+	if (!escaped) {
+		*q = '\0';
+		return 0;
+	}
 	for (o = s; s < q;) {
 		char *run = memchr(s, '\\', (size_t)(q - s));
 		size_t n = (size_t)((run ? run : q) - s);
@@ -474,7 +484,6 @@ static int read_string(struct reader *r, char **ret)
 			return -EBADMSG;
 	}
 	*o = '\0'; /* at the closing quote at the latest */
-	r->p = q + 1;
 	return 0;
 }
 
@@ -579,10 +588,20 @@ static int parent_item(struct reader *r)
 	return read_items(r, '{', '}', parent_member);
 }
 
+/* The document in m->text (@size bytes, NUL after them) into the model. */
+static int parse_text(struct model *m, size_t size)
+{
+	struct reader r = {.m = m, .p = m->text, .end = m->text + size};
+	int e;
+
+	e = read_items(&r, '[', ']', parent_item);
+	skip_ws(&r);
+	return e < 0 ? e : r.p == r.end ? 0 : -EBADMSG;
+}
+
 /* ListJSON(1) -> (ay json, a(ss) bad) into the model. */
 static int parse_list_json(sd_bus_message *msg, struct model *m)
 {
-	struct reader r = {.m = m};
 	const void *bytes;
 	size_t size;
 	int e;
@@ -595,16 +614,45 @@ static int parse_list_json(sd_bus_message *msg, struct model *m)
 		return -ENOMEM;
 	memcpy(m->text, bytes, size);
 	m->text[size] = '\0';
-	r.p = m->text;
-	r.end = r.p + size;
-	e = read_items(&r, '[', ']', parent_item);
-	skip_ws(&r);
-	return e < 0 ? e : r.p == r.end ? 0 : -EBADMSG;
+	return parse_text(m, size);
+}
+
+/* ListJSONByFileDescriptor(1) -> (h json, a(ss) bad): the document read
+ * from the descriptor (one copy, by the kernel) into the model. */
+static int parse_list_json_fd(sd_bus_message *msg, struct model *m)
+{
+	struct stat st;
+	size_t size, done = 0;
+	int e, fd;
+
+	e = sd_bus_message_read(msg, "h", &fd);
+	if (e < 0)
+		return e;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) || st.st_size < 0)
+		return -EBADMSG;
+	size = (size_t)st.st_size;
+	m->text = malloc(size + 1);
+	if (!m->text)
+		return -ENOMEM;
+	while (done < size) {
+		ssize_t n = pread(fd, m->text + done, size - done, (off_t)done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EBADMSG;
+		done += (size_t)n;
+	}
+	m->text[size] = '\0';
+	return parse_text(m, size);
 }
 
 /*
- * list_all: ListJSON(DEFINED) unless @records; ListDevices(0) then, or when
- * the daemon lacks ListJSON; GetManagedObjects if it lacks that too.
+ * list_all: ListJSONByFileDescriptor(DEFINED) unless @records, or ListJSON
+ * from a daemon without it; ListDevices(0) then, or when the daemon lacks
+ * both; GetManagedObjects if it lacks that too.
  */
 static int list_all(sd_bus *bus, bool records, struct model *m)
 {
@@ -613,6 +661,16 @@ static int list_all(sd_bus *bus, bool records, struct model *m)
 	int r;
 
 	if (!records) {
+		r = sd_bus_call_method(bus, BUS_NAME, BUS_ROOT, MANAGER_IFACE,
+				       "ListJSONByFileDescriptor", &e, &reply, "u", 1u);
+		if (r >= 0) {
+			m->method = "ListJSONByFileDescriptor";
+			r = parse_list_json_fd(reply, m);
+			goto done;
+		}
+		if (!sd_bus_error_has_name(&e, SD_BUS_ERROR_UNKNOWN_METHOD))
+			goto done;
+		sd_bus_error_free(&e);
 		r = sd_bus_call_method(bus, BUS_NAME, BUS_ROOT, MANAGER_IFACE, "ListJSON", &e,
 				       &reply, "u", 1u);
 		if (r >= 0) {
