@@ -285,6 +285,14 @@ fault_select() {
 	END { printf "total=%d scope=%d debug=%d refill=%d direct=%d sites=%d selected=%d spared=%d\n", total, inscope, debug, refill, direct, sites, selected, spared }' "$1" "$1"
 }
 
+# _fault_near_spared <annotated trace> <N>: whether a point within
+# FAULT_SPARE_MARGIN (3) of point N of that run is spared.
+_fault_near_spared() {
+	awk -F'\t' -v n="$2" -v margin="${FAULT_SPARE_MARGIN:-3}" '
+	$10 == 1 && $1 >= n - margin && $1 <= n + margin { found = 1 }
+	END { exit !found }' "$1"
+}
+
 # _fault_locate <annotated step trace> <N> <key> <occurrence> <stable
 # points up to it> <injected y|n> <site>: where the chosen point was in a
 # step (tab-separated "<verdict> <N to try next> <name of the N-th point>"):
@@ -470,6 +478,18 @@ $(tail -n 1 "$PWD/fault-trace")"
 				[ "$d" -ge -2 ] || d=-2
 				n=$((next + d))
 				[ "$n" -ge 1 ] || n=1
+				# Never a try at or near a spared point of the last run
+				# (its numbering is the best guess of the next one's):
+				# the point where it was found then, or a miss.
+				if [ -n "${FAULT_SPARE:-}" ] && _fault_near_spared "$PWD/fault-step.a" "$n"; then
+					if [ "$next" -lt 1 ] || _fault_near_spared "$PWD/fault-step.a" "$next"; then
+						echo "$name: the trace's point $t ($label) missed: its next try, $n, lies at a spared point of the last run"
+						missed=$((missed + 1))
+						[[ $site == kernel:* ]] || ours_missed=$((ours_missed + 1))
+						break
+					fi
+					n=$next
+				fi
 			done
 			[ $((k % 50)) != 0 ] || echo "$name: $k fault points failed so far, at $n ($(date +%T))"
 		done
