@@ -12,6 +12,11 @@
 #define MDEVVIRTIO_DBUS_ROOT_PATH "/org/mdevvirtio1"
 #define MDEVVIRTIO_DBUS_DEVICES_PATH MDEVVIRTIO_DBUS_ROOT_PATH "/devices"
 #define MDEVVIRTIO_DBUS_PARENTS_PATH MDEVVIRTIO_DBUS_ROOT_PATH "/parents"
+/*
+ * The same objects served directly to root (no bus daemon, no signals), on a
+ * Unix socket at this path under the root (mdevvirtiod(8), PRIVATE SOCKET).
+ */
+#define MDEVVIRTIO_PRIVATE_SOCKET "/run/mdevvirtio/private"
 
 #define MDEVVIRTIO_DBUS_MANAGER_INTERFACE "org.mdevvirtio1.Manager"
 #define MDEVVIRTIO_DBUS_DEVICE_INTERFACE "org.mdevvirtio1.Device"

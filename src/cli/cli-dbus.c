@@ -3,14 +3,21 @@
  * struct cli_backend over D-Bus: each operation is one method call on
  * org.mdevvirtio1.Manager, "list" is one ListDevices (of the running
  * devices only without --defined; the unfiltered --dumpjson listings one
- * ListJSON, the daemon's pre-rendered bytes), "types" one ListParents. The bus
- * connection is the backend's userdata and is closed by free().
+ * ListJSON, the daemon's pre-rendered bytes), "types" one ListParents. The
+ * connection is the backend's userdata and is closed by free(): for root,
+ * the daemon's private socket when it serves one, else the system bus
+ * (monitor, which needs signals, always the bus).
  */
 #include <stdarg.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "cli-dbus.h"
 #include "log.h"
+#include "root-path.h"
 
 static int call(sd_bus *bus, sd_bus_message *req, sd_bus_error *error, sd_bus_message **reply)
 {
@@ -364,6 +371,9 @@ static bool bus_passes_fds(sd_bus *bus)
 {
 	const char *address;
 
+	/* The daemon's private socket, whose server accepts them (sd-bus's default). */
+	if (sd_bus_is_bus_client(bus) <= 0)
+		return true;
 	if (sd_bus_is_ready(bus) > 0)
 		return sd_bus_can_send(bus, SD_BUS_TYPE_UNIX_FD) > 0;
 	return sd_bus_get_address(bus, &address) >= 0 && strncmp(address, "unix:", 5) == 0;
@@ -585,7 +595,16 @@ static int dbus_modify(void *userdata, const char *parent, const char *uuid,
 
 static int dbus_monitor(void *userdata, bool json, FILE *out)
 {
-	return cli_dbus_monitor(userdata, json, out);
+	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	int r;
+
+	if (sd_bus_is_bus_client(userdata) > 0)
+		return cli_dbus_monitor(userdata, json, out);
+	/* The private socket carries no signals: they come on the bus. */
+	r = sd_bus_open_system(&bus);
+	if (r < 0)
+		return log_error_errno(r, "Failed to connect to the system bus: %m");
+	return cli_dbus_monitor(bus, json, out);
 }
 
 static void dbus_free(void *userdata)
@@ -593,12 +612,96 @@ static void dbus_free(void *userdata)
 	sd_bus_flush_close_unref(userdata);
 }
 
+/*
+ * Where the daemon's private socket is: $MDEVVIRTIO_PRIVATE_SOCKET when set
+ * ("" for none); none when $DBUS_SYSTEM_BUS_ADDRESS names a bus (the daemon
+ * there need not be the one listening in /run); else
+ * MDEVVIRTIO_PRIVATE_SOCKET under the root. NULL in *ret for none.
+ */
+static int private_socket_path(char **ret)
+{
+	const char *env = secure_getenv(CLI_PRIVATE_SOCKET_ENV);
+
+	*ret = NULL;
+	if (env) {
+		if (env[0] != '/')
+			return 0;
+		*ret = strdup(env);
+		return *ret ? 0 : -ENOMEM;
+	}
+	if (secure_getenv("DBUS_SYSTEM_BUS_ADDRESS"))
+		return 0;
+	return root_path(MDEVVIRTIO_PRIVATE_SOCKET, ret);
+}
+
+/*
+ * The daemon's private socket as a direct sd-bus connection, for root, when
+ * it is a socket of root's in a directory that only root can write
+ * (anything else could be someone else's); NULL in *ret when there is none
+ * to use: not root (the socket is root's alone), no daemon listening, or a
+ * daemon that does not serve one. The bus is used then.
+ */
+static int private_connect(sd_bus **ret)
+{
+	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	_cleanup_free_ char *path = NULL;
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct stat st;
+	char *slash;
+	int fd, r;
+
+	*ret = NULL;
+	if (geteuid() != 0)
+		return 0;
+	r = private_socket_path(&path);
+	if (r < 0 || !path)
+		return r;
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return 0;
+	if (lstat(path, &st) < 0 || !S_ISSOCK(st.st_mode) || st.st_uid != 0)
+		return 0;
+	strcpy(sa.sun_path, path);
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	if (lstat(slash == path ? "/" : path, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & 0022))
+		return 0;
+
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		log_debug_errno(errno, "Not using %s: %m", sa.sun_path);
+		close(fd);
+		return 0;
+	}
+	r = sd_bus_new(&bus);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	r = sd_bus_set_fd(bus, fd, fd);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	r = sd_bus_start(bus);
+	if (r < 0) {
+		log_debug_errno(r, "Not using %s: %m", sa.sun_path);
+		return 0;
+	}
+	*ret = TAKE_PTR(bus);
+	return 0;
+}
+
 int cli_dbus_connect(void *userdata, struct cli_backend *ret)
 {
 	sd_bus *bus = NULL;
 	int r;
 
-	r = sd_bus_open_system(&bus);
+	r = private_connect(&bus);
+	if (r >= 0 && !bus)
+		r = sd_bus_open_system(&bus);
 	if (r < 0)
 		return r;
 	*ret = (struct cli_backend){

@@ -64,7 +64,12 @@ void cli_dbus_pending_done(struct cli_dbus_pending *p);
 int cli_dbus_call(sd_bus *bus, sd_bus_message *req, uint64_t usec, sd_bus_error *error,
 		  sd_bus_message **ret_reply);
 
-/* cli_connect_t for cli_run(): connect to the system bus. */
+/*
+ * cli_connect_t for cli_run(): connect to the daemon: for root, its private
+ * socket when there is one to use (CLI_PRIVATE_SOCKET_ENV, cli-dbus.c), else
+ * the system bus.
+ */
+#define CLI_PRIVATE_SOCKET_ENV "MDEVVIRTIO_PRIVATE_SOCKET"
 int cli_dbus_connect(void *userdata, struct cli_backend *ret);
 
 /* The monitor loop (cli-monitor.c): print every change until SIGINT/SIGTERM. */

@@ -5,11 +5,13 @@
  * Only what the bus daemon recorded when the caller connected is trusted:
  * its UID and PID (SO_PEERCRED, kept for the connection's life and reported
  * by GetConnectionCredentials, in the bus daemon's user namespace, which is
- * the initial one). Nothing is taken from the message or "augmented" from
- * /proc by sd-bus. UID 0 is privileged. For CAP_SYS_ADMIN, which the bus
- * does not report, the process under the recorded PID is read from /proc and
- * judged by caller_process_admits(), which refuses what a caller can gain
- * after connecting (caller-process.h).
+ * the initial one); on the private socket's direct connections, the same
+ * SO_PEERCRED as the daemon read it (bus-private.c), and the sender a
+ * message names there is ignored. Nothing is taken from the message or
+ * "augmented" from /proc by sd-bus. UID 0 is privileged. For CAP_SYS_ADMIN,
+ * which the bus does not report, the process under the recorded PID is read
+ * from /proc and judged by caller_process_admits(), which refuses what a
+ * caller can gain after connecting (caller-process.h).
  *
  * What the bus recorded is fixed for a connection's life, and the bus daemon
  * never gives a unique name to a second connection, so the UID and PID are
@@ -78,16 +80,24 @@ static void slot_keep(struct bus_access *a, const char *sender, uid_t uid, pid_t
 	a->next = (a->next + 1) % BUS_ACCESS_SLOTS;
 }
 
-/* The UID and PID of the connection, as the bus daemon recorded them. */
+/*
+ * The UID and PID of the connection: as the bus daemon recorded them, or, on
+ * a direct connection (the private socket), as the kernel did when it
+ * connected (SO_PEERCRED), whatever sender the message claims.
+ */
 static int connection_creds_query(sd_bus_message *m, uid_t *ret_uid, pid_t *ret_pid)
 {
 	_cleanup_(sd_bus_creds_unrefp) sd_bus_creds *creds = NULL;
+	sd_bus *bus = sd_bus_message_get_bus(m);
 	uid_t uid;
 	pid_t pid;
 	int r;
 
 	/* sd-bus reports the bus's UnixUserID as the effective UID. */
-	r = sd_bus_query_sender_creds(m, SD_BUS_CREDS_EUID | SD_BUS_CREDS_PID, &creds);
+	if (sd_bus_is_bus_client(bus) > 0)
+		r = sd_bus_query_sender_creds(m, SD_BUS_CREDS_EUID | SD_BUS_CREDS_PID, &creds);
+	else
+		r = sd_bus_get_owner_creds(bus, SD_BUS_CREDS_EUID | SD_BUS_CREDS_PID, &creds);
 	if (r < 0)
 		return r;
 	if (sd_bus_creds_get_augmented_mask(creds) & (SD_BUS_CREDS_EUID | SD_BUS_CREDS_PID))
@@ -111,8 +121,8 @@ static int connection_creds(struct bus_access *a, sd_bus_message *m, uid_t *ret_
 	const struct bus_access_slot *s;
 	int r;
 
-	/* No sender: not a bus connection, nothing names it across calls. */
-	if (!sender || sender[0] != ':')
+	/* A direct connection, or no sender: nothing names it across calls. */
+	if (sd_bus_is_bus_client(sd_bus_message_get_bus(m)) <= 0 || !sender || sender[0] != ':')
 		return connection_creds_query(m, ret_uid, ret_pid);
 	s = slot_find(a, sender);
 	if (s) {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The connection: connect, export the three kinds of objects and the
- * ObjectManager, forward manager changes as signals, take the name last (so
- * nobody talks to a half-exported daemon), and tear down in reverse. Errors
+ * ObjectManager, forward manager changes as signals, open the private
+ * socket (bus-private.c), take the name last (so nobody talks to a
+ * half-exported daemon), and tear down in reverse. Errors
  * are returned with debug-level context only: the caller logs once.
  */
 #include <errno.h>
@@ -57,7 +58,8 @@ static int bus_api_connect(const char *address, sd_bus **ret)
 	return 0;
 }
 
-int bus_api_new(sd_event *event, struct manager *m, const char *address, struct bus_api **ret)
+int bus_api_new(sd_event *event, struct manager *m, const char *address,
+		const char *private_socket, struct bus_api **ret)
 {
 	_cleanup_bus_api_free_ struct bus_api *api = NULL;
 	int r;
@@ -80,18 +82,9 @@ int bus_api_new(sd_event *event, struct manager *m, const char *address, struct 
 		return log_debug_errno(r, "Failed to connect to the %s bus: %m",
 				       address ? address : "system");
 
-	r = bus_manager_add(api);
+	r = bus_objects_add(api, api->bus);
 	if (r < 0)
-		return log_debug_errno(r, "Failed to export the manager object: %m");
-	r = bus_device_add(api);
-	if (r < 0)
-		return log_debug_errno(r, "Failed to export device objects: %m");
-	r = bus_parent_add(api);
-	if (r < 0)
-		return log_debug_errno(r, "Failed to export parent objects: %m");
-	r = sd_bus_add_object_manager(api->bus, NULL, MDEVVIRTIO_DBUS_ROOT_PATH);
-	if (r < 0)
-		return log_debug_errno(r, "Failed to add the object manager: %m");
+		return r;
 
 	r = sd_bus_attach_event(api->bus, event, SD_EVENT_PRIORITY_NORMAL);
 	if (r < 0)
@@ -108,6 +101,15 @@ int bus_api_new(sd_event *event, struct manager *m, const char *address, struct 
 	if (r < 0)
 		return log_debug_errno(r, "Failed to set up the listing cache: %m");
 
+	/* Before the name, so that whoever sees the name finds the socket too. */
+	if (private_socket) {
+		r = bus_private_new(api, private_socket, &api->private);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0)
+			log_warning("Not serving %s: calls come through the bus alone", private_socket);
+	}
+
 	r = sd_bus_request_name(api->bus, MDEVVIRTIO_DBUS_NAME, 0);
 	if (r < 0)
 		return log_debug_errno(r, "Failed to acquire the bus name %s: %m", MDEVVIRTIO_DBUS_NAME);
@@ -123,6 +125,7 @@ struct bus_api *bus_api_free(struct bus_api *api)
 
 	if (api->manager)
 		manager_remove_listener(api->manager, bus_api_on_change, api);
+	api->private = bus_private_free(api->private);
 	if (api->bus) {
 		/* Best effort: the name goes away with the connection anyway. */
 		(void)sd_bus_release_name(api->bus, MDEVVIRTIO_DBUS_NAME);

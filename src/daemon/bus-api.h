@@ -22,9 +22,13 @@ struct bus_api;
 /*
  * Connect to the system bus (or to @address if not NULL, e.g. a private
  * dbus-daemon in host tests), attach to @event, export the objects, register
- * as the change callback of @m, and request MDEVVIRTIO_DBUS_NAME.
+ * as the change callback of @m, request MDEVVIRTIO_DBUS_NAME, and then, with
+ * @private_socket not NULL, serve the same objects to root on that Unix
+ * socket (MDEVVIRTIO_PRIVATE_SOCKET under the root: no bus daemon between,
+ * no signals; mdevvirtiod(8)).
  */
-int bus_api_new(sd_event *event, struct manager *m, const char *address, struct bus_api **ret);
+int bus_api_new(sd_event *event, struct manager *m, const char *address,
+		const char *private_socket, struct bus_api **ret);
 /* Release the name, flush, close; returns NULL. */
 struct bus_api *bus_api_free(struct bus_api *api);
 static inline void bus_api_freep(struct bus_api **api)

@@ -277,15 +277,15 @@ static const sd_bus_vtable device_vtable[] = {
 };
 /* clang-format on */
 
-int bus_device_add(struct bus_api *api)
+int bus_device_add(struct bus_api *api, sd_bus *bus)
 {
 	int r;
 
-	r = sd_bus_add_fallback_vtable(api->bus, NULL, MDEVVIRTIO_DBUS_DEVICES_PATH, MDEVVIRTIO_DBUS_DEVICE_INTERFACE,
+	r = sd_bus_add_fallback_vtable(bus, NULL, MDEVVIRTIO_DBUS_DEVICES_PATH, MDEVVIRTIO_DBUS_DEVICE_INTERFACE,
 				       device_vtable, device_find, api);
 	if (r < 0)
 		return r;
-	return sd_bus_add_node_enumerator(api->bus, NULL, MDEVVIRTIO_DBUS_DEVICES_PATH, device_enumerate, api);
+	return sd_bus_add_node_enumerator(bus, NULL, MDEVVIRTIO_DBUS_DEVICES_PATH, device_enumerate, api);
 }
 
 void bus_device_emit(struct bus_api *api, const struct manager_change_event *ev)

@@ -28,10 +28,32 @@ struct bus_api {
 	struct manager *manager;
 	struct listing_cache *listing; /* Manager.ListJSON's answers */
 	struct bus_access *access; /* the callers' credentials, by unique name */
+	struct bus_private *private; /* the private socket's server, or NULL */
 };
 
+/*
+ * bus-objects.c: export every object of the API (the Manager, the Device and
+ * Parent fallbacks, the ObjectManager) on @bus: the bus connection, or one
+ * connection of the private socket. The slots live as long as @bus.
+ */
+int bus_objects_add(struct bus_api *api, sd_bus *bus);
+
+/*
+ * bus-private.c: the private socket, the API served directly (no bus daemon
+ * between) to root alone, as systemd's /run/systemd/private is. Listens on
+ * @path (made 0600, root's, in a directory made 0755 if missing; a stale
+ * socket there is replaced), admits a connection only from UID 0 by its
+ * SO_PEERCRED, at most BUS_PRIVATE_CONNECTIONS_MAX at once, and serves the
+ * same objects on each, with no signals. Unlinked again by free(). A
+ * socket that cannot be set up is logged (warning) and fails the call.
+ */
+#define BUS_PRIVATE_CONNECTIONS_MAX 256
+struct bus_private;
+int bus_private_new(struct bus_api *api, const char *path, struct bus_private **ret);
+struct bus_private *bus_private_free(struct bus_private *p);
+
 /* bus-manager.c: the Manager object. */
-int bus_manager_add(struct bus_api *api);
+int bus_manager_add(struct bus_api *api, sd_bus *bus);
 void bus_manager_emit(struct bus_api *api, const struct manager_change_event *ev);
 
 /* bus-device-path.c: a device's object path, and the device at a path. */
@@ -46,9 +68,9 @@ int bus_device_called_uuid(sd_bus_message *m, struct bus_api *api,
 			   char ret[static UUID_STRING_LEN + 1], sd_bus_error *error);
 
 /* bus-device.c / bus-parent.c: fallback vtables and node enumerators. */
-int bus_device_add(struct bus_api *api);
+int bus_device_add(struct bus_api *api, sd_bus *bus);
 void bus_device_emit(struct bus_api *api, const struct manager_change_event *ev);
-int bus_parent_add(struct bus_api *api);
+int bus_parent_add(struct bus_api *api, sd_bus *bus);
 int bus_parent_path(const char *name, char **ret);
 /* One Manager.ListParents record (MDEVVIRTIO_DBUS_PARENT_RECORD): the Parent properties. */
 int bus_parent_append_record(sd_bus_message *reply, const struct managed_parent *p);

@@ -616,9 +616,9 @@ static const sd_bus_vtable manager_vtable[] = {
 };
 /* clang-format on */
 
-int bus_manager_add(struct bus_api *api)
+int bus_manager_add(struct bus_api *api, sd_bus *bus)
 {
-	return sd_bus_add_object_vtable(api->bus, NULL, MDEVVIRTIO_DBUS_ROOT_PATH,
+	return sd_bus_add_object_vtable(bus, NULL, MDEVVIRTIO_DBUS_ROOT_PATH,
 					MDEVVIRTIO_DBUS_MANAGER_INTERFACE, manager_vtable, api);
 }
 

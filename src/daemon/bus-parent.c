@@ -146,15 +146,15 @@ static const sd_bus_vtable parent_vtable[] = {
 };
 /* clang-format on */
 
-int bus_parent_add(struct bus_api *api)
+int bus_parent_add(struct bus_api *api, sd_bus *bus)
 {
 	int r;
 
-	r = sd_bus_add_fallback_vtable(api->bus, NULL, MDEVVIRTIO_DBUS_PARENTS_PATH, MDEVVIRTIO_DBUS_PARENT_INTERFACE,
+	r = sd_bus_add_fallback_vtable(bus, NULL, MDEVVIRTIO_DBUS_PARENTS_PATH, MDEVVIRTIO_DBUS_PARENT_INTERFACE,
 				       parent_vtable, parent_find, api);
 	if (r < 0)
 		return r;
-	return sd_bus_add_node_enumerator(api->bus, NULL, MDEVVIRTIO_DBUS_PARENTS_PATH, parent_enumerate, api);
+	return sd_bus_add_node_enumerator(bus, NULL, MDEVVIRTIO_DBUS_PARENTS_PATH, parent_enumerate, api);
 }
 
 void bus_parent_emit(struct bus_api *api, const struct manager_change_event *ev)

@@ -6,6 +6,8 @@
  */
 #include <getopt.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <string.h>
 #include <systemd/sd-daemon.h>
 
 #include "bus-api.h"
@@ -17,6 +19,9 @@
 #ifndef MDEVVIRTIO_VERSION
 #define MDEVVIRTIO_VERSION "unknown"
 #endif
+
+/* --private-socket: NULL until given; "" for none. */
+static char *arg_private_socket;
 
 struct status {
 	struct manager *manager;
@@ -32,6 +37,9 @@ static void help(void)
 	       "  -h --help             Show this help\n"
 	       "     --version          Show the version\n"
 	       "     --root=DIR         Use DIR as the file system root (also $" ROOT_ENV ")\n"
+	       "     --private-socket=PATH\n"
+	       "                        Serve root on PATH directly, \"\" for not at all\n"
+	       "                        (default " MDEVVIRTIO_PRIVATE_SOCKET " under the root)\n"
 	       "     --log-level=LEVEL  debug, info, notice, warning, err (default info)\n",
 	       program_invocation_short_name);
 }
@@ -39,11 +47,12 @@ static void help(void)
 /* 1 to run, 0 to exit successfully (help, version), negative errno on bad usage. */
 static int parse_argv(int argc, char *argv[])
 {
-	enum { ARG_VERSION = 0x100, ARG_ROOT, ARG_LOG_LEVEL };
+	enum { ARG_VERSION = 0x100, ARG_ROOT, ARG_PRIVATE_SOCKET, ARG_LOG_LEVEL };
 	static const struct option options[] = {
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, ARG_VERSION},
 	    {"root", required_argument, NULL, ARG_ROOT},
+	    {"private-socket", required_argument, NULL, ARG_PRIVATE_SOCKET},
 	    {"log-level", required_argument, NULL, ARG_LOG_LEVEL},
 	    {},
 	};
@@ -61,6 +70,15 @@ static int parse_argv(int argc, char *argv[])
 			r = root_set(optarg);
 			if (r < 0)
 				return log_error_errno(r, "Invalid --root '%s': %m", optarg);
+			break;
+		case ARG_PRIVATE_SOCKET:
+			if (optarg[0] != '\0' && optarg[0] != '/')
+				return log_error_errno(EINVAL, "Invalid --private-socket '%s': not an "
+							       "absolute path", optarg);
+			free(arg_private_socket);
+			arg_private_socket = strdup(optarg);
+			if (!arg_private_socket)
+				return log_oom();
 			break;
 		case ARG_LOG_LEVEL:
 			r = log_level_from_string(optarg);
@@ -116,6 +134,11 @@ static int run(int argc, char *argv[])
 	r = parse_argv(argc, argv);
 	if (r <= 0)
 		return r;
+	if (!arg_private_socket) {
+		r = root_path(MDEVVIRTIO_PRIVATE_SOCKET, &arg_private_socket);
+		if (r < 0)
+			return log_oom();
+	}
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
@@ -148,7 +171,7 @@ static int run(int argc, char *argv[])
 		log_error_errno(r, "Failed to set up the mdevctl change stamp: %m");
 		goto finish;
 	}
-	r = bus_api_new(e, m, NULL, &api);
+	r = bus_api_new(e, m, NULL, isempty(arg_private_socket) ? NULL : arg_private_socket, &api);
 	if (r < 0) {
 		log_error_errno(r, "Failed to set up the D-Bus API: %m");
 		goto finish;
@@ -180,5 +203,6 @@ int main(int argc, char *argv[])
 {
 	int r = run(argc, argv);
 
+	free(arg_private_socket);
 	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -246,12 +246,13 @@ def_path() { echo "$ROOT/etc/mdevvirtio.d/$1/$2"; }
 
 # ------------------------------------------------------------ the daemon
 
+# daemon_start [options...]: the daemon on the fake root, with these options.
 daemon_start() {
 	[[ -x $MDEVVIRTIOD ]] || fail "mdevvirtiod not found at '$MDEVVIRTIOD'"
 	# HOST_DAEMON_WRAPPER, e.g. "valgrind --error-exitcode=99 --leak-check=full
 	# --errors-for-leak-kinds=definite", runs the daemon under a checker.
 	# shellcheck disable=SC2086
-	MDEVVIRTIO_ROOT="$ROOT" ${HOST_DAEMON_WRAPPER:-} "$MDEVVIRTIOD" >"$WORKDIR/daemon.log" 2>&1 &
+	MDEVVIRTIO_ROOT="$ROOT" ${HOST_DAEMON_WRAPPER:-} "$MDEVVIRTIOD" "$@" >"$WORKDIR/daemon.log" 2>&1 &
 	DAEMON_PID=$!
 	local i
 	for ((i = 0; i < 400; i++)); do
