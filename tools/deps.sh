@@ -11,6 +11,8 @@ deps_vm=(qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cp
 # Tools the tests run, on the host and in the guest (which sees the host's root).
 deps_tools=(valgrind iproute2 iputils-ping e2fsprogs procps coreutils gawk util-linux
 	dkms jq mdevctl python3 libcap2-bin ethtool
+	# Which socket a command connects to (the private socket step of 23-cli).
+	strace
 	# systemd-analyze verify looks up each unit's Documentation= man pages
 	# (tests/packaging/systemd-units).
 	man-db
