@@ -351,11 +351,11 @@ _fault_locate() {
 # before it (debug machinery that is not classed so, or a cache), the step
 # still failed a real point and was checked; N is corrected from the step's
 # trace (the chosen point came earlier: its N there; later: N plus the
-# stable points still missing; and as far again, as runs drift in one
-# direction) and the point tried again, at most
-# FAULT_TRIES times, and the correction carries over to the next points. A
-# chosen point not failed after that counts as missed; over a quarter of
-# them missed fails the walk. The warm-up and the traced run are steps
+# stable points still missing; and, after two corrections the same way,
+# as far again, as runs drift in one direction) and the point tried again,
+# at most FAULT_TRIES times, and the correction carries over to the next
+# points. A chosen point not failed after that counts as missed; over a
+# quarter of them missed fails the walk. The warm-up and the traced run are steps
 # too: "<check> n ok" follows them. Without a kprobe (or with
 # FAULT_STRIDE=1 and no scope) every point is failed, 1, 2, ..., until a
 # run reaches none, at most <max>. Prints how many points were failed,
@@ -376,7 +376,7 @@ fault_walk() {
 	local -A seen=()
 	local t0=$SECONDS where=() stats="" k=0 summary="" r traced=0
 	local hit=0 moved=0 missed=0 selected=0 drift=0 tries verdict next got
-	local t j key s site label ours_missed=0 ours_selected=0 d pages=${FAULT_PAGES:-1}
+	local t j key s site label ours_missed=0 ours_selected=0 d last_d pages=${FAULT_PAGES:-1}
 	step "$name: fail its allocations one by one"
 	_fault_pages "$pages"
 	if [ -d "$FAULT_TRACEFS" ] && { [ "$FAULT_STRIDE" != 1 ] || [ -n "$scope" ]; }; then
@@ -440,6 +440,7 @@ $(tail -n 1 "$PWD/fault-trace")"
 			[[ $site == kernel:* ]] || ours_selected=$((ours_selected + 1))
 			n=$((t + drift))
 			[ "$n" -ge 1 ] || n=1
+			last_d=0
 			for ((tries = 1; ; tries++)); do
 				_fault_step "$n"
 				IFS=$'\t' read -r verdict next got < <(_fault_locate "$PWD/fault-step.a" "$n" "$key" "$j" "$s" "$injected" "$site" "$t")
@@ -470,13 +471,24 @@ $(tail -n 1 "$PWD/fault-trace")"
 					[[ $site == kernel:* ]] || ours_missed=$((ours_missed + 1))
 					break
 				fi
-				# Runs drift by a point a run at times (a cache that grows
-				# or drains load after load): where the point moved by d
-				# since the estimate, the next run has it about d further.
+				# The next try is where this run had the point. Runs drift
+				# by a point a run at times (a cache that grows or drains
+				# load after load): where the point moved the same way
+				# twice, the next run has it about as far again. Where it
+				# jitters by one either way from run to run, that guess
+				# overshoots both ways in turn (at 226 after trying 227,
+				# after 226 when trying 225, 227 again...) and never tries
+				# where it was: so never extrapolate on a first correction
+				# or after one the other way.
 				d=$((next - n))
 				[ "$d" -le 2 ] || d=2
 				[ "$d" -ge -2 ] || d=-2
-				n=$((next + d))
+				if [ "$tries" -ge 2 ] && [ $((d * last_d)) -gt 0 ]; then
+					n=$((next + d))
+				else
+					n=$next
+				fi
+				last_d=$d
 				[ "$n" -ge 1 ] || n=1
 				# Never a try at or near a spared point of the last run
 				# (its numbering is the best guess of the next one's):
