@@ -18,16 +18,9 @@
 #include <time.h>
 
 #include "callout.h"
+#include "clock-util.h"
 
 extern char **environ;
-
-static uint64_t now_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * CALLOUT_USEC_PER_SEC + (uint64_t)ts.tv_nsec / 1000;
-}
 
 void callout_output_done(struct callout_output *o)
 {
@@ -243,7 +236,7 @@ static int run_wait(struct run *r)
 		    {.fd = r->p->err[0], .events = POLLIN},
 		    {.fd = r->p->in[1], .events = POLLOUT},
 		};
-		uint64_t now = now_usec();
+		uint64_t now = monotonic_usec();
 		int k, timeout;
 
 		if (r->pidfd < 0 && waitpid(r->pid, &r->wstatus, WNOHANG) == r->pid) {
@@ -357,7 +350,7 @@ int callout_exec(char *const *argv, const char *input, uint64_t timeout_usec,
 	}
 	r.input = input;
 	r.n_input = input ? strlen(input) : 0;
-	r.deadline = now_usec() + timeout_usec;
+	r.deadline = monotonic_usec() + timeout_usec;
 	input_feed(&r);
 	k = run_wait(&r);
 	run_reap(&r, k > 0);

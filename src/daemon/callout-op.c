@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "callout.h"
+#include "clock-util.h"
 #include "utf8.h"
 
 /* How much of a script's stderr a refusal's message carries. */
@@ -136,14 +137,6 @@ static int cache_add(struct callout_cache *c, const char *parent, const char *ty
 	return 0;
 }
 
-static uint64_t now_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * CALLOUT_USEC_PER_SEC + (uint64_t)ts.tv_nsec / 1000;
-}
-
 static const char *base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -158,7 +151,7 @@ void callout_op_init(struct callout_op *op, struct callout_cache *cache,
 				  .dev = *dev,
 				  .log = log,
 				  .userdata = userdata,
-				  .deadline = now_usec() + CALLOUT_OPERATION_USEC};
+				  .deadline = monotonic_usec() + CALLOUT_OPERATION_USEC};
 }
 
 void callout_op_done(struct callout_op *op)
@@ -290,7 +283,7 @@ static int op_exec(struct callout_op *op, const char *script, enum callout_event
 		   struct callout_output *o)
 {
 	_cleanup_strv_free_ char **argv = NULL;
-	uint64_t now = now_usec(), timeout;
+	uint64_t now = monotonic_usec(), timeout;
 	int r;
 
 	if (now >= op->deadline)

@@ -37,6 +37,13 @@
 struct pending_change;
 
 /*
+ * How long auto starts run back to back in one round of the event loop
+ * before the bus, the watchdog and the uevents get their turn (at least one
+ * start a round; manager-run.c).
+ */
+#define MANAGER_AUTOSTART_ROUND_USEC (100 * UINT64_C(1000))
+
+/*
  * What is only there while a device runs is allocated while it runs (NULL
  * when stopped), so that the record of one of 10,000 stopped definitions
  * stays small: run, virtio, nodes, and in pub the virtio view.
@@ -122,6 +129,7 @@ struct manager {
 	bool flushing;
 
 	struct manager_kernel_ops kernel;
+	uint64_t autostart_round_usec; /* auto starts run back to back this long a round */
 	struct callout_cache *callouts; /* manager-callout.c; created on first use */
 
 	/* manager-virtio*.c */

@@ -6,6 +6,7 @@
  * so the model follows at once; udev events that arrive later re-read sysfs
  * and change nothing, or correct the model if someone else got in between.
  */
+#include "clock-util.h"
 #include "log.h"
 #include "manager-internal.h"
 #include "mdev-parent.h"
@@ -322,17 +323,19 @@ static int autostart_candidates(struct manager *m, const char *parent, bool out_
 }
 
 /*
- * One auto start per round of the event loop, so that a hundred devices
- * coming up neither starve the bus nor miss the watchdog: start the first
- * candidate not tried yet in this pass and queue the rest; when none is
- * left, the pass is over (the next one may retry those that failed).
+ * Auto starts in rounds of the event loop, so that a hundred devices coming
+ * up neither starve the bus nor miss the watchdog: each round starts
+ * candidates not tried yet in this pass, one after another, until
+ * m->autostart_round_usec has gone by (at least one a round), and queues
+ * the rest for the next round; when none is left, the pass is over (the
+ * next one may retry those that failed). Back to back, the starts of a
+ * round are not interleaved with the uevents each of them brings (a dozen
+ * a device): those wait below the bus's priority and follow.
  */
 static void autostart(struct manager *m, const char *parent, bool out_of_instances)
 {
-	_cleanup_definition_free_ struct definition *def = NULL;
-	const struct definition_entry *e = NULL;
 	struct def_ref *v = NULL;
-	struct mdevice *d;
+	uint64_t deadline;
 	size_t n = 0;
 
 	if (autostart_candidates(m, parent, out_of_instances, &v, &n) < 0) {
@@ -345,17 +348,28 @@ static void autostart(struct manager *m, const char *parent, bool out_of_instanc
 		def_refs_free(v, n);
 		return;
 	}
-	e = definition_store_get(m->store, v[0].parent, v[0].uuid);
-	if (e && definition_dup(e->def, &def) >= 0) {
-		log_device_info(def->uuid, "Starting auto device %s on parent %s", def->uuid,
-				def->parent);
-		(void)device_start_definition(m, def, false, NULL); /* logs and records its failure */
+	deadline = monotonic_usec() + m->autostart_round_usec;
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_definition_free_ struct definition *def = NULL;
+		const struct definition_entry *e;
+		struct mdevice *d;
+
+		if (i > 0 && monotonic_usec() >= deadline)
+			break;
+		/* A start before it may have changed the store (callouts, events). */
+		e = definition_store_get(m->store, v[i].parent, v[i].uuid);
+		if (e && definition_dup(e->def, &def) >= 0) {
+			log_device_info(def->uuid, "Starting auto device %s on parent %s",
+					def->uuid, def->parent);
+			/* Logs and records its failure. */
+			(void)device_start_definition(m, def, false, NULL);
+		}
+		d = manager_find_device(m, v[i].uuid);
+		if (d)
+			d->autostart_tried = true;
 	}
-	d = manager_find_device(m, v[0].uuid);
-	if (d)
-		d->autostart_tried = true;
 	def_refs_free(v, n);
-	react_autostart(m, parent, out_of_instances); /* the next one, next round */
+	react_autostart(m, parent, out_of_instances); /* the rest, next round */
 }
 
 void react_autostart(struct manager *m, const char *parent, bool out_of_instances)

@@ -15,6 +15,7 @@
 #include "manager.h"
 #include "mdevctl-stamp.h"
 #include "root-path.h"
+#include "status-line.h"
 
 #ifndef MDEVVIRTIO_VERSION
 #define MDEVVIRTIO_VERSION "unknown"
@@ -22,12 +23,6 @@
 
 /* --private-socket: NULL until given; "" for none. */
 static char *arg_private_socket;
-
-struct status {
-	struct manager *manager;
-	size_t defined, running; /* as last announced */
-	bool announced;
-};
 
 static void help(void)
 {
@@ -97,30 +92,12 @@ static int parse_argv(int argc, char *argv[])
 	return 1;
 }
 
-/* Tell systemd the counts if they changed (a listener: after each batch of changes). */
-static void status_update(struct manager *m, const struct manager_change_event *ev,
-			  void *userdata)
-{
-	struct status *st = userdata;
-	size_t defined, running;
-
-	if (ev && ev->object != MANAGER_OBJECT_DEVICE)
-		return;
-	manager_counts(st->manager, &defined, &running);
-	if (st->announced && defined == st->defined && running == st->running)
-		return;
-	st->defined = defined;
-	st->running = running;
-	st->announced = true;
-	(void)sd_notifyf(false, "STATUS=%zu devices defined, %zu running", defined, running);
-}
-
 static int run(int argc, char *argv[])
 {
 	_cleanup_manager_free_ struct manager *m = NULL;
 	_cleanup_bus_api_free_ struct bus_api *api = NULL;
 	_cleanup_mdevctl_stamp_free_ struct mdevctl_stamp *stamp = NULL;
-	struct status st = {};
+	_cleanup_status_line_free_ struct status_line *status = NULL;
 	sigset_t mask;
 	sd_event *e = NULL;
 	int r;
@@ -176,13 +153,11 @@ static int run(int argc, char *argv[])
 		log_error_errno(r, "Failed to set up the D-Bus API: %m");
 		goto finish;
 	}
-	st.manager = m;
-	r = manager_add_listener(m, status_update, &st);
+	r = status_line_new(e, m, &status);
 	if (r < 0) {
-		log_error_errno(r, "Failed to listen for the status line: %m");
+		log_error_errno(r, "Failed to set up the status line: %m");
 		goto finish;
 	}
-	status_update(m, NULL, &st);
 	/* The last ping was before start-up: restart systemd's watchdog deadline with ready. */
 	(void)sd_notify(false, sd_event_get_watchdog(e) > 0 ? "READY=1\nWATCHDOG=1" : "READY=1");
 	log_info("Ready");
@@ -192,6 +167,7 @@ static int run(int argc, char *argv[])
 		log_error_errno(r, "Event loop failed: %m");
 	(void)sd_notify(false, "STOPPING=1\nSTATUS=Shutting down, devices left as they are");
 finish:
+	status = status_line_free(status);
 	api = bus_api_free(api);
 	stamp = mdevctl_stamp_free(stamp);
 	m = manager_free(m);

@@ -1099,17 +1099,19 @@ START_TEST(state_names)
 END_TEST
 
 /*
- * Ready does not wait for auto starts, and they come one per round of the
- * event loop (so the bus and the watchdog are served in between); a start
- * that fails is not retried within the same pass.
+ * Ready does not wait for auto starts; they run back to back within a round
+ * of the event loop for the round's time (at least one a round), then the
+ * loop serves the rest before the next round; a start that fails is not
+ * retried within the same pass.
  */
-START_TEST(auto_starts_follow_ready_one_per_round)
+START_TEST(auto_starts_follow_ready_in_rounds)
 {
 	def_file("mvsim", U1, auto_net);
 	def_file("mvsim", U2, auto_net);
 	def_file("mvsim", U3, auto_net);
 	ck_assert_int_eq(manager_startup(m), 0);
 	fake_kernel.create_fail = EIO; /* the first start (U1, in UUID order) fails */
+	m->autostart_round_usec = 0; /* a round's time is up after one start */
 	ck_assert_int_eq(fake_kernel.create_calls, 0); /* nothing before the loop runs */
 	ck_assert_int_ge(sd_event_run(event, 0), 0);
 	ck_assert_int_eq(fake_kernel.create_calls, 1);
@@ -1120,6 +1122,25 @@ START_TEST(auto_starts_follow_ready_one_per_round)
 	assert_state(U1, DEVICE_STATE_FAILED);
 	assert_state(U2, DEVICE_STATE_RUNNING);
 	assert_state(U3, DEVICE_STATE_RUNNING);
+}
+END_TEST
+
+/* Within the round's time every candidate starts in that one round. */
+START_TEST(auto_starts_share_a_round)
+{
+	def_file("mvsim", U1, auto_net);
+	def_file("mvsim", U2, auto_net);
+	def_file("mvsim", U3, auto_net);
+	ck_assert_int_eq(manager_startup(m), 0);
+	m->autostart_round_usec = 60 * UINT64_C(1000000); /* the fake kernel is instant */
+	ck_assert_int_eq(fake_kernel.create_calls, 0);
+	ck_assert_int_ge(sd_event_run(event, 0), 0);
+	ck_assert_int_eq(fake_kernel.create_calls, 3);
+	assert_state(U1, DEVICE_STATE_RUNNING);
+	assert_state(U2, DEVICE_STATE_RUNNING);
+	assert_state(U3, DEVICE_STATE_RUNNING);
+	manager_flush(m);
+	ck_assert_int_eq(fake_kernel.create_calls, 3);
 }
 END_TEST
 
@@ -1587,7 +1608,8 @@ static Suite *manager_suite(void)
 	tcase_add_test(tc, undefine_a_bad_file_and_override_a_vendor_one);
 	tcase_add_test(tc, vfio_devices_are_managed_too);
 	tcase_add_test(tc, state_names);
-	tcase_add_test(tc, auto_starts_follow_ready_one_per_round);
+	tcase_add_test(tc, auto_starts_follow_ready_in_rounds);
+	tcase_add_test(tc, auto_starts_share_a_round);
 	tcase_add_test(tc, changes_name_their_properties);
 	tcase_add_test(tc, changes_are_deferred_and_coalesced);
 	tcase_add_test(tc, listener_may_call_operations);
