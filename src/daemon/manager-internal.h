@@ -226,6 +226,12 @@ enum {
 };
 /* Re-read parent @name from sysfs and republish it (not its devices: parent_follow()). */
 unsigned parent_refresh(struct manager *m, const char *name);
+/*
+ * After a create or a remove of our own on parent @name: re-read only its
+ * types' available_instances (parent_refresh() where that cannot be done);
+ * parent_refresh()'s flags. Instance counts never move its devices.
+ */
+unsigned parent_refresh_instances(struct manager *m, const char *name);
 /* Publish a record for parent @name if there is none (a definition or device names it). */
 void parent_ensure(struct manager *m, const char *name);
 /* Republish parent @name from its facts and references; forget it if nothing refers to it. */

@@ -212,3 +212,19 @@ unsigned parent_refresh(struct manager *m, const char *name)
 	return (present ? PARENT_REFRESH_PRESENT : 0) |
 	       (affects_devices ? PARENT_REFRESH_DEVICES : 0) | (freed ? PARENT_REFRESH_FREED : 0);
 }
+
+unsigned parent_refresh_instances(struct manager *m, const char *name)
+{
+	struct mparent *p = manager_find_parent(m, name);
+	bool freed = false;
+	int r;
+
+	if (!p || !p->published || !p->pub.present)
+		return parent_refresh(m, name);
+	r = mdev_parent_reread_instances(&p->sys, &freed);
+	if (r < 0)
+		return parent_refresh(m, name); /* gone, or a type to read whole */
+	if (r > 0)
+		notify_parent(m, p, MANAGER_CHANGE_CHANGED, PARENT_PROPERTY_TYPES);
+	return PARENT_REFRESH_PRESENT | (freed ? PARENT_REFRESH_FREED : 0);
+}

@@ -116,7 +116,7 @@ static int start_create_kernel(struct manager *m, const char *parent, const char
 		device_set_running(m, d, &sys);
 	device_sync(m, d);
 	log_device_info(uuid, "Started %s device %s on parent %s", type, uuid, parent);
-	(void)parent_follow(m, parent); /* available_instances moved */
+	(void)parent_refresh_instances(m, parent); /* available_instances moved */
 	return 0;
 }
 
@@ -262,7 +262,7 @@ int manager_stop_flags(struct manager *m, const char *uuid, unsigned flags,
 	device_set_running(m, d, NULL);
 	device_sync(m, d); /* a transient device is forgotten here */
 	log_device_info(id, "Stopped device %s on parent %s", id, parent);
-	if (parent_follow(m, parent) & PARENT_REFRESH_FREED)
+	if (parent_refresh_instances(m, parent) & PARENT_REFRESH_FREED)
 		react_autostart(m, parent, true); /* a waiting auto device may fit now */
 	return 0;
 }

@@ -73,6 +73,41 @@ static int type_read(const struct mdev_bus *bus, const char *parent, const char 
 	return 0;
 }
 
+int mdev_parent_reread_instances(struct mdev_parent *p, bool *ret_freed)
+{
+	_cleanup_free_ int *now = NULL;
+	bool freed = false;
+	int changed = 0;
+
+	if (p->error || !p->bus)
+		return -ESTALE;
+	now = calloc(p->n_types ? p->n_types : 1, sizeof(*now));
+	if (!now)
+		return -ENOMEM;
+	/* All read before any is changed: a failure leaves @p as it was. */
+	for (size_t i = 0; i < p->n_types; i++) {
+		_cleanup_free_ char *s = NULL;
+		int r;
+
+		if (p->types[i].error || p->types[i].available_instances < 0)
+			return -ESTALE;
+		r = type_file_read(p->bus, p->name, p->types[i].id, "available_instances", &s);
+		if (r >= 0)
+			r = mdev_sysfs_parse_uint(s, &now[i]);
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < p->n_types; i++) {
+		if (now[i] == p->types[i].available_instances)
+			continue;
+		freed = freed || now[i] > p->types[i].available_instances;
+		p->types[i].available_instances = now[i];
+		changed = 1;
+	}
+	*ret_freed = freed;
+	return changed;
+}
+
 static void type_done(struct mdev_type *t)
 {
 	free(t->id);

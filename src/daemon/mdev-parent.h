@@ -39,6 +39,14 @@ int mdev_parent_list(struct mdev_parent **ret, size_t *ret_n, char **ret_error);
 /* One parent, e.g. on a uevent. -ENODEV if @name is not a parent on @bus. */
 int mdev_parent_read(const struct mdev_bus *bus, const char *name, struct mdev_parent *ret,
 		     char **ret_error);
+/*
+ * Re-read only available_instances of each type of @p (as mdev_parent_read()
+ * left it), in place: what a create or a remove moves. 1 if a count moved
+ * (*@ret_freed: one rose), 0 if none did; -ENOMEM; -ESTALE if a type of @p
+ * had failed to read, or the error of one that cannot be read now: then
+ * read the whole parent again.
+ */
+int mdev_parent_reread_instances(struct mdev_parent *p, bool *ret_freed);
 /* Free what @p owns (not @p itself); @p is left zeroed. */
 void mdev_parent_done(struct mdev_parent *p);
 /* Free an array from mdev_parent_list(); returns NULL. */

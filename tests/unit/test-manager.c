@@ -1098,6 +1098,63 @@ START_TEST(state_names)
 }
 END_TEST
 
+/* The type @id of parent mvsim as the model has it. */
+static const struct mdev_type *mvsim_type(const char *id)
+{
+	const struct managed_parent *p = manager_get_parent(m, "mvsim");
+
+	for (size_t i = 0; p && i < p->n_types; i++)
+		if (streq(p->types[i].id, id))
+			return &p->types[i];
+	ck_abort_msg("no type %s on mvsim", id);
+	return NULL;
+}
+
+/*
+ * A create or a remove of our own re-reads the parent's instance counts and
+ * nothing else of its types (a type's other files do not move with them);
+ * a uevent of the parent reads it whole.
+ */
+START_TEST(own_create_and_remove_reread_only_instance_counts)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	const char *type_dir = MVSIM "/mdev_supported_types/mvsim-virtio_net";
+	char path[256];
+
+	startup();
+	snprintf(path, sizeof(path), "%s/description", type_dir);
+	fake_file_write(path, "changed behind our back\n");
+	snprintf(path, sizeof(path), "%s/available_instances", type_dir);
+	fake_file_write(path, "3\n");
+	seen_clear();
+	ck_assert_int_eq(manager_start_transient(m, "mvsim", "mvsim-virtio_net", U1, NULL, 0,
+						 NULL, &e),
+			 0);
+	manager_flush(m);
+	assert_seen("parent changed mvsim");
+	ck_assert_int_eq(mvsim_type("mvsim-virtio_net")->available_instances, 3);
+	ck_assert_str_eq(mvsim_type("mvsim-virtio_net")->description, "loopback net");
+	ck_assert_int_eq(mvsim_type("mvsim-vhost_net")->available_instances, 4);
+
+	fake_file_write(path, "4\n");
+	ck_assert_int_eq(manager_stop(m, U1, &e), 0);
+	manager_flush(m);
+	ck_assert_int_eq(mvsim_type("mvsim-virtio_net")->available_instances, 4);
+	ck_assert_str_eq(mvsim_type("mvsim-virtio_net")->description, "loopback net");
+
+	/* Nothing moved: no change of the parent. */
+	seen_clear();
+	ck_assert_int_eq(manager_start_transient(m, "mvsim", "mvsim-virtio_net", U1, NULL, 0,
+						 NULL, &e),
+			 0);
+	manager_flush(m);
+	ck_assert_msg(!event_log_has(&seen, "parent changed mvsim"), "the parent changed");
+
+	uevent("change", "mvsim", "/devices/virtual/mvsim/mvsim", "registered");
+	ck_assert_str_eq(mvsim_type("mvsim-virtio_net")->description, "changed behind our back");
+}
+END_TEST
+
 /*
  * Ready does not wait for auto starts; they run back to back within a round
  * of the event loop for the round's time (at least one a round), then the
@@ -1608,6 +1665,7 @@ static Suite *manager_suite(void)
 	tcase_add_test(tc, undefine_a_bad_file_and_override_a_vendor_one);
 	tcase_add_test(tc, vfio_devices_are_managed_too);
 	tcase_add_test(tc, state_names);
+	tcase_add_test(tc, own_create_and_remove_reread_only_instance_counts);
 	tcase_add_test(tc, auto_starts_follow_ready_in_rounds);
 	tcase_add_test(tc, auto_starts_share_a_round);
 	tcase_add_test(tc, changes_name_their_properties);
