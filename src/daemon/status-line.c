@@ -16,6 +16,7 @@ struct status_line {
 	struct manager *manager;
 	sd_event *event;
 	sd_event_source *timer; /* armed while a line waits for its interval */
+	uint64_t interval_usec;
 	uint64_t last_usec; /* CLOCK_MONOTONIC of the last line sent */
 	size_t defined, running; /* as last sent */
 	bool sent_any;
@@ -55,7 +56,7 @@ static void on_change(struct manager *m, const struct manager_change_event *ev, 
 	(void)m;
 	if (ev->object != MANAGER_OBJECT_DEVICE)
 		return;
-	due = s->last_usec + STATUS_LINE_INTERVAL_USEC;
+	due = s->last_usec + s->interval_usec;
 	if (!s->sent_any || monotonic_usec() >= due) {
 		send_counts(s);
 		return;
@@ -70,7 +71,9 @@ static void on_change(struct manager *m, const struct manager_change_event *ev, 
 		if (r >= 0)
 			r = sd_event_source_set_enabled(s->timer, SD_EVENT_ONESHOT);
 	} else {
-		r = sd_event_add_time(s->event, &s->timer, CLOCK_MONOTONIC, due, 0, on_timer, s);
+		/* 10 ms, not sd-event's default of 250: the line is due at the interval. */
+		r = sd_event_add_time(s->event, &s->timer, CLOCK_MONOTONIC, due, 10 * 1000, on_timer,
+				      s);
 		if (r >= 0)
 			(void)sd_event_source_set_description(s->timer, "status-line");
 	}
@@ -89,6 +92,7 @@ int status_line_new(sd_event *e, struct manager *m, struct status_line **ret)
 		return -ENOMEM;
 	s->manager = m;
 	s->event = sd_event_ref(e);
+	s->interval_usec = STATUS_LINE_INTERVAL_USEC;
 	r = manager_add_listener(m, on_change, s);
 	if (r < 0) {
 		sd_event_unref(s->event);
@@ -109,6 +113,11 @@ struct status_line *status_line_free(struct status_line *s)
 	sd_event_unref(s->event);
 	free(s);
 	return NULL;
+}
+
+void status_line_set_interval(struct status_line *s, uint64_t usec)
+{
+	s->interval_usec = usec;
 }
 
 unsigned long status_line_sent(const struct status_line *s)

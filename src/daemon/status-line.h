@@ -33,5 +33,7 @@ struct status_line *status_line_free(struct status_line *s);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct status_line *, status_line_free)
 #define _cleanup_status_line_free_ _cleanup_(status_line_freep)
 
+/* Another interval than STATUS_LINE_INTERVAL_USEC (tests under valgrind). */
+void status_line_set_interval(struct status_line *s, uint64_t usec);
 /* How many lines were sent (tests, the debug log). */
 unsigned long status_line_sent(const struct status_line *s);
