@@ -1152,6 +1152,17 @@ START_TEST(own_create_and_remove_reread_only_instance_counts)
 
 	uevent("change", "mvsim", "/devices/virtual/mvsim/mvsim", "registered");
 	ck_assert_str_eq(mvsim_type("mvsim-virtio_net")->description, "changed behind our back");
+
+	/* A count that does not parse: the parent is read whole, the type's failure on record. */
+	fake_file_write(path, "many\n");
+	snprintf(path, sizeof(path), "%s/description", type_dir);
+	fake_file_write(path, "read whole\n");
+	ck_assert_int_eq(manager_stop(m, U1, &e), 0);
+	manager_flush(m);
+	ck_assert_str_eq(mvsim_type("mvsim-virtio_net")->description, "read whole");
+	ck_assert_int_eq(mvsim_type("mvsim-virtio_net")->available_instances, -1);
+	ck_assert_int_ne(mvsim_type("mvsim-virtio_net")->error, 0);
+	ck_assert_int_eq(mvsim_type("mvsim-vhost_net")->available_instances, 4);
 }
 END_TEST
 

@@ -272,7 +272,7 @@ _fault_annotate() {
 fault_select() {
 	awk -F'\t' -v stride="$FAULT_STRIDE" -v margin="${FAULT_SPARE_MARGIN:-3}" '
 	BEGIN { OFS = "\t" }
-	NR == FNR { if ($10 == 1 && (from == "" || $1 - margin < from)) from = $1 - margin; next }
+	NR == FNR { if ($10 == 1 && from == "") from = $1 - margin; next }
 	{ total++ }
 	from != "" && $1 >= from { spared++; next }
 	$3 != 1 { next }
