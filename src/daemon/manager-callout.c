@@ -10,13 +10,15 @@
  *
  * The scripts run synchronously from the event loop (operations are);
  * callout.h's bounds keep one operation under sd-bus's call timeout, and
- * the watchdog is fed before each operation's scripts, so that they may take
- * all of CALLOUT_OPERATION_USEC within the service's WatchdogSec (the
- * event loop feeds it only every quarter of the period).
+ * the watchdog is fed before an operation's scripts unless it was fed in
+ * the last MANAGER_WATCHDOG_FEED_USEC, so that they may take all of
+ * CALLOUT_OPERATION_USEC within the service's WatchdogSec (the event loop
+ * feeds it only every quarter of the period).
  */
 #include <syslog.h>
 #include <systemd/sd-daemon.h>
 
+#include "clock-util.h"
 #include "log.h"
 #include "manager-internal.h"
 
@@ -30,14 +32,18 @@ static void callout_log(void *userdata, int level, const char *script, const cha
 		log_device_full(level, uuid, "%s", message);
 }
 
-/* An operation's callouts start: the watchdog is fed, the cache made if needed. */
 /* An operation's callouts start: the watchdog is fed, the cache made on first use. */
 static int callouts_begin(struct manager *m, struct callout_cache **ret)
 {
+	uint64_t now = monotonic_usec();
 	int r;
 
-	if (sd_event_get_watchdog(m->event) > 0)
+	if (sd_event_get_watchdog(m->event) > 0 &&
+	    (m->watchdog_fed_usec == 0 ||
+	     now - m->watchdog_fed_usec >= MANAGER_WATCHDOG_FEED_USEC)) {
 		(void)sd_notify(false, "WATCHDOG=1");
+		m->watchdog_fed_usec = now;
+	}
 	if (!m->callouts) {
 		r = callout_cache_new(&m->callouts);
 		if (r < 0)

@@ -44,6 +44,14 @@ struct pending_change;
 #define MANAGER_AUTOSTART_ROUND_USEC (100 * UINT64_C(1000))
 
 /*
+ * An operation's callouts feed the watchdog first, unless it was fed this
+ * recently: their CALLOUT_OPERATION_USEC (20 s) then still fit in the
+ * unit's WatchdogSec (30 s), and a burst of operations (100 auto starts)
+ * does not send PID 1 a WATCHDOG=1 each (manager-callout.c).
+ */
+#define MANAGER_WATCHDOG_FEED_USEC (1000 * UINT64_C(1000))
+
+/*
  * What is only there while a device runs is allocated while it runs (NULL
  * when stopped), so that the record of one of 10,000 stopped definitions
  * stays small: run, virtio, nodes, and in pub the virtio view.
@@ -131,6 +139,7 @@ struct manager {
 	struct manager_kernel_ops kernel;
 	uint64_t autostart_round_usec; /* auto starts run back to back this long a round */
 	struct callout_cache *callouts; /* manager-callout.c; created on first use */
+	uint64_t watchdog_fed_usec; /* when an operation last fed it (CLOCK_MONOTONIC) */
 
 	/* manager-virtio*.c */
 	struct manager_virtio_ops virtio;

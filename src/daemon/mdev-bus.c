@@ -136,42 +136,78 @@ int mdev_sysfs_parse_uint(const char *s, int *ret)
 	return 0;
 }
 
-static int dirent_not_dot(const struct dirent *de)
+static int name_cmp(const void *a, const void *b)
 {
-	return !streq(de->d_name, ".") && !streq(de->d_name, "..");
+	/* Byte order, not alphasort's locale collation: the same order on every system. */
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Byte order, not alphasort's locale collation: the same order on every system. */
-static int dirent_cmp(const struct dirent **a, const struct dirent **b)
+/* A directory entry that is a directory itself, not a link to one. */
+static bool entry_is_real_dir(DIR *dir, const struct dirent *de)
 {
-	return strcmp((*a)->d_name, (*b)->d_name);
+	struct stat st;
+
+	if (de->d_type != DT_UNKNOWN)
+		return de->d_type == DT_DIR;
+	/* A file system that does not say (sysfs does): ask. */
+	return fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISDIR(st.st_mode);
 }
 
-int mdev_sysfs_list_dir(const char *path, char ***ret)
+static int list_entries(const char *path, bool dirs_only, char ***ret)
 {
 	_cleanup_strv_free_ char **names = NULL;
 	_cleanup_free_ char *p = NULL;
-	struct dirent **list;
-	int n, r;
+	struct dirent *de;
+	size_t n = 0;
+	DIR *dir;
+	int r;
 
 	r = root_path(path, &p);
 	if (r < 0)
 		return r;
-	n = scandir(p, &list, dirent_not_dot, dirent_cmp);
-	if (n < 0)
+	dir = opendir(p);
+	if (!dir)
 		return -errno;
-	names = calloc((size_t)n + 1, sizeof(char *));
+	names = calloc(1, sizeof(char *));
 	r = names ? 0 : -ENOMEM;
-	for (int i = 0; i < n; i++) {
-		if (r == 0 && !(names[i] = strdup(list[i]->d_name)))
+	while (r == 0 && (errno = 0, de = readdir(dir))) {
+		char **grown;
+
+		if (streq(de->d_name, ".") || streq(de->d_name, "..") ||
+		    (dirs_only && !entry_is_real_dir(dir, de)))
+			continue;
+		grown = realloc(names, (n + 2) * sizeof(char *));
+		if (!grown) {
 			r = -ENOMEM;
-		free(list[i]);
+			break;
+		}
+		names = grown;
+		names[n] = strdup(de->d_name);
+		names[n + 1] = NULL;
+		if (!names[n])
+			r = -ENOMEM;
+		else
+			n++;
 	}
-	free(list);
+	if (r == 0 && errno)
+		r = -errno;
+	closedir(dir);
 	if (r < 0)
 		return r;
+	qsort(names, n, sizeof(char *), name_cmp);
 	*ret = TAKE_PTR(names);
 	return 0;
+}
+
+int mdev_sysfs_list_dir(const char *path, char ***ret)
+{
+	return list_entries(path, false, ret);
+}
+
+int mdev_sysfs_list_subdirs(const char *path, char ***ret)
+{
+	return list_entries(path, true, ret);
 }
 
 const char *mdev_errno_describe(int err)

@@ -53,6 +53,8 @@ int mdev_sysfs_parse_uint(const char *s, int *ret);
  * dropped; -ENOENT if it does not exist. Free with strv_free().
  */
 int mdev_sysfs_list_dir(const char *path, char ***ret);
+/* The same, only the entries that are directories themselves (not links to one). */
+int mdev_sysfs_list_subdirs(const char *path, char ***ret);
 
 /* Clear wording for errnos the kernel returns from mdev-style stores. */
 const char *mdev_errno_describe(int err);

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
 #include <limits.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "mdev-device.h"
@@ -27,22 +29,63 @@ struct mdev_device *mdev_device_array_free(struct mdev_device *a, size_t n)
 	return NULL;
 }
 
+/* What the kernel appends to the name of a directory removed while open. */
+#define DELETED " (deleted)"
+
+/*
+ * The canonical path of the directory open as @fd: the kernel's own name for
+ * it (/proc/self/fd), which is what realpath() finds with a readlink() of
+ * every component of the path. -ESTALE if that name cannot be trusted (no
+ * /proc, or the directory was removed after it was opened).
+ */
+static int fd_canonical(int fd, char **ret)
+{
+	char proc[sizeof("/proc/self/fd/") + 3 * sizeof(int)];
+	_cleanup_free_ char *buf = malloc(PATH_MAX);
+	ssize_t n;
+
+	if (!buf)
+		return -ENOMEM;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	n = readlink(proc, buf, PATH_MAX);
+	if (n <= 0 || n >= PATH_MAX || buf[0] != '/')
+		return -ESTALE;
+	buf[n] = '\0';
+	if ((size_t)n >= strlen(DELETED) && streq(buf + n - strlen(DELETED), DELETED))
+		return -ESTALE;
+	*ret = TAKE_PTR(buf);
+	return 0;
+}
+
+/*
+ * realpath() of @path, a directory or a link to one, asked of the kernel:
+ * open, name, close, instead of a readlink() of every component. Where the
+ * kernel's name will not do (no /proc, not a directory, removed meanwhile),
+ * realpath() answers, as it always did.
+ */
+static int dir_canonical(const char *path, char **ret)
+{
+	_cleanup_close_ int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int r;
+
+	if (fd < 0 && errno == ENOENT)
+		return -ENOENT;
+	r = fd >= 0 ? fd_canonical(fd, ret) : -errno;
+	if (r >= 0 || r == -ENOMEM)
+		return r;
+	*ret = realpath(path, NULL);
+	return *ret ? 0 : -errno;
+}
+
 /* realpath() of <bus_dir>/devices/<uuid>[/<sub>] under the root. */
 static int device_canonical(const struct mdev_bus *bus, const char *uuid, const char *sub,
 			    char **ret)
 {
 	_cleanup_free_ char *p = NULL;
-	char *canon;
 	int r;
 
 	r = root_pathf(&p, "%s/devices/%s%s%s", bus->bus_dir, uuid, sub ? "/" : "", strempty(sub));
-	if (r < 0)
-		return r;
-	canon = realpath(p, NULL);
-	if (!canon)
-		return -errno;
-	*ret = canon;
-	return 0;
+	return r < 0 ? r : dir_canonical(p, ret);
 }
 
 static int basename_dup(const char *path, char **ret)

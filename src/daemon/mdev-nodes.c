@@ -10,8 +10,6 @@
  * their class, which is why net and block are one level below virtio<N>.
  * Symlinks (driver, subsystem, mdev_type, ...) are never followed.
  */
-#include <sys/stat.h>
-
 #include "mdev-bus.h"
 #include "mdev-device.h"
 #include "root-path.h"
@@ -21,20 +19,9 @@ struct nodes_walk {
 	void *userdata;
 };
 
-/* A real directory (not a link to one) at the sysfs path @path. */
-static bool is_real_dir(const char *path)
+static int list_dir(const char *path, bool dirs_only, char ***ret)
 {
-	_cleanup_free_ char *p = NULL;
-	struct stat st;
-
-	if (root_path(path, &p) < 0 || lstat(p, &st) < 0)
-		return false;
-	return S_ISDIR(st.st_mode);
-}
-
-static int list_dir(const char *path, char ***ret)
-{
-	int r = mdev_sysfs_list_dir(path, ret);
+	int r = dirs_only ? mdev_sysfs_list_subdirs(path, ret) : mdev_sysfs_list_dir(path, ret);
 
 	if (r == -ENOMEM)
 		return r;
@@ -80,18 +67,19 @@ static int class_dir_add(struct nodes_walk *w, const char *dir, const char *sub,
 
 	if (asprintf(&path, "%s/%s", dir, sub) < 0)
 		return -ENOMEM;
-	r = list_dir(path, &names);
+	r = list_dir(path, false, &names);
 	for (char **n = names; r >= 0 && n && *n; n++)
 		r = w->fn(kind, *n, w->userdata);
 	return r;
 }
 
+/* The real directories below @dir (the directory listing says which: no stat each). */
 static int scan_dir(struct nodes_walk *w, const char *dir, unsigned depth)
 {
 	_cleanup_strv_free_ char **names = NULL;
 	int r;
 
-	r = list_dir(dir, &names);
+	r = list_dir(dir, true, &names);
 	for (char **n = names; r >= 0 && n && *n; n++) {
 		_cleanup_free_ char *child = NULL;
 
@@ -101,12 +89,10 @@ static int scan_dir(struct nodes_walk *w, const char *dir, unsigned depth)
 			r = class_dir_add(w, dir, *n, "block");
 		else if (streq(*n, "power"))
 			continue;
-		else if (asprintf(&child, "%s/%s", dir, *n) < 0)
-			r = -ENOMEM;
-		else if (!is_real_dir(child))
-			continue;
 		else if ((r = chardev_add(w, dir, *n)) < 0)
 			break;
+		else if (depth == 0 && asprintf(&child, "%s/%s", dir, *n) < 0)
+			r = -ENOMEM;
 		else if (depth == 0)
 			r = scan_dir(w, child, depth + 1); /* virtio<N>/, or a class glue dir */
 	}

@@ -671,6 +671,69 @@ START_TEST(half_gone_device_skipped_but_removable)
 }
 END_TEST
 
+/* mdev_device_nodes() collects into a string: "kind:name kind:name ". */
+static int node_collect(const char *kind, const char *name, void *userdata)
+{
+	char *buf = userdata;
+	size_t len = strlen(buf);
+
+	snprintf(buf + len, 512 - len, "%s:%s ", kind, name);
+	return 0;
+}
+
+START_TEST(nodes_follow_no_links)
+{
+	struct mdev_device d = {};
+	char seen[512] = "";
+
+	add_running_devices();
+	fake_mkdir(MVSIM "/" U1 "/virtio3");
+	fake_mkdir(MVSIM "/" U1 "/virtio3/net");
+	fake_mkdir(MVSIM "/" U1 "/virtio3/net/eth7");
+	/* Elsewhere, what links below the device point to: none of it is the device's. */
+	fake_mkdir("/sys/devices/elsewhere");
+	fake_mkdir("/sys/devices/elsewhere/net");
+	fake_mkdir("/sys/devices/elsewhere/net/eth99");
+	fake_mkdir("/sys/devices/elsewhere/vhost-mdev-9");
+	fake_file_write("/sys/devices/elsewhere/vhost-mdev-9/dev", "240:9\n");
+	fake_symlink(MVSIM "/" U1 "/virtio3/block", "/sys/devices/elsewhere/net");
+	fake_symlink(MVSIM "/" U1 "/net", "/sys/devices/elsewhere/net");
+	fake_symlink(MVSIM "/" U1 "/vhost-link", "/sys/devices/elsewhere");
+	fake_symlink(MVSIM "/" U1 "/vhost-mdev-9", "/sys/devices/elsewhere/vhost-mdev-9");
+	ck_assert_int_eq(mdev_device_read(NULL, U1, &d, NULL), 0);
+	ck_assert_int_eq(mdev_device_nodes(&d, node_collect, seen), 0);
+	ck_assert_str_eq(seen, "net:eth7 ");
+	mdev_device_done(&d);
+}
+END_TEST
+
+START_TEST(subdirs_are_real_directories_sorted)
+{
+	char **names = NULL;
+
+	fake_mkdir("/sys/devices/x");
+	fake_mkdir("/sys/devices/x/b");
+	fake_mkdir("/sys/devices/x/a");
+	fake_mkdir("/sys/devices/x/Z");
+	fake_file_write("/sys/devices/x/file", "1\n");
+	fake_symlink("/sys/devices/x/link", "/sys/devices/x/a");
+	ck_assert_int_eq(mdev_sysfs_list_subdirs("/sys/devices/x", &names), 0);
+	ck_assert_ptr_nonnull(names);
+	ck_assert_str_eq(names[0], "Z");
+	ck_assert_str_eq(names[1], "a");
+	ck_assert_str_eq(names[2], "b");
+	ck_assert_ptr_null(names[3]);
+	strv_free(names);
+	ck_assert_int_eq(mdev_sysfs_list_dir("/sys/devices/x", &names), 0);
+	ck_assert_str_eq(names[3], "file");
+	ck_assert_str_eq(names[4], "link");
+	ck_assert_ptr_null(names[5]);
+	strv_free(names);
+	ck_assert_int_eq(mdev_sysfs_list_subdirs("/sys/devices/none", &names), -ENOENT);
+	ck_assert_int_eq(mdev_sysfs_list_subdirs("/sys/devices/x/file", &names), -ENOTDIR);
+}
+END_TEST
+
 static Suite *mdev_sysfs_suite(void)
 {
 	Suite *s = suite_create("mdev-sysfs");
@@ -703,6 +766,8 @@ static Suite *mdev_sysfs_suite(void)
 	tcase_add_test(tc, remove_writes_one);
 	tcase_add_test(tc, remove_errors_name_the_device);
 	tcase_add_test(tc, half_gone_device_skipped_but_removable);
+	tcase_add_test(tc, nodes_follow_no_links);
+	tcase_add_test(tc, subdirs_are_real_directories_sorted);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The service's status line (status-line.h) over the daemon's model on a
- * fake root, read from a $NOTIFY_SOCKET of the test's own: the first line at
- * once, a burst of changes as one line an interval later with the last
- * counts, a change after a quiet interval at once, nothing when the counts
- * did not move.
+ * What the daemon tells the service manager, read from a $NOTIFY_SOCKET of
+ * the test's own over the daemon's model on a fake root. The status line
+ * (status-line.h): the first line at once, a burst of changes as one line
+ * an interval later with the last counts, a change after a quiet interval
+ * at once, nothing when the counts did not move. The watchdog: a burst of
+ * operations feeds it once (MANAGER_WATCHDOG_FEED_USEC), not once each.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -164,6 +165,33 @@ START_TEST(first_line_at_once_then_a_burst_as_one)
 }
 END_TEST
 
+START_TEST(a_burst_of_operations_feeds_the_watchdog_once)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	char pid[32];
+	const char *got;
+	unsigned fed = 0;
+
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	ck_assert_int_eq(setenv("WATCHDOG_PID", pid, 1), 0);
+	ck_assert_int_eq(setenv("WATCHDOG_USEC", "30000000", 1), 0);
+	ck_assert_int_gt(sd_event_set_watchdog(event, true), 0);
+	while (next_line())
+		; /* what enabling it sent */
+	define("11111111-1111-4111-8111-111111111111");
+	for (unsigned i = 0; i < 5; i++) {
+		ck_assert_int_eq(manager_start(m, "11111111-1111-4111-8111-111111111111", &e), 0);
+		ck_assert_int_eq(manager_stop(m, "11111111-1111-4111-8111-111111111111", &e), 0);
+	}
+	while ((got = next_line()))
+		fed += streq(got, "WATCHDOG=1");
+	ck_assert_uint_eq(fed, 1);
+	ck_assert_int_ge(sd_event_set_watchdog(event, false), 0);
+	unsetenv("WATCHDOG_PID");
+	unsetenv("WATCHDOG_USEC");
+}
+END_TEST
+
 static Suite *status_line_suite(void)
 {
 	Suite *s = suite_create("status-line");
@@ -172,6 +200,7 @@ static Suite *status_line_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, first_line_at_once_then_a_burst_as_one);
+	tcase_add_test(tc, a_burst_of_operations_feeds_the_watchdog_once);
 	suite_add_tcase(s, tc);
 	return s;
 }
