@@ -161,6 +161,19 @@ static void device_nodes_refresh(struct manager *m, struct mdevice *d)
 	device_sync(m, d);
 }
 
+/*
+ * An add or bind of a device we created, or an add below it, that the
+ * kernel numbered before our read-back of the device: that read saw what it
+ * added (sysfs changes first, then the event goes out), so it is not read
+ * again. Removes, unbinds, moves and changes are always read.
+ */
+static bool uevent_seen_at_read_back(const struct mdevice *d, const struct uevent *ev)
+{
+	if (!d || !ev->seqnum || ev->seqnum > d->read_seqnum)
+		return false;
+	return streq(ev->action, "add") || streq(ev->action, "bind");
+}
+
 void manager_handle_uevent(struct manager *m, const struct uevent *ev)
 {
 	const char *below;
@@ -176,7 +189,8 @@ void manager_handle_uevent(struct manager *m, const struct uevent *ev)
 	if (!ev->action || !ev->devpath || !ev->sysname)
 		return;
 	if (ev->subsystem && mdev_bus_from_name(ev->subsystem)) {
-		if (uuid_is_normalized(ev->sysname))
+		if (uuid_is_normalized(ev->sysname) &&
+		    !uevent_seen_at_read_back(manager_find_device(m, ev->sysname), ev))
 			uevent_device(m, ev->sysname);
 		return;
 	}
@@ -187,7 +201,7 @@ void manager_handle_uevent(struct manager *m, const struct uevent *ev)
 	d = device_above(m, ev->devpath, &below);
 	if (d) {
 		/* A netdev, disk or char device of ours may have come or gone (after bind). */
-		if (uevent_may_move_nodes(ev->action, below))
+		if (uevent_may_move_nodes(ev->action, below) && !uevent_seen_at_read_back(d, ev))
 			device_nodes_refresh(m, d);
 		return;
 	}

@@ -74,6 +74,9 @@ struct mdevice {
 	struct definition_attr *run_attrs; /* what it was last started (or live-set) with */
 	size_t n_run_attrs;
 	bool attributes_wanted; /* found running, not started by us: ask "get attributes" */
+	/* The kernel's uevent number just before our own create read the device
+	 * back: its add and bind events up to there change nothing (0: none). */
+	uint64_t read_seqnum;
 	/* Owned; while running, the netlink view if the kernel's family knows the
 	 * device (known is then true), else NULL. */
 	struct managed_virtio *virtio;

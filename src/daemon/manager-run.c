@@ -5,21 +5,26 @@
  * when "create" returns the device exists, when "remove" returns it is gone,
  * so the model follows at once; udev events that arrive later re-read sysfs
  * and change nothing, or correct the model if someone else got in between.
+ * The device's own add and bind events, and its children's adds, numbered
+ * before the read-back are not even re-read (manager-events.c).
  */
 #include "clock-util.h"
 #include "log.h"
 #include "manager-internal.h"
 #include "mdev-parent.h"
 
-/* The device as the kernel has it after a create; what we asked for if it cannot be read. */
+/*
+ * The device as the kernel has it after a create (1), or what we asked for if
+ * it cannot be read (0).
+ */
 static int device_read_created(struct manager *m, const char *parent, const char *type,
 			       const char *uuid, struct mdev_device *ret)
 {
 	struct mparent *p = manager_find_parent(m, parent);
 	const struct mdev_type *t;
 
-	if (mdev_device_read(NULL, uuid, ret, NULL) >= 0)
-		return 0;
+	if (mdev_device_read(p && p->pub.bus ? p->pub.bus : NULL, uuid, ret, NULL) >= 0)
+		return 1;
 	log_device_debug(uuid, "Device %s not readable right after its creation", uuid);
 	*ret = (struct mdev_device){.bus = p && p->pub.bus ? p->pub.bus : mdev_bus_get(0)};
 	memcpy(ret->uuid, uuid, sizeof(ret->uuid));
@@ -93,6 +98,7 @@ static int start_create_kernel(struct manager *m, const char *parent, const char
 {
 	_cleanup_(mdev_device_done) struct mdev_device sys = {};
 	_cleanup_free_ char *msg = NULL;
+	uint64_t seqnum;
 	struct mdevice *d;
 	int r;
 
@@ -112,7 +118,11 @@ static int start_create_kernel(struct manager *m, const char *parent, const char
 	d->n_run_attrs = 0;
 	if (definition_attrs_dup(attrs, n_attrs, &d->run_attrs) >= 0)
 		d->n_run_attrs = n_attrs;
-	if (device_read_created(m, parent, type, uuid, &sys) >= 0)
+	if (mdev_uevent_seqnum(&seqnum) < 0)
+		seqnum = 0;
+	r = device_read_created(m, parent, type, uuid, &sys);
+	d->read_seqnum = r > 0 ? seqnum : 0;
+	if (r >= 0)
 		device_set_running(m, d, &sys);
 	device_sync(m, d);
 	log_device_info(uuid, "Started %s device %s on parent %s", type, uuid, parent);

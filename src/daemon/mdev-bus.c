@@ -121,6 +121,26 @@ int mdev_sysfs_exists(const char *path)
 	return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
 }
 
+int mdev_uevent_seqnum(uint64_t *ret)
+{
+	_cleanup_free_ char *s = NULL;
+	unsigned long long v;
+	char *end;
+	int r;
+
+	r = mdev_sysfs_read("/sys/kernel/uevent_seqnum", &s);
+	if (r < 0)
+		return r;
+	if (s[0] < '0' || s[0] > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
 int mdev_sysfs_parse_uint(const char *s, int *ret)
 {
 	char *end;

@@ -15,6 +15,8 @@
  */
 #pragma once
 
+#include <stdint.h>
+
 #include "macro.h"
 
 struct mdev_bus {
@@ -45,6 +47,12 @@ int mdev_sysfs_read(const char *path, char **ret);
 int mdev_sysfs_write(const char *path, const char *value);
 /* 1 if @path exists (links not followed), 0 if not, negative errno on error. */
 int mdev_sysfs_exists(const char *path);
+/*
+ * The sequence number of the kernel's last uevent (/sys/kernel/uevent_seqnum).
+ * A device added or bound before it was read shows so in what is read after:
+ * the kernel changes sysfs first and then numbers and sends the event.
+ */
+int mdev_uevent_seqnum(uint64_t *ret);
 /* Parse a decimal in 0..INT_MAX as sysfs prints it. -EINVAL otherwise. */
 int mdev_sysfs_parse_uint(const char *s, int *ret);
 

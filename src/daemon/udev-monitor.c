@@ -51,6 +51,7 @@ static int uevent_dispatch(sd_event_source *s, int fd, uint32_t revents, void *u
 		    .devpath = udev_device_get_devpath(d),
 		    .sysname = udev_device_get_sysname(d),
 		    .mdev_state = udev_device_get_property_value(d, "MDEV_STATE"),
+		    .seqnum = udev_device_get_seqnum(d),
 		};
 
 		if (ev.action && ev.devpath && ev.sysname)

@@ -26,6 +26,7 @@ struct uevent {
 	const char *devpath; /* "/devices/..." without "/sys" */
 	const char *sysname; /* last component of devpath */
 	const char *mdev_state; /* MDEV_STATE property, or NULL */
+	unsigned long long seqnum; /* the kernel's SEQNUM; 0 if unknown */
 };
 
 /* @ev is NULL when events were lost (receive buffer overrun): rescan everything. */

@@ -676,17 +676,25 @@ START_TEST(modify_definition_and_live)
 END_TEST
 
 /* Play udev: the uevent for @sysname at @devpath. */
-static void uevent(const char *action, const char *subsystem, const char *devpath,
-		   const char *mdev_state)
+/* A uevent the kernel numbered @seqnum (0: unknown, as from a source without SEQNUM). */
+static void uevent_numbered(const char *action, const char *subsystem, const char *devpath,
+			    const char *mdev_state, unsigned long long seqnum)
 {
 	struct uevent ev = {.action = action,
 			    .subsystem = subsystem,
 			    .devpath = devpath,
 			    .sysname = strrchr(devpath, '/') + 1,
-			    .mdev_state = mdev_state};
+			    .mdev_state = mdev_state,
+			    .seqnum = seqnum};
 
 	manager_handle_uevent(m, &ev);
 	manager_flush(m); /* the loop comes round: queued reactions run */
+}
+
+static void uevent(const char *action, const char *subsystem, const char *devpath,
+		   const char *mdev_state)
+{
+	uevent_numbered(action, subsystem, devpath, mdev_state, 0);
 }
 
 /*
@@ -923,6 +931,59 @@ START_TEST(devices_of_others_are_reflected)
 	uevent("add", "net", "/devices/virtual/net/lo", NULL);
 	uevent("change", "block", "/devices/virtual/block/loop0", NULL);
 	ck_assert_uint_eq(seen.n, 0);
+}
+END_TEST
+
+/*
+ * The kernel numbers its uevents; the daemon reads /sys/kernel/uevent_seqnum
+ * before it reads back a device it created. Its add and bind, and the adds
+ * below it, numbered up to there are not read again (the read-back saw
+ * them); one numbered after, and any remove, are.
+ */
+START_TEST(uevents_numbered_before_the_read_back_are_not_read)
+{
+	_cleanup_(manager_error_done) struct manager_error e = {};
+	const char *dir = "/devices/virtual/mvsim/mvsim/" U1;
+
+	startup();
+	fake_mkdir("/sys/kernel");
+	fake_file_write("/sys/kernel/uevent_seqnum", "100\n");
+	ck_assert_int_eq(manager_start_transient(m, "mvsim", "mvsim-virtio_net", U1, NULL, 0,
+						 NULL, &e),
+			 0);
+	ck_assert_uint_eq(dev(U1)->n_nodes, 1);
+	seen_clear();
+	/* What a re-read would find now. */
+	fake_mkdir(MVSIM "/" U1 "/virtio7");
+	fake_mkdir(MVSIM "/" U1 "/virtio7/net");
+	fake_mkdir(MVSIM "/" U1 "/virtio7/net/ens5");
+	uevent_numbered("add", "mdev_virtio", dir, NULL, 98);
+	uevent_numbered("bind", "mdev_virtio", dir, NULL, 99);
+	uevent_numbered("add", "virtio", "/devices/virtual/mvsim/mvsim/" U1 "/virtio7", NULL, 100);
+	ck_assert_uint_eq(seen.n, 0);
+	ck_assert_uint_eq(dev(U1)->n_nodes, 1);
+	uevent_numbered("add", "net", "/devices/virtual/mvsim/mvsim/" U1 "/virtio7/net/ens5", NULL,
+			101);
+	assert_seen("device changed " U1);
+	ck_assert_uint_eq(dev(U1)->n_nodes, 2);
+
+	/* A remove goes out before sysfs changes: however it is numbered, it is read. */
+	seen_clear();
+	fake_device_remove("mdev_virtio", "mvsim", U1);
+	uevent_numbered("remove", "mdev_virtio", dir, NULL, 97);
+	assert_seen("device removed " U1);
+
+	/* Started again with no number to read (no /sys/kernel/uevent_seqnum): all are read. */
+	fake_unlink("/sys/kernel/uevent_seqnum");
+	ck_assert_int_eq(manager_start_transient(m, "mvsim", "mvsim-virtio_net", U1, NULL, 0,
+						 NULL, &e),
+			 0);
+	seen_clear();
+	fake_mkdir(MVSIM "/" U1 "/virtio8");
+	fake_mkdir(MVSIM "/" U1 "/virtio8/net");
+	fake_mkdir(MVSIM "/" U1 "/virtio8/net/ens6");
+	uevent_numbered("add", "mdev_virtio", dir, NULL, 98);
+	assert_seen("device changed " U1);
 }
 END_TEST
 
@@ -1671,6 +1732,7 @@ static Suite *manager_suite(void)
 	tcase_add_test(tc, one_uuid_on_two_parents);
 	tcase_add_test(tc, devices_of_others_are_reflected);
 	tcase_add_test(tc, uevents_after_own_create_read_only_what_moved);
+	tcase_add_test(tc, uevents_numbered_before_the_read_back_are_not_read);
 	tcase_add_test(tc, defined_device_stopped_by_others_is_not_restarted);
 	tcase_add_test(tc, lost_uevents_rescan_everything);
 	tcase_add_test(tc, undefine_a_bad_file_and_override_a_vendor_one);
