@@ -10,6 +10,9 @@
  * A request that ends early (timeout, socket error) leaves the socket in an
  * unknown state, perhaps holding the kernel's one dump slot: the client then
  * reconnects before its next request, resolving the family id again.
+ *
+ * Every datagram is read once, without MSG_PEEK, into a buffer of
+ * MSG_BUF_SIZE; one that does not fit fails the request with -EBADMSG.
  */
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
@@ -23,6 +26,14 @@
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
+
+/*
+ * Larger than any datagram the kernel sends us: a dump's are at most 32 KiB
+ * (netlink_dump() caps its buffer at SKB_WITH_OVERHEAD(32768)), a
+ * DEV_STATS_GET reply less than 64 KiB (the module's
+ * MDEV_VIRTIO_NL_STATS_MAX_SIZE bounds it, slack included).
+ */
+#define MSG_BUF_SIZE (64 * 1024)
 
 /* What the current request has seen so far. */
 struct request {
@@ -131,6 +142,9 @@ static int client_connect(struct mdev_nl *nl)
 	r = genl_connect(sk);
 	if (r < 0)
 		goto fail;
+	/* Explicitly no peek: with a buffer set libnl reads each datagram once. */
+	nl_socket_disable_msg_peek(sk);
+	nl_socket_set_msg_buf_size(sk, MSG_BUF_SIZE);
 	r = socket_set_timeout(sk, nl->timeout_usec);
 	if (r < 0)
 		goto fail_errno;
@@ -246,7 +260,7 @@ static int request_wait(struct mdev_nl *nl, uint64_t deadline)
 		else if (r == -NLE_AGAIN)
 			return -ETIMEDOUT;
 		else if (r < 0)
-			return mdev_nl_errno_from_nle(r);
+			return mdev_nl_errno_from_nle(r); /* -NLE_MSG_TRUNC: -EBADMSG */
 	}
 	return 0;
 }

@@ -9,7 +9,8 @@
  *               module is not loaded
  *   -EINVAL     a UUID argument that is not a UUID
  *   -ETIMEDOUT  no complete answer within the client's timeout
- *   -EBADMSG    a reply or event that is malformed: truncated, a bad length,
+ *   -EBADMSG    a reply or event that is malformed: truncated (also a
+ *               datagram larger than the request socket's 64 KiB), a bad length,
  *               an attribute of the wrong size, an unterminated or non-UTF-8
  *               string, a missing mandatory attribute
  *   -EPROTO     a well-formed message that is not what was asked for
