@@ -11,8 +11,11 @@
  * unknown state, perhaps holding the kernel's one dump slot: the client then
  * reconnects before its next request, resolving the family id again.
  *
- * Every datagram is read once, without MSG_PEEK, into a buffer of
- * MSG_BUF_SIZE; one that does not fit fails the request with -EBADMSG.
+ * A "do" with a reply callback is sent without NLM_F_ACK and ends with its
+ * one reply (the kernel answers a failure with an NLMSG_ERROR, asked or
+ * not): one sendmsg and one recvmsg. Every datagram is read once, without
+ * MSG_PEEK, into a buffer of MSG_BUF_SIZE; one that does not fit fails the
+ * request with -EBADMSG.
  */
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
@@ -38,6 +41,7 @@
 /* What the current request has seen so far. */
 struct request {
 	uint32_t seq;
+	bool one_reply; /* sent without NLM_F_ACK: its one reply ends it */
 	bool done;
 	bool interrupted;
 	int error;
@@ -113,6 +117,13 @@ static int on_msg_in(struct nl_msg *msg, void *arg)
 		nl->req.interrupted = true;
 	if (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR)
 		return request_control(nl, nlh);
+	/* The one reply ends its request once on_valid() has handled it. */
+	if (nl->req.one_reply && nlh->nlmsg_type >= NLMSG_MIN_TYPE &&
+	    !(nlh->nlmsg_flags & NLM_F_MULTI)) {
+		nl->req.done = true;
+		if (nlh->nlmsg_type != nl->family && nl->req.error == 0)
+			nl->req.error = -EPROTO;
+	}
 	return NL_OK;
 }
 
@@ -269,6 +280,8 @@ int mdev_nl_transact(struct mdev_nl *nl, struct nl_msg *msg, mdev_nl_reply_fn fn
 		     bool *ret_interrupted)
 {
 	uint64_t deadline = now_usec() + nl->timeout_usec;
+	struct nlmsghdr *nlh;
+	bool one_reply;
 	int r;
 
 	nl->error_msg[0] = '\0';
@@ -278,16 +291,22 @@ int mdev_nl_transact(struct mdev_nl *nl, struct nl_msg *msg, mdev_nl_reply_fn fn
 			return r;
 		nlmsg_hdr(msg)->nlmsg_type = nl->family;
 	}
+	nlh = nlmsg_hdr(msg);
+	one_reply = fn && (nlh->nlmsg_flags & NLM_F_DUMP) != NLM_F_DUMP;
 	/* A fresh number and our current port on every send. */
-	nlmsg_hdr(msg)->nlmsg_seq = NL_AUTO_SEQ;
-	nlmsg_hdr(msg)->nlmsg_pid = NL_AUTO_PORT;
-	r = nl_send_auto(nl->sk, msg);
+	nlh->nlmsg_seq = NL_AUTO_SEQ;
+	nlh->nlmsg_pid = NL_AUTO_PORT;
+	nl_complete_msg(nl->sk, msg);
+	if (one_reply)
+		nlh->nlmsg_flags &= ~NLM_F_ACK;
+	r = nl_send(nl->sk, msg);
 	if (r < 0) {
 		nl->stale = true;
 		return mdev_nl_errno_from_nle(r);
 	}
 	nl->req = (struct request){
-	    .seq = nlmsg_hdr(msg)->nlmsg_seq,
+	    .seq = nlh->nlmsg_seq,
+	    .one_reply = one_reply,
 	    .fn = fn,
 	    .userdata = userdata,
 	};

@@ -88,7 +88,7 @@ START_TEST(request_round_trip)
 	c.n = 0;
 	ck_assert_int_eq(get_family(nl, ABSENT, &c), -ENOENT);
 	ck_assert_int_eq(c.n, 0);
-	/* A failing callback fails the request; the ack is still read. */
+	/* A failing callback fails the request; the next one finds nothing left over. */
 	c.fail_with = -ECANCELED;
 	ck_assert_int_eq(get_family(nl, "nlctrl", &c), -ECANCELED);
 	c = (struct replies){};
