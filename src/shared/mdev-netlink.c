@@ -16,6 +16,12 @@
  * not): one sendmsg and one recvmsg. Every datagram is read once, without
  * MSG_PEEK, into a buffer of MSG_BUF_SIZE; one that does not fit fails the
  * request with -EBADMSG.
+ *
+ * The socket's receive timeout is set again only when it is off the time
+ * left by more than an eighth of the request's timeout, so a request may
+ * overrun its deadline by that much (and the kernel's timer granularity);
+ * a stuck one still ends with -ETIMEDOUT. (libnl reads the datagrams of a
+ * multi-part answer in one call, each under that same timeout.)
  */
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
@@ -55,6 +61,7 @@ struct mdev_nl {
 	int family;
 	bool stale; /* reconnect before the next request */
 	uint64_t timeout_usec;
+	uint64_t rcvtimeo_usec; /* SO_RCVTIMEO as set on sk */
 	struct request req;
 	char error_msg[MDEV_NL_ERROR_SIZE];
 };
@@ -173,6 +180,7 @@ static int client_connect(struct mdev_nl *nl)
 		goto fail;
 	nl_socket_free(nl->sk);
 	nl->sk = sk;
+	nl->rcvtimeo_usec = nl->timeout_usec;
 	nl->stale = false;
 	return 0;
 fail:
@@ -253,23 +261,34 @@ int mdev_nl_message_new(struct mdev_nl *nl, uint8_t cmd, int flags, const uint8_
 	return 0;
 }
 
-/* Read until the request's answer is complete or the deadline passes. */
+/*
+ * Read until the request's answer is complete or the deadline passes. The
+ * socket's receive timeout is left alone while it is within @slack of the
+ * time left: a longer one lets the last receive overrun the deadline by at
+ * most @slack, a shorter one wakes the loop early to check the deadline.
+ */
 static int request_wait(struct mdev_nl *nl, uint64_t deadline)
 {
+	uint64_t slack = nl->timeout_usec / 8;
+
 	while (!nl->req.done) {
-		uint64_t now = now_usec();
+		uint64_t now = now_usec(), left;
 		int r;
 
 		if (now >= deadline)
 			return -ETIMEDOUT;
-		r = socket_set_timeout(nl->sk, deadline - now);
-		if (r < 0)
-			return r;
+		left = deadline - now;
+		if (nl->rcvtimeo_usec > left + slack || nl->rcvtimeo_usec + slack < left) {
+			r = socket_set_timeout(nl->sk, left);
+			if (r < 0)
+				return r;
+			nl->rcvtimeo_usec = left;
+		}
 		r = nl_recvmsgs_default(nl->sk);
 		if (r == -NLE_DUMP_INTR)
 			nl->req.interrupted = true;
 		else if (r == -NLE_AGAIN)
-			return -ETIMEDOUT;
+			continue; /* the socket's timeout: the deadline decides */
 		else if (r < 0)
 			return mdev_nl_errno_from_nle(r); /* -NLE_MSG_TRUNC: -EBADMSG */
 	}

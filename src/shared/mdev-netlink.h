@@ -142,7 +142,10 @@ struct mdev_nl;
 /* Connect and resolve the family; -ENOENT if it is not registered. */
 int mdev_nl_open(struct mdev_nl **ret);
 struct mdev_nl *mdev_nl_close(struct mdev_nl *nl);
-/* Bound on each request from send to last reply; 0 restores the default. */
+/*
+ * Bound on each request from send to last reply, overrun by an eighth of it
+ * at most; 0 restores the default.
+ */
 void mdev_nl_set_timeout(struct mdev_nl *nl, uint64_t usec);
 /* The kernel's extack message of the last failed request, "" if it sent none. */
 const char *mdev_nl_last_error(const struct mdev_nl *nl);
