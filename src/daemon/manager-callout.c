@@ -11,9 +11,9 @@
  * The scripts run synchronously from the event loop (operations are);
  * callout.h's bounds keep one operation under sd-bus's call timeout, and
  * the watchdog is fed before an operation's scripts unless it was fed in
- * the last MANAGER_WATCHDOG_FEED_USEC, so that they may take all of
- * CALLOUT_OPERATION_USEC within the service's WatchdogSec (the event loop
- * feeds it only every quarter of the period).
+ * the last MANAGER_WATCHDOG_FEED_USEC (m->watchdog_feed_usec), so that they
+ * may take all of CALLOUT_OPERATION_USEC within the service's WatchdogSec
+ * (the event loop feeds it only every quarter of the period).
  */
 #include <syslog.h>
 #include <systemd/sd-daemon.h>
@@ -39,8 +39,7 @@ static int callouts_begin(struct manager *m, struct callout_cache **ret)
 	int r;
 
 	if (sd_event_get_watchdog(m->event) > 0 &&
-	    (m->watchdog_fed_usec == 0 ||
-	     now - m->watchdog_fed_usec >= MANAGER_WATCHDOG_FEED_USEC)) {
+	    (m->watchdog_fed_usec == 0 || now - m->watchdog_fed_usec >= m->watchdog_feed_usec)) {
 		(void)sd_notify(false, "WATCHDOG=1");
 		m->watchdog_fed_usec = now;
 	}

@@ -143,6 +143,7 @@ struct manager {
 	uint64_t autostart_round_usec; /* auto starts run back to back this long a round */
 	struct callout_cache *callouts; /* manager-callout.c; created on first use */
 	uint64_t watchdog_fed_usec; /* when an operation last fed it (CLOCK_MONOTONIC) */
+	uint64_t watchdog_feed_usec; /* fed again only this long after (tests lengthen it) */
 
 	/* manager-virtio*.c */
 	struct manager_virtio_ops virtio;

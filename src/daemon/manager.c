@@ -35,6 +35,7 @@ int manager_new(sd_event *event, struct manager **ret)
 	m->event = sd_event_ref(event);
 	m->kernel = (struct manager_kernel_ops){.create = kernel_create, .remove = kernel_remove};
 	m->autostart_round_usec = MANAGER_AUTOSTART_ROUND_USEC;
+	m->watchdog_feed_usec = MANAGER_WATCHDOG_FEED_USEC;
 	m->virtio = manager_virtio_netlink_ops;
 	r = definition_store_new(&m->store);
 	if (r < 0)
