@@ -63,7 +63,7 @@ int mdev_sysfs_read(const char *path, char **ret)
 {
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
-	size_t n = 0;
+	size_t n;
 	ssize_t k;
 
 	fd = open_under_root(path, O_RDONLY);
@@ -72,11 +72,15 @@ int mdev_sysfs_read(const char *path, char **ret)
 	buf = malloc(MDEV_SYSFS_VALUE_MAX + 2);
 	if (!buf)
 		return -ENOMEM;
-	/* One read suffices for sysfs; loop anyway so a fake tree behaves the same. */
-	while ((k = read(fd, buf + n, MDEV_SYSFS_VALUE_MAX + 1 - n)) > 0)
-		n += (size_t)k;
+	/*
+	 * One read: sysfs hands over an attribute whole in one, a regular file
+	 * (a fake tree) all it has up to the size asked. A read that fills the
+	 * buffer is a value over the limit.
+	 */
+	k = read(fd, buf, MDEV_SYSFS_VALUE_MAX + 1);
 	if (k < 0)
 		return -errno;
+	n = (size_t)k;
 	if (n > MDEV_SYSFS_VALUE_MAX)
 		return -EFBIG;
 	if (n > 0 && buf[n - 1] == '\n')

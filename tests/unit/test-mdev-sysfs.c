@@ -734,6 +734,36 @@ START_TEST(subdirs_are_real_directories_sorted)
 }
 END_TEST
 
+/* A value up to MDEV_SYSFS_VALUE_MAX bytes reads whole in one read; one byte more is refused. */
+START_TEST(sysfs_read_sizes)
+{
+	char *big = malloc(MDEV_SYSFS_VALUE_MAX + 2), *v = NULL;
+
+	ck_assert_ptr_nonnull(big);
+	fake_mkdir("/sys/devices/x");
+	memset(big, 'a', MDEV_SYSFS_VALUE_MAX);
+	big[MDEV_SYSFS_VALUE_MAX] = '\0';
+	fake_file_write("/sys/devices/x/max", big);
+	ck_assert_int_eq(mdev_sysfs_read("/sys/devices/x/max", &v), 0);
+	ck_assert_uint_eq(strlen(v), MDEV_SYSFS_VALUE_MAX);
+	free(v);
+	big[MDEV_SYSFS_VALUE_MAX] = 'a';
+	big[MDEV_SYSFS_VALUE_MAX + 1] = '\0';
+	fake_file_write("/sys/devices/x/over", big);
+	ck_assert_int_eq(mdev_sysfs_read("/sys/devices/x/over", &v), -EFBIG);
+	fake_file_write("/sys/devices/x/empty", "");
+	ck_assert_int_eq(mdev_sysfs_read("/sys/devices/x/empty", &v), 0);
+	ck_assert_str_eq(v, "");
+	free(v);
+	fake_file_write("/sys/devices/x/line", "virtio\n");
+	ck_assert_int_eq(mdev_sysfs_read("/sys/devices/x/line", &v), 0);
+	ck_assert_str_eq(v, "virtio");
+	free(v);
+	ck_assert_int_eq(mdev_sysfs_read("/sys/devices/x/none", &v), -ENOENT);
+	free(big);
+}
+END_TEST
+
 static Suite *mdev_sysfs_suite(void)
 {
 	Suite *s = suite_create("mdev-sysfs");
@@ -768,6 +798,7 @@ static Suite *mdev_sysfs_suite(void)
 	tcase_add_test(tc, half_gone_device_skipped_but_removable);
 	tcase_add_test(tc, nodes_follow_no_links);
 	tcase_add_test(tc, subdirs_are_real_directories_sorted);
+	tcase_add_test(tc, sysfs_read_sizes);
 	suite_add_tcase(s, tc);
 	return s;
 }
