@@ -21,12 +21,13 @@ static int device_read_created(struct manager *m, const char *parent, const char
 			       const char *uuid, struct mdev_device *ret)
 {
 	struct mparent *p = manager_find_parent(m, parent);
+	const struct mdev_bus *bus = p ? p->pub.bus : NULL;
 	const struct mdev_type *t;
 
-	if (mdev_device_read(p && p->pub.bus ? p->pub.bus : NULL, uuid, ret, NULL) >= 0)
+	if (mdev_device_read(bus, uuid, ret, NULL) >= 0)
 		return 1;
 	log_device_debug(uuid, "Device %s not readable right after its creation", uuid);
-	*ret = (struct mdev_device){.bus = p && p->pub.bus ? p->pub.bus : mdev_bus_get(0)};
+	*ret = (struct mdev_device){.bus = bus ? bus : mdev_bus_get(0)};
 	memcpy(ret->uuid, uuid, sizeof(ret->uuid));
 	t = parent_find_type(m, parent, type);
 	ret->parent = strdup(parent);

@@ -183,7 +183,7 @@ static int list_entries(const char *path, bool dirs_only, char ***ret)
 	_cleanup_strv_free_ char **names = NULL;
 	_cleanup_free_ char *p = NULL;
 	struct dirent *de;
-	size_t n = 0;
+	size_t n = 0, room = 1;
 	DIR *dir;
 	int r;
 
@@ -201,12 +201,16 @@ static int list_entries(const char *path, bool dirs_only, char ***ret)
 		if (streq(de->d_name, ".") || streq(de->d_name, "..") ||
 		    (dirs_only && !entry_is_real_dir(dir, de)))
 			continue;
-		grown = realloc(names, (n + 2) * sizeof(char *));
-		if (!grown) {
-			r = -ENOMEM;
-			break;
+		if (n + 2 > room) {
+			/* Doubling: a bus with thousands of devices is listed in O(n). */
+			grown = reallocarray(names, 2 * room, sizeof(char *));
+			if (!grown) {
+				r = -ENOMEM;
+				break;
+			}
+			names = grown;
+			room *= 2;
 		}
-		names = grown;
 		names[n] = strdup(de->d_name);
 		names[n + 1] = NULL;
 		if (!names[n])

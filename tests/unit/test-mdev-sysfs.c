@@ -764,6 +764,24 @@ START_TEST(sysfs_read_sizes)
 }
 END_TEST
 
+/* The kernel's last uevent number, as /sys/kernel/uevent_seqnum prints it; anything else refused. */
+START_TEST(uevent_seqnum_parsed_or_refused)
+{
+	static const char *const bad[] = {"", "x", "12x", "-1", " 7", "99999999999999999999999"};
+	uint64_t v = 0;
+
+	ck_assert_int_eq(mdev_uevent_seqnum(&v), -ENOENT);
+	fake_mkdir("/sys/kernel");
+	fake_file_write("/sys/kernel/uevent_seqnum", "18446744073709551615\n");
+	ck_assert_int_eq(mdev_uevent_seqnum(&v), 0);
+	ck_assert_uint_eq(v, UINT64_MAX);
+	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+		fake_file_write("/sys/kernel/uevent_seqnum", bad[i]);
+		ck_assert_msg(mdev_uevent_seqnum(&v) == -EINVAL, "'%s' taken", bad[i]);
+	}
+}
+END_TEST
+
 static Suite *mdev_sysfs_suite(void)
 {
 	Suite *s = suite_create("mdev-sysfs");
@@ -799,6 +817,7 @@ static Suite *mdev_sysfs_suite(void)
 	tcase_add_test(tc, nodes_follow_no_links);
 	tcase_add_test(tc, subdirs_are_real_directories_sorted);
 	tcase_add_test(tc, sysfs_read_sizes);
+	tcase_add_test(tc, uevent_seqnum_parsed_or_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
