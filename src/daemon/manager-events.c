@@ -163,15 +163,16 @@ static void device_nodes_refresh(struct manager *m, struct mdevice *d)
 
 /*
  * An add or bind of a device we created, or an add below it, that the
- * kernel numbered before our read-back of the device: that read saw what it
- * added (sysfs changes first, then the event goes out), so it is not read
- * again. Removes, unbinds, moves and changes are always read.
+ * kernel numbered before our read-back of the device, or that came while the
+ * read-back is still to come (d->read_pending): that read saw, or will see,
+ * what it added (sysfs changes first, then the event goes out), so it is not
+ * read again. Removes, unbinds, moves and changes are always read.
  */
 static bool uevent_seen_at_read_back(const struct mdevice *d, const struct uevent *ev)
 {
-	if (!d || !ev->seqnum || ev->seqnum > d->read_seqnum)
+	if (!d || !(streq(ev->action, "add") || streq(ev->action, "bind")))
 		return false;
-	return streq(ev->action, "add") || streq(ev->action, "bind");
+	return d->read_pending || (ev->seqnum && ev->seqnum <= d->read_seqnum);
 }
 
 void manager_handle_uevent(struct manager *m, const struct uevent *ev)

@@ -77,6 +77,10 @@ struct mdevice {
 	/* The kernel's uevent number just before our own create read the device
 	 * back: its add and bind events up to there change nothing (0: none). */
 	uint64_t read_seqnum;
+	/* Created by an auto-start pass and taken as running with what the start
+	 * asked for (device_set_created()); read back, nodes and netlink, when
+	 * the pass is over. Its add and bind events until then are not read. */
+	bool read_pending;
 	/* Owned; while running, the netlink view if the kernel's family knows the
 	 * device (known is then true), else NULL. */
 	struct managed_virtio *virtio;
@@ -141,6 +145,7 @@ struct manager {
 
 	struct manager_kernel_ops kernel;
 	uint64_t autostart_round_usec; /* auto starts run back to back this long a round */
+	bool read_back_wanted; /* some device is read_pending (manager-run.c) */
 	struct callout_cache *callouts; /* manager-callout.c; created on first use */
 	uint64_t watchdog_fed_usec; /* when an operation last fed it (CLOCK_MONOTONIC) */
 	uint64_t watchdog_feed_usec; /* fed again only this long after (tests lengthen it) */
@@ -216,6 +221,12 @@ size_t device_definitions(const struct manager *m, const struct mdevice *d,
 			  const struct definition_entry **ret_first);
 /* Take @sys (NULL: not running) as the running facts of @d; rescans nodes. */
 void device_set_running(struct manager *m, struct mdevice *d, struct mdev_device *sys);
+/*
+ * Take @sys, what a create asked for, as the running facts of @d without
+ * reading anything (no nodes, no netlink) and mark it read_pending: the
+ * next device_set_running() reads what this skipped.
+ */
+void device_set_created(struct mdevice *d, struct mdev_device *sys);
 /* Take @v as @d's netlink facts (a copy; none if !@v->known). The caller syncs. */
 void device_set_virtio(struct mdevice *d, const struct managed_virtio *v);
 /* @d's netlink facts, all zero (unknown) if there are none. */
@@ -291,9 +302,6 @@ void react_autostart(struct manager *m, const char *parent, bool out_of_instance
  * callout, whose list becomes its attributes (mdevctl's listing).
  */
 void device_attributes_want(struct manager *m, struct mdevice *d);
-/* Create @def on its parent and record the outcome in the model. */
-int device_start_definition(struct manager *m, const struct definition *def, bool force,
-			    struct manager_error *error);
 
 /* manager-callout.c: one operation's callouts, as mdevctl's Callout::invoke(). */
 struct device_callout {

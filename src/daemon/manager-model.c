@@ -154,6 +154,7 @@ static void device_run_done(struct mdevice *d)
 	managed_nodes_free(d->nodes, d->n_nodes);
 	d->nodes = NULL;
 	d->n_nodes = 0;
+	d->read_pending = false;
 }
 
 struct mdevice *mdevice_free(struct manager *m, struct mdevice *d)
@@ -234,16 +235,9 @@ struct managed_virtio device_virtio(const struct mdevice *d)
 	return d->virtio ? *d->virtio : (struct managed_virtio){};
 }
 
-void device_set_running(struct manager *m, struct mdevice *d, struct mdev_device *sys)
+/* @sys in place of @d's running facts, nodes forgotten; false (stopped) if out of memory. */
+static bool device_run_take(struct mdevice *d, struct mdev_device *sys)
 {
-	struct managed_virtio v = device_virtio(d);
-	bool was = d->run != NULL;
-	int r;
-
-	if (!sys) {
-		device_run_done(d);
-		return;
-	}
 	if (!d->run) {
 		d->run = calloc(1, sizeof(*d->run));
 		if (!d->run) {
@@ -251,7 +245,7 @@ void device_set_running(struct manager *m, struct mdevice *d, struct mdev_device
 			log_device_warning(d->pub.uuid, "Out of memory: device %s shows as stopped",
 					   d->pub.uuid);
 			device_run_done(d);
-			return;
+			return false;
 		}
 	} else {
 		mdev_device_done(d->run);
@@ -261,15 +255,38 @@ void device_set_running(struct manager *m, struct mdevice *d, struct mdev_device
 	d->n_nodes = 0;
 	*d->run = *sys;
 	*sys = (struct mdev_device){};
+	return true;
+}
+
+void device_set_running(struct manager *m, struct mdevice *d, struct mdev_device *sys)
+{
+	struct managed_virtio v = device_virtio(d);
+	/* Not read yet: taken as stopped before, or as created without reading. */
+	bool first = !d->run || d->read_pending;
+	int r;
+
+	if (!sys) {
+		device_run_done(d);
+		return;
+	}
+	if (!device_run_take(d, sys))
+		return;
+	d->read_pending = false;
 	r = device_nodes_scan(d->run, &d->nodes, &d->n_nodes);
 	if (r < 0)
 		log_device_debug(d->pub.uuid, "Failed to find the nodes of device %s: %s",
 				 d->pub.uuid, strerror(-r));
 	/* Events keep a running device's status current; a queued dump reads them all. */
-	if (!was && d->run->class && !m->virtio_resync_queued) {
+	if (first && d->run->class && !m->virtio_resync_queued) {
 		virtio_read(m, d->pub.uuid, &v);
 		device_set_virtio(d, &v);
 	}
+}
+
+void device_set_created(struct mdevice *d, struct mdev_device *sys)
+{
+	if (device_run_take(d, sys))
+		d->read_pending = true;
 }
 
 void device_refresh(struct manager *m, struct mdevice *d)

@@ -7,11 +7,39 @@
  * and change nothing, or correct the model if someone else got in between.
  * The device's own add and bind events, and its children's adds, numbered
  * before the read-back are not even re-read (manager-events.c).
+ *
+ * A start asked for over D-Bus reads its device back before it replies. An
+ * auto-start pass does its creates back to back, as a script writing the
+ * "create" files would: each device is taken as running with what the
+ * start asked for, and read back with the rest of the pass once the pass is
+ * over (read_back()).
  */
 #include "clock-util.h"
 #include "log.h"
 #include "manager-internal.h"
 #include "mdev-parent.h"
+
+/* How a start goes (start_create()). */
+enum {
+	START_FORCE = 1 << 0, /* past a callout's refusal (mdevctl's --force) */
+	START_READ_LATER = 1 << 1, /* read the device back when the auto-start pass is over */
+};
+
+/* What a create asked for, as the record of a device not read back (yet). */
+static int device_assumed(struct manager *m, const char *parent, const char *type,
+			  const char *uuid, struct mdev_device *ret)
+{
+	struct mparent *p = manager_find_parent(m, parent);
+	const struct mdev_type *t = parent_find_type(m, parent, type);
+
+	*ret = (struct mdev_device){.bus = p && p->pub.bus ? p->pub.bus : mdev_bus_get(0)};
+	memcpy(ret->uuid, uuid, sizeof(ret->uuid));
+	ret->parent = strdup(parent);
+	ret->type = strdup(type);
+	if (t && t->device_api && (streq(t->device_api, "virtio") || streq(t->device_api, "vhost")))
+		ret->class = strdup(t->device_api);
+	return ret->parent && ret->type ? 0 : -ENOMEM;
+}
 
 /*
  * The device as the kernel has it after a create (1), or what we asked for if
@@ -22,19 +50,11 @@ static int device_read_created(struct manager *m, const char *parent, const char
 {
 	struct mparent *p = manager_find_parent(m, parent);
 	const struct mdev_bus *bus = p ? p->pub.bus : NULL;
-	const struct mdev_type *t;
 
 	if (mdev_device_read(bus, uuid, ret, NULL) >= 0)
 		return 1;
 	log_device_debug(uuid, "Device %s not readable right after its creation", uuid);
-	*ret = (struct mdev_device){.bus = bus ? bus : mdev_bus_get(0)};
-	memcpy(ret->uuid, uuid, sizeof(ret->uuid));
-	t = parent_find_type(m, parent, type);
-	ret->parent = strdup(parent);
-	ret->type = strdup(type);
-	if (t && t->device_api && (streq(t->device_api, "virtio") || streq(t->device_api, "vhost")))
-		ret->class = strdup(t->device_api);
-	return ret->parent && ret->type ? 0 : -ENOMEM;
+	return device_assumed(m, parent, type, uuid, ret);
 }
 
 static int start_failed(struct manager *m, struct mdevice *d, int r, char **msg,
@@ -69,12 +89,12 @@ static int start_refused(struct manager *m, struct mdevice *d, int r, struct man
 
 static int start_create_kernel(struct manager *m, const char *parent, const char *type,
 			       const char *uuid, const struct definition_attr *attrs,
-			       size_t n_attrs, struct manager_error *e);
+			       size_t n_attrs, unsigned how, struct manager_error *e);
 
-/* Create the device between its pre and post callouts (mdevctl's start). */
+/* Create the device between its pre and post callouts (mdevctl's start); @how: START_*. */
 static int start_create(struct manager *m, const char *parent, const char *type, const char *uuid,
 			bool autostart, const struct definition_attr *attrs, size_t n_attrs,
-			bool force, struct manager_error *e)
+			unsigned how, struct manager_error *e)
 {
 	_cleanup_(manager_error_done) struct manager_error refused = {};
 	struct device_callout c;
@@ -82,20 +102,20 @@ static int start_create(struct manager *m, const char *parent, const char *type,
 	int r;
 
 	r = device_callout_begin(m, &c, CALLOUT_ACTION_START, parent, type, uuid, autostart, attrs,
-				 n_attrs, force, e ? e : &refused);
+				 n_attrs, how & START_FORCE, e ? e : &refused);
 	if (r < 0) {
 		device_callout_end(&c, r);
 		d = device_get(m, uuid);
 		return d ? start_refused(m, d, r, e ? e : &refused) : r;
 	}
-	r = start_create_kernel(m, parent, type, uuid, attrs, n_attrs, e);
+	r = start_create_kernel(m, parent, type, uuid, attrs, n_attrs, how, e);
 	device_callout_end(&c, r);
 	return r;
 }
 
 static int start_create_kernel(struct manager *m, const char *parent, const char *type,
 			       const char *uuid, const struct definition_attr *attrs,
-			       size_t n_attrs, struct manager_error *e)
+			       size_t n_attrs, unsigned how, struct manager_error *e)
 {
 	_cleanup_(mdev_device_done) struct mdev_device sys = {};
 	_cleanup_free_ char *msg = NULL;
@@ -119,6 +139,17 @@ static int start_create_kernel(struct manager *m, const char *parent, const char
 	d->n_run_attrs = 0;
 	if (definition_attrs_dup(attrs, n_attrs, &d->run_attrs) >= 0)
 		d->n_run_attrs = n_attrs;
+	if (how & START_READ_LATER) {
+		/* The pass's creates back to back: read_back() reads them after. */
+		r = device_assumed(m, parent, type, uuid, &sys);
+		if (r >= 0) {
+			device_set_created(d, &sys);
+			m->read_back_wanted = true;
+		}
+		device_sync(m, d);
+		log_device_info(uuid, "Started %s device %s on parent %s", type, uuid, parent);
+		return 0;
+	}
 	if (mdev_uevent_seqnum(&seqnum) < 0)
 		seqnum = 0;
 	r = device_read_created(m, parent, type, uuid, &sys);
@@ -131,8 +162,9 @@ static int start_create_kernel(struct manager *m, const char *parent, const char
 	return 0;
 }
 
-int device_start_definition(struct manager *m, const struct definition *def, bool force,
-			    struct manager_error *e)
+/* Create @def on its parent and record the outcome in the model; @how: START_*. */
+static int device_start_definition(struct manager *m, const struct definition *def, unsigned how,
+				   struct manager_error *e)
 {
 	_cleanup_(manager_error_done) struct manager_error invalid = {};
 	struct mdevice *d;
@@ -142,7 +174,7 @@ int device_start_definition(struct manager *m, const struct definition *def, boo
 	r = manager_validate_attrs(def->uuid, def->attrs, def->n_attrs, &invalid);
 	if (r >= 0)
 		return start_create(m, def->parent, def->mdev_type, def->uuid,
-				    def->start == DEFINITION_START_AUTO, def->attrs, def->n_attrs, force,
+				    def->start == DEFINITION_START_AUTO, def->attrs, def->n_attrs, how,
 				    e);
 	d = device_get(m, def->uuid);
 	if (d) {
@@ -189,7 +221,8 @@ int manager_start_on(struct manager *m, const char *parent, const char *uuid, un
 	r = definition_dup(found, &def);
 	if (r < 0)
 		return manager_error_set(e, MANAGER_ERROR_KERNEL, r, "Out of memory");
-	return device_start_definition(m, def, flags & MDEVVIRTIO_DBUS_FLAG_FORCE, e);
+	return device_start_definition(m, def, flags & MDEVVIRTIO_DBUS_FLAG_FORCE ? START_FORCE : 0,
+				       e);
 }
 
 int manager_start_transient_flags(struct manager *m, const char *parent, const char *type,
@@ -216,7 +249,7 @@ int manager_start_transient_flags(struct manager *m, const char *parent, const c
 	if (ret_uuid && !(copy = strdup(id)))
 		return manager_error_set(e, MANAGER_ERROR_KERNEL, ENOMEM, "Out of memory");
 	r = start_create(m, parent, type, id, false, attrs, n_attrs,
-			 flags & MDEVVIRTIO_DBUS_FLAG_FORCE, e);
+			 flags & MDEVVIRTIO_DBUS_FLAG_FORCE ? START_FORCE : 0, e);
 	if (r < 0)
 		return r;
 	if (ret_uuid)
@@ -334,6 +367,55 @@ static int autostart_candidates(struct manager *m, const char *parent, bool out_
 }
 
 /*
+ * The devices auto-start passes created, read back once a pass is over as a
+ * start reads its device at once: the device, its nodes and netlink view,
+ * then each parent's instance counts once. Until then the creates go back
+ * to back, as a script writing "create" files would; a D-Bus start reads
+ * its device before it replies.
+ */
+static void read_back(struct manager *m, const char *unused, bool unused_narrow)
+{
+	_cleanup_strv_free_ char **parents = NULL;
+	size_t n_parents = 0;
+
+	m->read_back_wanted = false;
+	/* Backwards: a device found gone may be freed, which moves only those after it. */
+	for (size_t i = m->n_devices; i-- > 0;) {
+		_cleanup_(mdev_device_done) struct mdev_device sys = {};
+		struct mdevice *d = m->devices[i];
+		uint64_t seqnum;
+		bool known = false;
+		int r;
+
+		if (!d->read_pending || !d->run)
+			continue;
+		for (size_t k = 0; k < n_parents && !known; k++)
+			known = streq(parents[k], d->run->parent);
+		if (!known) {
+			char **grown = reallocarray(parents, n_parents + 2, sizeof(char *));
+
+			if (grown)
+				parents = grown;
+			if (grown && (grown[n_parents] = strdup(d->run->parent)))
+				parents[++n_parents] = NULL;
+			else
+				log_oom(); /* its parent's counts stay as they were */
+		}
+		if (mdev_uevent_seqnum(&seqnum) < 0)
+			seqnum = 0;
+		r = mdev_device_read(d->run->bus, d->pub.uuid, &sys, NULL);
+		if (r < 0)
+			log_device_debug(d->pub.uuid, "Device %s is unreadable, taking it as gone: %s",
+					 d->pub.uuid, strerror(-r));
+		d->read_seqnum = r >= 0 ? seqnum : 0;
+		device_set_running(m, d, r < 0 ? NULL : &sys);
+		device_sync(m, d);
+	}
+	for (size_t k = 0; k < n_parents; k++)
+		(void)parent_refresh_instances(m, parents[k]); /* available_instances moved */
+}
+
+/*
  * Auto starts in rounds of the event loop, so that a hundred devices coming
  * up neither starve the bus nor miss the watchdog: each round starts
  * candidates not tried yet in this pass, one after another, until
@@ -357,6 +439,8 @@ static void autostart(struct manager *m, const char *parent, bool out_of_instanc
 		for (size_t i = 0; i < m->n_devices; i++)
 			m->devices[i]->autostart_tried = false;
 		def_refs_free(v, n);
+		if (m->read_back_wanted)
+			manager_react(m, read_back, NULL, false);
 		return;
 	}
 	deadline = monotonic_usec() + m->autostart_round_usec;
@@ -373,7 +457,7 @@ static void autostart(struct manager *m, const char *parent, bool out_of_instanc
 			log_device_info(def->uuid, "Starting auto device %s on parent %s",
 					def->uuid, def->parent);
 			/* Logs and records its failure. */
-			(void)device_start_definition(m, def, false, NULL);
+			(void)device_start_definition(m, def, START_READ_LATER, NULL);
 		}
 		d = manager_find_device(m, v[i].uuid);
 		if (d)

@@ -1273,6 +1273,83 @@ START_TEST(auto_starts_share_a_round)
 }
 END_TEST
 
+/* A uevent handed on as udev would, without letting the loop come round. */
+static void uevent_now(const char *action, const char *subsystem, const char *devpath)
+{
+	manager_handle_uevent(m, &(struct uevent){.action = action,
+						  .subsystem = subsystem,
+						  .devpath = devpath,
+						  .sysname = strrchr(devpath, '/') + 1});
+}
+
+/*
+ * An auto-start pass does its creates back to back and reads the devices
+ * back once it is over: after the round they run as they were asked for (no
+ * nodes read, the parent's instance counts as they were) and their add and
+ * bind events are not read; the next round reads devices, nodes and counts.
+ */
+START_TEST(auto_starts_read_back_after_the_pass)
+{
+	static const char *const uuids[] = {U1, U2, U3};
+
+	def_file("mvsim", U1, auto_net);
+	def_file("mvsim", U2, auto_net);
+	def_file("mvsim", U3, auto_net);
+	ck_assert_int_eq(manager_startup(m), 0);
+	m->autostart_round_usec = 60 * UINT64_C(1000000);
+	ck_assert_int_ge(sd_event_run(event, 0), 0);
+	ck_assert_int_eq(fake_kernel.create_calls, 3);
+	for (size_t i = 0; i < ELEMENTSOF(uuids); i++) {
+		assert_state(uuids[i], DEVICE_STATE_RUNNING);
+		ck_assert_str_eq(dev(uuids[i])->class, "virtio");
+		ck_assert_uint_eq(dev(uuids[i])->n_nodes, 0);
+	}
+	fake_file_write(MVSIM "/mdev_supported_types/mvsim-virtio_net/available_instances", "1\n");
+	uevent_now("add", "mdev_virtio", "/devices/virtual/mvsim/mvsim/" U1);
+	uevent_now("bind", "mdev_virtio", "/devices/virtual/mvsim/mvsim/" U1);
+	ck_assert_uint_eq(dev(U1)->n_nodes, 0);
+	ck_assert_int_eq(mvsim_type("mvsim-virtio_net")->available_instances, 4);
+
+	manager_flush(m);
+	for (size_t i = 0; i < ELEMENTSOF(uuids); i++) {
+		assert_state(uuids[i], DEVICE_STATE_RUNNING);
+		ck_assert_uint_eq(dev(uuids[i])->n_nodes, 1);
+		ck_assert_str_eq(dev(uuids[i])->nodes[0].kind, "net");
+	}
+	ck_assert_int_eq(mvsim_type("mvsim-virtio_net")->available_instances, 1);
+	ck_assert_int_eq(fake_kernel.create_calls, 3);
+}
+END_TEST
+
+/*
+ * Before its read-back a device may go: a remove event is read at once; one
+ * gone without a word is found gone by the read-back. Neither is started
+ * again in that pass.
+ */
+START_TEST(auto_started_device_gone_before_its_read_back)
+{
+	def_file("mvsim", U1, auto_net);
+	def_file("mvsim", U2, auto_net);
+	ck_assert_int_eq(manager_startup(m), 0);
+	m->autostart_round_usec = 60 * UINT64_C(1000000);
+	ck_assert_int_ge(sd_event_run(event, 0), 0);
+	assert_state(U1, DEVICE_STATE_RUNNING);
+	assert_state(U2, DEVICE_STATE_RUNNING);
+
+	fake_device_remove("mdev_virtio", "mvsim", U1);
+	uevent_now("remove", "mdev_virtio", "/devices/virtual/mvsim/mvsim/" U1);
+	assert_state(U1, DEVICE_STATE_STOPPED);
+	fake_device_remove("mdev_virtio", "mvsim", U2);
+	assert_state(U2, DEVICE_STATE_RUNNING); /* nothing said so yet */
+
+	manager_flush(m);
+	assert_state(U1, DEVICE_STATE_STOPPED);
+	assert_state(U2, DEVICE_STATE_STOPPED);
+	assert_no_run_state(U2);
+	ck_assert_int_eq(fake_kernel.create_calls, 2);
+}
+END_TEST
+
 /* A change names exactly the properties that changed, and moves Generation only for
  * what a definition holds. */
 START_TEST(changes_name_their_properties)
@@ -1741,6 +1818,8 @@ static Suite *manager_suite(void)
 	tcase_add_test(tc, own_create_and_remove_reread_only_instance_counts);
 	tcase_add_test(tc, auto_starts_follow_ready_in_rounds);
 	tcase_add_test(tc, auto_starts_share_a_round);
+	tcase_add_test(tc, auto_starts_read_back_after_the_pass);
+	tcase_add_test(tc, auto_started_device_gone_before_its_read_back);
 	tcase_add_test(tc, changes_name_their_properties);
 	tcase_add_test(tc, changes_are_deferred_and_coalesced);
 	tcase_add_test(tc, listener_may_call_operations);
