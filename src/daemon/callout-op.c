@@ -67,6 +67,11 @@ static int scripts_fingerprint(char **scripts, char **ret)
 	size_t size = 0;
 	FILE *f;
 
+	if (!scripts[0]) {
+		/* No script at all, the usual case: no stream for nothing. */
+		*ret = strdup("");
+		return *ret ? 0 : -ENOMEM;
+	}
 	f = open_memstream(&buf, &size);
 	if (!f)
 		return -ENOMEM;

@@ -84,12 +84,16 @@ int callout_dir_scripts(const char *dir, char ***ret, size_t *ret_dropped)
 	size_t n = 0, dropped = 0;
 	DIR *d;
 
-	v = calloc(CALLOUT_SCRIPTS_MAX + 1, sizeof(char *));
-	if (!v)
-		return -ENOMEM;
 	d = opendir(dir);
 	if (!d && errno != ENOENT && errno != ENOTDIR)
 		return -errno;
+	/* Most machines have no such directory: no room made for scripts then. */
+	v = calloc(d ? CALLOUT_SCRIPTS_MAX + 1 : 1, sizeof(char *));
+	if (!v) {
+		if (d)
+			closedir(d);
+		return -ENOMEM;
+	}
 	while (d && (de = readdir(d))) {
 		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
 			continue;
