@@ -377,13 +377,16 @@ static void read_back(struct manager *m, const char *unused, bool unused_narrow)
 {
 	_cleanup_strv_free_ char **parents = NULL;
 	size_t n_parents = 0;
+	uint64_t seqnum;
 
 	m->read_back_wanted = false;
+	/* Read before every read-back below: their events up to it are seen by them. */
+	if (mdev_uevent_seqnum(&seqnum) < 0)
+		seqnum = 0;
 	/* Backwards: a device found gone may be freed, which moves only those after it. */
 	for (size_t i = m->n_devices; i-- > 0;) {
 		_cleanup_(mdev_device_done) struct mdev_device sys = {};
 		struct mdevice *d = m->devices[i];
-		uint64_t seqnum;
 		bool known = false;
 		int r;
 
@@ -401,8 +404,6 @@ static void read_back(struct manager *m, const char *unused, bool unused_narrow)
 			else
 				log_oom(); /* its parent's counts stay as they were */
 		}
-		if (mdev_uevent_seqnum(&seqnum) < 0)
-			seqnum = 0;
 		r = mdev_device_read(d->run->bus, d->pub.uuid, &sys, NULL);
 		if (r < 0)
 			log_device_debug(d->pub.uuid, "Device %s is unreadable, taking it as gone: %s",

@@ -1322,6 +1322,31 @@ START_TEST(auto_starts_read_back_after_the_pass)
 END_TEST
 
 /*
+ * The read-back after a pass takes the kernel's uevent number first, as a
+ * D-Bus start does: adds numbered up to it are not read again, later ones are.
+ */
+START_TEST(auto_start_read_back_numbers_its_uevents)
+{
+	const char *dir = "/devices/virtual/mvsim/mvsim/" U1;
+
+	def_file("mvsim", U1, auto_net);
+	fake_mkdir("/sys/kernel");
+	fake_file_write("/sys/kernel/uevent_seqnum", "100\n");
+	ck_assert_int_eq(manager_startup(m), 0);
+	manager_flush(m);
+	ck_assert_uint_eq(dev(U1)->n_nodes, 1);
+	fake_mkdir(MVSIM "/" U1 "/virtio7");
+	fake_mkdir(MVSIM "/" U1 "/virtio7/net");
+	fake_mkdir(MVSIM "/" U1 "/virtio7/net/ens5");
+	uevent_numbered("add", "net", "/devices/virtual/mvsim/mvsim/" U1 "/virtio7/net/ens5", NULL,
+			100);
+	ck_assert_uint_eq(dev(U1)->n_nodes, 1);
+	uevent_numbered("add", "mdev_virtio", dir, NULL, 101);
+	ck_assert_uint_eq(dev(U1)->n_nodes, 2);
+}
+END_TEST
+
+/*
  * Before its read-back a device may go: a remove event is read at once; one
  * gone without a word is found gone by the read-back. Neither is started
  * again in that pass.
@@ -1819,6 +1844,7 @@ static Suite *manager_suite(void)
 	tcase_add_test(tc, auto_starts_follow_ready_in_rounds);
 	tcase_add_test(tc, auto_starts_share_a_round);
 	tcase_add_test(tc, auto_starts_read_back_after_the_pass);
+	tcase_add_test(tc, auto_start_read_back_numbers_its_uevents);
 	tcase_add_test(tc, auto_started_device_gone_before_its_read_back);
 	tcase_add_test(tc, changes_name_their_properties);
 	tcase_add_test(tc, changes_are_deferred_and_coalesced);
